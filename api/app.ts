@@ -1,0 +1,41 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { Config } from './config.ts';
+import type { Db } from './db/db.ts';
+import { apiError, renderError } from './errors.ts';
+import { collectionRoutes } from './routes/collections.ts';
+import { metaRoutes } from './routes/meta.ts';
+
+/** Largest request body the API reads (a site with ~100 000 vertices fits). */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export interface AppDeps {
+  db: Db;
+  config: Pick<Config, 'BASEMAPS' | 'TIANDITU_TOKEN'>;
+  /** Folder of the built web app to serve at `/`; omitted in API tests. */
+  webDir?: string;
+}
+
+/** Builds the app (API under /api, the web app at /); no I/O happens here. */
+export function createApp(deps: AppDeps) {
+  const app = new Hono();
+  app.onError(renderError);
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => apiError(413, 'PayloadTooLarge', `Request body larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`),
+    }),
+  );
+  app.route('/api', collectionRoutes(deps.db));
+  app.route('/api', metaRoutes(deps.db, deps.config));
+  app.all('/api/*', (c) => apiError(404, 'NotFound', `No API endpoint ${c.req.method} ${c.req.path}. See /api for the links.`));
+  if (deps.webDir) {
+    const root = deps.webDir;
+    app.use('/*', serveStatic({ root }));
+    // The map keeps its state in the hash, so any other path gets the app shell.
+    app.get('*', serveStatic({ root, path: 'index.html' }));
+  }
+  return app;
+}

@@ -1,0 +1,138 @@
+import { Hono } from 'hono';
+import { collections, findCollection, type CollectionDef } from '../../core/catalog.ts';
+import type { Db } from '../db/db.ts';
+import { apiError } from '../errors.ts';
+import { datasetsQuery, extentQuery, itemQuery, itemsQuery } from '../sql/collections.ts';
+import { parseItemsParams } from './items-params.ts';
+
+const GEOJSON = 'application/geo+json';
+
+const CONFORMANCE = [
+  'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
+  'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
+  'http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/core',
+];
+
+interface Provenance {
+  id: string;
+  provenance: Record<string, unknown>;
+  feature_count: number;
+  imported_at: string;
+}
+
+/** The OGC API – Features surface: landing, conformance, collections, items, item. */
+export function collectionRoutes(db: Db) {
+  const app = new Hono();
+
+  app.get('/', (c) => {
+    const base = apiBase(c.req.url);
+    return c.json({
+      title: 'Xincheng District planning map API · 新城区国土空间规划地图接口',
+      description: 'OGC API – Features (Part 1) over PostGIS: district, zones, control lines, projects, parks, facilities.',
+      links: [
+        { href: `${base}`, rel: 'self', type: 'application/json', title: 'This document' },
+        { href: `${base}/conformance`, rel: 'conformance', type: 'application/json', title: 'Conformance classes' },
+        { href: `${base}/collections`, rel: 'data', type: 'application/json', title: 'Collections' },
+        { href: `${base}/health`, rel: 'service-status', type: 'application/json', title: 'Health' },
+      ],
+    });
+  });
+
+  app.get('/conformance', (c) => c.json({ conformsTo: CONFORMANCE }));
+
+  app.get('/collections', async (c) => {
+    const base = apiBase(c.req.url);
+    const prov = await provenanceById(db);
+    const list = await Promise.all(collections.map((def) => describe(db, def, base, prov.get(def.id))));
+    return c.json({
+      links: [{ href: `${base}/collections`, rel: 'self', type: 'application/json' }],
+      collections: list,
+    });
+  });
+
+  app.get('/collections/:id', async (c) => {
+    const def = lookup(c.req.param('id'));
+    const prov = await provenanceById(db);
+    return c.json(await describe(db, def, apiBase(c.req.url), prov.get(def.id)));
+  });
+
+  app.get('/collections/:id/items', async (c) => {
+    const def = lookup(c.req.param('id'));
+    const params = parseItemsParams(def, c.req.query());
+    const q = itemsQuery(def, params);
+    const row = (await db.query<{ number_matched: number; number_returned: number; features: string }>(q.text, q.values)).rows[0];
+    const url = new URL(c.req.url);
+    const link = (rel: string, offset: number) => {
+      const u = new URL(url);
+      u.searchParams.set('offset', String(offset));
+      u.searchParams.set('limit', String(params.limit));
+      return { href: u.toString(), rel, type: GEOJSON };
+    };
+    const links = [{ href: url.toString(), rel: 'self', type: GEOJSON }];
+    if (params.offset + row.number_returned < row.number_matched) links.push(link('next', params.offset + params.limit));
+    if (params.offset > 0) links.push(link('prev', Math.max(0, params.offset - params.limit)));
+    links.push({ href: `${apiBase(c.req.url)}/collections/${def.id}`, rel: 'collection', type: 'application/json' });
+    // The features array arrives as JSON text from PostGIS and is spliced in unparsed.
+    const body = `{"type":"FeatureCollection","numberMatched":${row.number_matched},"numberReturned":${row.number_returned},"timeStamp":"${new Date().toISOString()}","links":${JSON.stringify(links)},"features":${row.features}}`;
+    return c.body(body, 200, { 'content-type': `${GEOJSON}; charset=utf-8` });
+  });
+
+  app.get('/collections/:id/items/:featureId', async (c) => {
+    const def = lookup(c.req.param('id'));
+    const featureId = c.req.param('featureId');
+    const q = itemQuery(def, featureId);
+    const row = (await db.query<{ feature: string }>(q.text, q.values)).rows[0];
+    if (!row) apiError(404, 'NotFound', `Collection "${def.id}" has no feature "${featureId.slice(0, 80)}".`);
+    return c.body(row.feature, 200, { 'content-type': `${GEOJSON}; charset=utf-8` });
+  });
+
+  return app;
+}
+
+function lookup(id: string): CollectionDef {
+  const def = findCollection(id);
+  if (!def) {
+    apiError(404, 'NotFound', `No collection "${id.slice(0, 80)}". Collections: ${collections.map((c) => c.id).join(', ')}.`);
+  }
+  return def;
+}
+
+/** The API's base URL as the client reached it. */
+export function apiBase(requestUrl: string): string {
+  return `${new URL(requestUrl).origin}/api`;
+}
+
+async function provenanceById(db: Db): Promise<Map<string, Provenance>> {
+  const q = datasetsQuery();
+  const rows = (await db.query<Provenance>(q.text, q.values)).rows;
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+async function describe(db: Db, def: CollectionDef, base: string, prov: Provenance | undefined) {
+  const q = extentQuery(def);
+  const e = (await db.query<{ xmin: number | null; ymin: number; xmax: number; ymax: number; n: number }>(q.text, q.values)).rows[0];
+  return {
+    id: def.id,
+    title: def.title.en,
+    description: def.description.en,
+    itemType: 'feature',
+    crs: ['http://www.opengis.net/def/crs/OGC/1.3/CRS84'],
+    extent:
+      e.xmin === null
+        ? undefined
+        : { spatial: { bbox: [[e.xmin, e.ymin, e.xmax, e.ymax]], crs: 'http://www.opengis.net/def/crs/OGC/1.3/CRS84' } },
+    links: [
+      { href: `${base}/collections/${def.id}`, rel: 'self', type: 'application/json' },
+      { href: `${base}/collections/${def.id}/items`, rel: 'items', type: GEOJSON },
+    ],
+    // Extensions beyond OGC: bilingual titles, audience, the declared schema and provenance.
+    titles: def.title,
+    descriptions: def.description,
+    geometry: def.geometry,
+    audience: def.audience,
+    control: def.control,
+    numberOfFeatures: e.n,
+    properties: def.properties,
+    provenance: prov ? { ...prov.provenance, importedAt: prov.imported_at } : null,
+  };
+}

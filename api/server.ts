@@ -1,0 +1,38 @@
+import { serve } from '@hono/node-server';
+import { existsSync } from 'node:fs';
+import { createApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { GeodataError } from './import/geodata.ts';
+import { openDatabase, StartupError } from './open-db.ts';
+
+const started = Date.now();
+
+async function main() {
+  const config = loadConfig();
+  const db = await openDatabase(config, (line) => console.log(line));
+  if (!existsSync(`${config.WEB_DIR}/index.html`)) {
+    console.warn(`No built web app in ${config.WEB_DIR}/ — run "npm run build" (npm start does). Serving the API only.`);
+  }
+  const app = createApp({ db, config, webDir: config.WEB_DIR });
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    const host = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
+    console.log(`Listening on http://${host}:${info.port}/ (${db.kind}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  });
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    console.error(err.code === 'EADDRINUSE' ? `Port ${config.PORT} is in use; set PORT to another port.` : err.message);
+    process.exit(1);
+  });
+  const stop = async () => {
+    server.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  const known = err instanceof StartupError || err instanceof GeodataError || /^Invalid configuration/.test(err?.message);
+  console.error(known ? err.message : err);
+  process.exit(1);
+});

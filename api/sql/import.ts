@@ -1,0 +1,43 @@
+import { collections } from '../../core/catalog.ts';
+import type { SqlQuery } from '../db/db.ts';
+
+/** Inserts GeoJSON features (already checked for ids) into a catalogue table in one statement. */
+export function insertFeaturesQuery(table: string, features: unknown[]): SqlQuery {
+  return {
+    // One jsonb parameter for the whole collection: one round trip, and no value ever in the text.
+    text: `insert into ${table} (id, properties, geom)
+      select f->>'id', coalesce(f->'properties', '{}'::jsonb),
+        case when jsonb_typeof(f->'geometry') = 'object'
+          then ST_SetSRID(ST_GeomFromGeoJSON(f->'geometry'), 4326) end
+      from jsonb_array_elements($1::jsonb) as f`,
+    values: [JSON.stringify(features)],
+  };
+}
+
+/**
+ * Recomputes the derived properties, changing only rows whose value differs (so a re-import
+ * changes nothing): geodesic area of polygonal features, and each project's support zone.
+ */
+export function deriveQueries(): SqlQuery[] {
+  const areas = collections
+    .filter((c) => c.properties.area_square_meters)
+    .map((c) => ({
+      // Geodesic area on the WGS84 ellipsoid (geography), rounded to whole square metres.
+      text: `update ${c.id} set properties = properties || jsonb_build_object('area_square_meters', a.m2)
+        from (select id, round(ST_Area(geom::geography))::bigint as m2 from ${c.id}
+              where geom is not null and ST_Dimension(geom) = 2) a
+        where ${c.id}.id = a.id and (${c.id}.properties->'area_square_meters') is distinct from to_jsonb(a.m2)`,
+      values: [],
+    }));
+  const projectZone: SqlQuery = {
+    // The zone holding the largest share of the site; a point takes the zone that contains it.
+    text: `update projects p set properties = p.properties || jsonb_build_object('zone_id', z.zone_id)
+      from (select pr.id, (select zn.id from zones zn
+              where pr.geom is not null and ST_Intersects(zn.geom, pr.geom)
+              order by ST_Area(ST_Intersection(zn.geom, pr.geom)) desc, zn.id limit 1) as zone_id
+            from projects pr) z
+      where p.id = z.id and (p.properties->'zone_id') is distinct from coalesce(to_jsonb(z.zone_id), 'null'::jsonb)`,
+    values: [],
+  };
+  return [...areas, projectZone];
+}

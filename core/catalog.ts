@@ -1,0 +1,249 @@
+/**
+ * The collection catalogue: every dataset the product knows, one name end to end
+ * (geodata/<id>/ = table <id> = /api/collections/<id> = web/src/layers/<id>.ts).
+ * Identifiers used in SQL come only from here.
+ */
+
+export type Bilingual = { zh: string; en: string };
+
+export type PropertyType = 'string' | 'integer' | 'number' | 'boolean' | 'array';
+
+export interface PropertyDef {
+  type: PropertyType;
+  title: Bilingual;
+  /** Equality filter allowed on /items (`?<name>=value`). */
+  filter?: boolean;
+  /** `internal` attributes are hidden from the public (investor) view. */
+  audience?: 'public' | 'internal';
+  /** Added by the import (area, spatial join), never typed into geodata/. */
+  derived?: boolean;
+}
+
+export type GeometryKind = 'polygon' | 'point' | 'mixed' | 'none';
+
+export interface CollectionDef {
+  id: string;
+  title: Bilingual;
+  description: Bilingual;
+  geometry: GeometryKind;
+  /** `public` layers may be shown to investors; `planner` layers only to planners. */
+  audience: 'public' | 'planner';
+  /** A control layer (red line, reserve, water source) checked by compliance review. */
+  control: boolean;
+  properties: Record<string, PropertyDef>;
+}
+
+const common: Record<string, PropertyDef> = {
+  name_zh: { type: 'string', title: { zh: '名称', en: 'Name (Chinese)' }, filter: true },
+  name_en: { type: 'string', title: { zh: '英文名称', en: 'Name' }, filter: true },
+  quality: { type: 'string', title: { zh: '数据质量', en: 'Data quality' }, filter: true },
+  source: { type: 'string', title: { zh: '来源', en: 'Source' } },
+};
+
+const area: Record<string, PropertyDef> = {
+  area_square_meters: {
+    type: 'number',
+    title: { zh: '面积', en: 'Area' },
+    derived: true,
+  },
+};
+
+const status: PropertyDef = { type: 'string', title: { zh: '状态', en: 'Status' }, filter: true };
+
+export const collections: readonly CollectionDef[] = [
+  {
+    id: 'district',
+    title: { zh: '行政区界', en: 'District boundaries' },
+    description: {
+      zh: '新城区及相邻旗县区边界（天地图，已概化）',
+      en: 'Xincheng District and neighbouring county boundaries (Tianditu, generalised)',
+    },
+    geometry: 'polygon',
+    audience: 'public',
+    control: false,
+    properties: {
+      ...common,
+      adcode: { type: 'string', title: { zh: '行政区划代码', en: 'Admin code' }, filter: true },
+      role: { type: 'string', title: { zh: '类型', en: 'Role' }, filter: true },
+      ...area,
+    },
+  },
+  {
+    id: 'zones',
+    title: { zh: '五大产业支撑区', en: 'Industrial support zones' },
+    description: {
+      zh: '“十四五”规划第五章第一节的五大支撑区（据文字描述重建，示意）',
+      en: 'The five support zones of the plan, ch. 5 §1 (reconstructed from the text; indicative)',
+    },
+    geometry: 'polygon',
+    audience: 'public',
+    control: false,
+    properties: {
+      ...common,
+      positioning_zh: { type: 'string', title: { zh: '功能定位', en: 'Positioning (Chinese)' } },
+      positioning_en: { type: 'string', title: { zh: '功能定位（英文）', en: 'Positioning' } },
+      lead_industries_zh: { type: 'array', title: { zh: '主导产业', en: 'Lead industries (Chinese)' } },
+      lead_industries_en: { type: 'array', title: { zh: '主导产业（英文）', en: 'Lead industries' } },
+      key_projects_zh: { type: 'array', title: { zh: '重点项目', en: 'Key projects' } },
+      color: { type: 'string', title: { zh: '颜色', en: 'Colour' } },
+      ...area,
+    },
+  },
+  {
+    id: 'controls',
+    title: { zh: '管控边界', en: 'Control lines' },
+    description: {
+      zh: '生态保护红线、自然保护区、饮用水水源保护区（示意）',
+      en: 'Ecological red line, nature reserve, drinking-water source protection (indicative)',
+    },
+    geometry: 'polygon',
+    audience: 'planner',
+    control: true,
+    properties: {
+      ...common,
+      kind: { type: 'string', title: { zh: '管控类型', en: 'Kind' }, filter: true },
+      legal_basis_zh: { type: 'string', title: { zh: '依据', en: 'Basis' } },
+      ...area,
+    },
+  },
+  {
+    id: 'central_area',
+    title: { zh: '中心城区', en: 'Central urban area' },
+    description: {
+      zh: '新城区中心城区范围（公园500米服务半径覆盖率的分母，示意）',
+      en: 'Central urban area of the district (denominator of 500 m park coverage; indicative)',
+    },
+    geometry: 'polygon',
+    audience: 'planner',
+    control: false,
+    properties: { ...common, ...area },
+  },
+  {
+    id: 'parks',
+    title: { zh: '公园绿地', en: 'Parks' },
+    description: {
+      zh: '现状公园（OpenStreetMap 2022）及规划提及的公园',
+      en: 'Existing parks (OpenStreetMap 2022) and the parks the plan names',
+    },
+    geometry: 'polygon',
+    audience: 'public',
+    control: false,
+    properties: {
+      ...common,
+      status,
+      park_class: { type: 'string', title: { zh: '公园类别', en: 'Park class' }, filter: true },
+      service_radius_meters: {
+        type: 'number',
+        title: { zh: '服务半径', en: 'Service radius' },
+      },
+      osm_id: { type: 'string', title: { zh: 'OSM 编号', en: 'OSM id' } },
+      ...area,
+    },
+  },
+  {
+    id: 'projects',
+    title: { zh: '规划项目', en: 'Plan projects' },
+    description: {
+      zh: '“十四五”规划专栏2–17及正文点名的重点项目',
+      en: 'Projects of the plan’s columns 2–17 and the key projects named in its text',
+    },
+    geometry: 'mixed',
+    audience: 'public',
+    control: false,
+    properties: {
+      ...common,
+      column: { type: 'integer', title: { zh: '专栏', en: 'Column' }, filter: true },
+      seq: { type: 'integer', title: { zh: '序号', en: 'No.' } },
+      column_title_zh: { type: 'string', title: { zh: '专栏名称', en: 'Column title (Chinese)' } },
+      column_title_en: { type: 'string', title: { zh: '专栏名称（英文）', en: 'Column title' } },
+      sector: { type: 'string', title: { zh: '产业类别', en: 'Sector' }, filter: true },
+      status,
+      location_quality: {
+        type: 'string',
+        title: { zh: '位置精度', en: 'Location quality' },
+        filter: true,
+      },
+      location_note_zh: { type: 'string', title: { zh: '位置说明', en: 'Location note' } },
+      zone_id: {
+        type: 'string',
+        title: { zh: '所在支撑区', en: 'Support zone' },
+        filter: true,
+        derived: true,
+      },
+      ...area,
+    },
+  },
+  {
+    id: 'facilities',
+    title: { zh: '公共服务设施', en: 'Service facilities' },
+    description: {
+      zh: '学校、医疗、养老、体育、消防设施及轨道交通站点',
+      en: 'Schools, health, elderly care, sports, fire stations and rail/metro stations',
+    },
+    geometry: 'mixed',
+    audience: 'public',
+    control: false,
+    properties: {
+      ...common,
+      type: { type: 'string', title: { zh: '设施类型', en: 'Type' }, filter: true },
+      status,
+      location_quality: {
+        type: 'string',
+        title: { zh: '位置精度', en: 'Location quality' },
+        filter: true,
+      },
+      osm_name: { type: 'string', title: { zh: 'OSM 名称', en: 'OSM name' } },
+      ...area,
+    },
+  },
+  {
+    id: 'villages',
+    title: { zh: '行政村', en: 'Villages' },
+    description: {
+      zh: '规划提及的行政村（点位）',
+      en: 'Administrative villages named in the plan (points)',
+    },
+    geometry: 'point',
+    audience: 'public',
+    control: false,
+    properties: {
+      ...common,
+      town_zh: { type: 'string', title: { zh: '所属镇', en: 'Town' }, filter: true },
+    },
+  },
+  {
+    id: 'indicators',
+    title: { zh: '主要指标', en: 'Key indicators' },
+    description: {
+      zh: '“十四五”经济社会发展主要指标（专栏1）',
+      en: 'Main economic and social indicators of the plan (column 1)',
+    },
+    geometry: 'none',
+    audience: 'public',
+    control: false,
+    properties: {
+      ...common,
+      seq: { type: 'integer', title: { zh: '序号', en: 'No.' } },
+      category_zh: { type: 'string', title: { zh: '类别', en: 'Category (Chinese)' } },
+      category_en: { type: 'string', title: { zh: '类别（英文）', en: 'Category' } },
+      unit: { type: 'string', title: { zh: '单位', en: 'Unit' } },
+      value_2020: { type: 'number', title: { zh: '2020年', en: '2020' } },
+      target_2025: { type: 'number', title: { zh: '2025年目标', en: '2025 target' } },
+      target_text: { type: 'string', title: { zh: '目标说明', en: 'Target (text)' } },
+      nature: { type: 'string', title: { zh: '属性', en: 'Nature' }, filter: true },
+    },
+  },
+];
+
+export type CollectionId = (typeof collections)[number]['id'];
+
+/** The catalogue entry for an id, or undefined when the id is not a collection. */
+export function findCollection(id: string): CollectionDef | undefined {
+  return collections.find((c) => c.id === id);
+}
+
+export const QUALITIES = ['surveyed', 'approximate', 'indicative'] as const;
+export type Quality = (typeof QUALITIES)[number];
+
+export const STATUSES = ['existing', 'planned', 'under_construction'] as const;
+export type Status = (typeof STATUSES)[number];

@@ -1,4 +1,3 @@
-import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
 import { migrate } from './db/migrate.ts';
 import { openPgDb } from './db/pg-db.ts';
@@ -13,8 +12,9 @@ export class StartupError extends Error {}
  * applies migrations and imports geodata/ where it changed, reporting progress through `log`.
  */
 export async function openDatabase(
-  config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR' | 'GEODATA_DIR'>,
+  config: { DATABASE_URL?: string; /** Embedded data folder; undefined keeps it in memory. */ DATA_DIR?: string; GEODATA_DIR: string },
   log: (line: string) => void = () => {},
+  opts: { importGeodata?: boolean } = {},
 ): Promise<Db> {
   let db: Db;
   if (config.DATABASE_URL) {
@@ -26,7 +26,11 @@ export async function openDatabase(
       throw new StartupError(`Cannot connect to PostgreSQL at ${where} (DATABASE_URL): ${(err as Error).message}`);
     }
   } else {
-    log(`Opening the embedded database (PGlite + PostGIS) in ${config.DATA_DIR}/ (the first start creates it)…`);
+    log(
+      config.DATA_DIR
+        ? `Opening the embedded database (PGlite + PostGIS) in ${config.DATA_DIR}/ (the first start creates it)…`
+        : 'Opening an in-memory embedded database (PGlite + PostGIS)…',
+    );
     db = await openPgliteDb(config.DATA_DIR);
   }
   try {
@@ -38,6 +42,7 @@ export async function openDatabase(
     const hint = /postgis/i.test(msg) ? ' Is PostGIS installed on the server (e.g. apt-get install postgresql-15-postgis-3)?' : '';
     throw new StartupError(`Database migration failed: ${msg}.${hint}`);
   }
+  if (opts.importGeodata === false) return db;
   const report = await importGeodata(db, { geodataDir: config.GEODATA_DIR, log });
   const loaded = report.filter((r) => r.action === 'loaded');
   if (loaded.length) log(`Geodata: loaded ${loaded.map((r) => `${r.id} (${r.features})`).join(', ')}`);

@@ -1,0 +1,93 @@
+import { collections } from '../../core/catalog.ts';
+import type { SqlQuery } from '../db/db.ts';
+
+/** How areas and distances are measured, stated in every response and report. */
+export const COMPLIANCE_METHOD =
+  'PostGIS: overlaps intersected in EPSG:4326, areas and distances geodesic on the WGS84/CGCS2000 ellipsoid (geography); a point site counts as inside a control feature it lies in or on.';
+
+/** The control layers (catalogue entries marked `control`), e.g. `controls`. */
+const controlLayers = () => collections.filter((c) => c.control).map((c) => c.id);
+
+/**
+ * The compliance result for a site geometry `g` (EPSG:4326, valid) as one json expression:
+ * site area, zone shares, conflicts with every control layer, nearest control feature.
+ */
+function resultJson(g: string): string {
+  const controls = controlLayers()
+    .map((id) => `select '${id}' as collection, id, properties, geom from ${id}`)
+    .join(' union all ');
+  return `json_build_object(
+    'site', json_build_object('areaSquareMeters', round(ST_Area(${g}::geography)::numeric, 1)::float8,
+      'vertexCount', ST_NPoints(${g}), 'geometryType', GeometryType(${g})),
+    'zones', coalesce((
+      select json_agg(json_build_object('id', z.id, 'name', z.properties->>'name_zh', 'nameEn', z.properties->>'name_en', 'share', z.share) order by z.share desc, z.id)
+      from (select zn.id, zn.properties,
+          case when ST_Dimension(${g}) = 0 then 1.0
+               else round((ST_Area(ST_Intersection(zn.geom, ${g})::geography) / nullif(ST_Area(${g}::geography), 0))::numeric, 4)::float8 end as share
+        from zones zn where ST_Intersects(zn.geom, ${g})) z where z.share > 0), '[]'::json),
+    'conflicts', coalesce((
+      select json_agg(json_build_object('collection', o.collection, 'id', o.id, 'name', o.properties->>'name_zh',
+          'nameEn', o.properties->>'name_en', 'kind', o.properties->>'kind', 'quality', o.properties->>'quality',
+          'overlapSquareMeters', o.overlap_m2, 'overlapShare', o.share) order by o.overlap_m2 desc, o.id)
+      from (select c.collection, c.id, c.properties,
+          case when ST_Dimension(${g}) = 0 then 0 else round(ST_Area(ST_Intersection(c.geom, ${g})::geography)::numeric, 1)::float8 end as overlap_m2,
+          case when ST_Dimension(${g}) = 0 then 1.0
+               else round((ST_Area(ST_Intersection(c.geom, ${g})::geography) / nullif(ST_Area(${g}::geography), 0))::numeric, 4)::float8 end as share
+        from (${controls}) c where ST_Intersects(c.geom, ${g})) o
+      -- A polygon that only shares an edge with a control feature has no overlap: not a conflict.
+      where o.overlap_m2 > 0 or ST_Dimension(${g}) = 0), '[]'::json),
+    'nearest', (
+      select json_build_object('collection', c.collection, 'id', c.id, 'name', c.properties->>'name_zh',
+          'distanceMeters', round(ST_Distance(c.geom::geography, ${g}::geography)::numeric, 1)::float8)
+      from (${controls}) c order by ST_Distance(c.geom::geography, ${g}::geography), c.id limit 1),
+    'touching', coalesce((
+      select json_agg(c.id order by c.id) from (${controls}) c
+      where ST_Dimension(${g}) = 2 and ST_Intersects(c.geom, ${g}) and ST_Area(ST_Intersection(c.geom, ${g})) = 0), '[]'::json),
+    'insideDistrict', ST_Intersects(${g}, (select geom from district where properties->>'adcode' = '150102'))
+  )`;
+}
+
+/**
+ * Checks one site (GeoJSON in EPSG:4326) against the control layers. An invalid polygon is repaired
+ * with ST_MakeValid (keeping its polygonal part) and the reason, with its location, is returned.
+ */
+export function complianceQuery(geometryGeoJson: string): SqlQuery {
+  return {
+    text: `with raw as (select ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) as g),
+      site as (select case when ST_IsValid(g) then g
+          else ST_CollectionExtract(ST_MakeValid(g), case when ST_Dimension(g) = 0 then 1 else 3 end) end as g,
+        case when ST_IsValid(g) then null else ST_IsValidReason(g) end as invalid_reason from raw)
+      select invalid_reason, ST_IsEmpty(g) as empty, ST_AsGeoJSON(g, 7) as repaired,
+        case when ST_IsEmpty(g) then null else ${resultJson('g')}::text end as result from site`,
+    values: [geometryGeoJson],
+  };
+}
+
+/** The compliance result of every project site with a geometry, in one batch (JSON array text). */
+export function projectsComplianceQuery(): SqlQuery {
+  return {
+    text: `select coalesce(json_agg(json_build_object('projectId', p.id, 'name', p.properties->>'name_zh',
+        'nameEn', p.properties->>'name_en', 'column', (p.properties->>'column')::int, 'sector', p.properties->>'sector',
+        'zoneId', p.properties->>'zone_id', 'locationQuality', p.properties->>'location_quality',
+        'result', ${resultJson('p.geom')}) order by p.id), '[]')::text as projects
+      from projects p where p.geom is not null`,
+    values: [],
+  };
+}
+
+/** The overlap polygons of one site with the control layers, for drawing (GeoJSON FeatureCollection text). */
+export function overlapsQuery(geometryGeoJson: string): SqlQuery {
+  const controls = controlLayers()
+    .map((id) => `select '${id}' as collection, id, properties, geom from ${id}`)
+    .join(' union all ');
+  return {
+    text: `with site as (select ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)) as g)
+      select json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+        'type', 'Feature', 'id', c.id, 'properties', json_build_object('collection', c.collection, 'controlId', c.id,
+          'name', c.properties->>'name_zh', 'kind', c.properties->>'kind'),
+        'geometry', ST_AsGeoJSON(ST_CollectionExtract(ST_Intersection(c.geom, s.g), 3), 7)::json)), '[]'))::text as overlaps
+      from site s join (${controls}) c on ST_Intersects(c.geom, s.g) and ST_Dimension(s.g) = 2
+        and ST_Area(ST_Intersection(c.geom, s.g)) > 0`,
+    values: [geometryGeoJson],
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Benchmark: `GET /api/collections/projects/items` end to end (HTTP on localhost, through Hono and
+ * the pool) against the bare SQL query it runs, in the same process and run, interleaved.
+ * Uses DATABASE_URL (the figure the issue asks for is on the PostGIS server); without it, PGlite.
+ * Prints medians and the ratio (target ≤ 1.5×).
+ */
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../api/app.ts';
+import { openDatabase } from '../api/open-db.ts';
+import { parseItemsParams } from '../api/routes/items-params.ts';
+import { itemsQuery } from '../api/sql/collections.ts';
+import { findCollection } from '../core/catalog.ts';
+
+const ROUNDS = Number(process.env.ROUNDS ?? 300);
+const db = await openDatabase({ DATABASE_URL: process.env.DATABASE_URL, GEODATA_DIR: 'geodata' });
+const app = createApp({ db, config: { BASEMAPS: [] } });
+const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+await new Promise((r) => server.once('listening', r));
+const port = (server.address() as AddressInfo).port;
+const projects = findCollection('projects')!;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+for (const search of ['', 'limit=5000']) {
+  const q = itemsQuery(projects, parseItemsParams(projects, Object.fromEntries(new URLSearchParams(search))));
+  const url = `http://127.0.0.1:${port}/api/collections/projects/items${search ? `?${search}` : ''}`;
+  const http: number[] = [];
+  const sql: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < ROUNDS + 20; i++) {
+    let t = performance.now();
+    const body = await (await fetch(url)).text();
+    const h = performance.now() - t;
+    t = performance.now();
+    const rows = (await db.query<{ features: string }>(q.text, q.values)).rows;
+    const s = performance.now() - t;
+    if (i >= 20) {
+      // The first rounds warm the JIT, the pool and PostgreSQL's plan cache.
+      http.push(h);
+      sql.push(s);
+    }
+    bytes = body.length;
+    if (!rows[0].features) throw new Error('bare query returned nothing');
+  }
+  const mh = median(http);
+  const ms = median(sql);
+  console.log(
+    `projects/items${search ? `?${search}` : ''} on ${db.kind}: API ${mh.toFixed(2)} ms, bare SQL ${ms.toFixed(2)} ms, ratio ${(mh / ms).toFixed(2)}× (target ≤ 1.5×), ${(bytes / 1024).toFixed(0)} KiB, ${ROUNDS} rounds (medians)`,
+  );
+}
+server.close();
+await db.close();

@@ -1,0 +1,40 @@
+/**
+ * The test command (`npm test`): type check, then unit, API and browser tests in one node:test run.
+ * API tests run on the embedded database, and also on DATABASE_URL's server when it is set.
+ * Browser tests need /usr/bin/chromium (or CHROMIUM_PATH); without it they are skipped, loudly.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+
+const only = process.argv.slice(2); // e.g. `npm test -- unit api`
+const suites = ['unit', 'api', 'e2e'].filter((s) => only.length === 0 || only.includes(s));
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+function run(cmd: string, args: string[], what: string) {
+  console.log(`\n> ${what}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`${what} failed (exit ${r.status ?? r.signal}).`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+run('npx', ['tsc', '--noEmit'], 'Type check (tsc --noEmit)');
+
+const files: string[] = [];
+for (const suite of suites) {
+  if (suite === 'e2e' && !existsSync(chromium)) {
+    console.warn(
+      `\nSKIPPED: browser tests (tests/e2e) — no Chromium at ${chromium}. Install it with "apt-get install -y chromium" (or set CHROMIUM_PATH) to run them.`,
+    );
+    continue;
+  }
+  const dir = `tests/${suite}`;
+  if (!existsSync(dir)) continue;
+  files.push(...readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => `${dir}/${f}`));
+}
+if (files.some((f) => f.startsWith('tests/e2e/'))) {
+  run('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], 'Build the web app for the browser tests');
+}
+console.log(process.env.DATABASE_URL ? '\nAPI tests run on: embedded PGlite and DATABASE_URL' : '\nAPI tests run on: embedded PGlite (set DATABASE_URL to add a PostgreSQL server)');
+run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], `node --test (${files.length} files)`);

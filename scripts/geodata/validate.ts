@@ -110,8 +110,9 @@ for (const f of projects) {
   if (!SECT.has(f.properties.sector)) err(`projects/${f.id}: bad sector`);
   if (!['known', 'approximate', 'district-wide'].includes(f.properties.location_quality)) err(`projects/${f.id}: bad location_quality`);
   if (f.geometry && !turf.booleanIntersects(turf.feature(f.geometry), XC)) warn.push(`projects/${f.id}: geometry outside Xincheng`);
-  if (f.geometry && !zones.some((z: any) => turf.booleanIntersects(turf.feature(f.geometry), turf.feature(z.geometry))))
-    warn.push(`projects/${f.id}: located but in no reconstructed zone (the import's zone check will list it)`);
+  if (f.geometry && !f.properties.outside_zones && !zones.some((z: any) => turf.booleanIntersects(turf.feature(f.geometry), turf.feature(z.geometry))))
+    warn.push(`projects/${f.id}: located but in no reconstructed zone and not flagged outside_zones (the import's zone check will list it)`);
+  if (f.properties.outside_zones && !f.properties.location_note_zh) err(`projects/${f.id}: outside_zones needs a location_note_zh saying so`);
   if ((f.properties.location_quality === 'district-wide') !== (f.geometry === null)) err(`projects/${f.id}: district-wide must have null geometry and vice versa`);
 }
 for (const f of readJson('villages/villages.geojson').features)

@@ -1,0 +1,25 @@
+/**
+ * CSV for spreadsheets: UTF-8 with a byte-order mark (so Excel opens Chinese text correctly),
+ * CRLF line ends, and quoting of fields that hold commas, quotes or line breaks (RFC 4180).
+ */
+export const UTF8_BOM = '\uFEFF';
+
+export interface CsvColumn<T> {
+  header: string;
+  value: (row: T) => string | number | null | undefined;
+}
+
+function field(v: string | number | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  // A leading =, +, - or @ would be run as a formula by Excel; a quote prefix keeps it text.
+  const safe = /^[=+\-@]/.test(s) && typeof v === 'string' ? `'${s}` : s;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** The rows as CSV text with a header line, starting with the UTF-8 BOM. */
+export function toCsv<T>(rows: readonly T[], columns: readonly CsvColumn<T>[]): string {
+  const lines = [columns.map((c) => field(c.header)).join(',')];
+  for (const r of rows) lines.push(columns.map((c) => field(c.value(r))).join(','));
+  return UTF8_BOM + lines.join('\r\n') + '\r\n';
+}

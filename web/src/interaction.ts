@@ -1,0 +1,147 @@
+/**
+ * Hover highlight, click-to-popup and "focus" (fly to a feature and open its popup) on the map.
+ * Hits are looked up in the loaded features by `_fid`, so the popup and the highlight use the whole
+ * original geometry rather than the tile-clipped piece that was rendered.
+ */
+import { Popup, type GeoJSONSource, type LngLatLike, type Map as MapLibreMap, type MapMouseEvent, type PaddingOptions } from 'maplibre-gl';
+import type { Feature, Geometry } from 'geojson';
+import type { ApiFeature } from './api.ts';
+import { anchorPoint, geometryBounds } from './geometry.ts';
+import { findLayerModule } from './layers/index.ts';
+import { HIGHLIGHT_SOURCE, type MapLayers } from './map-layers.ts';
+import { popupContent } from './popup.ts';
+import type { Store } from './store.ts';
+import { onLangChange } from './i18n/index.ts';
+
+interface Hit {
+  layerId: string;
+  featureId: string;
+}
+
+/** Layers that take a click but would make hovering noisy (the whole district lights up). */
+const NO_HOVER = new Set(['district-fill']);
+
+export class FeatureInteraction {
+  private popup: Popup | null = null;
+  private selected: (Hit & { at: LngLatLike }) | null = null;
+  private hovered: Hit | null = null;
+
+  constructor(
+    private readonly map: MapLibreMap,
+    private readonly layers: MapLayers,
+    private readonly store: Store,
+  ) {
+    map.on('mousemove', this.onMove);
+    map.on('mouseout', () => this.setHover(null));
+    map.on('click', this.onClick);
+    onLangChange(() => this.refresh());
+  }
+
+  /** The selected feature, for tests and the URL. */
+  get current(): Hit | null {
+    return this.selected ? { layerId: this.selected.layerId, featureId: this.selected.featureId } : null;
+  }
+
+  private hitAt(e: MapMouseEvent, hover: boolean): Hit | null {
+    const layers = this.layers.visibleInteractive().filter((id) => !hover || !NO_HOVER.has(id));
+    if (layers.length === 0) return null;
+    for (const f of this.map.queryRenderedFeatures(e.point, { layers })) {
+      const featureId = f.properties?._fid;
+      if (typeof featureId === 'string' && this.store.feature(f.source, featureId)) return { layerId: f.source, featureId };
+    }
+    return null;
+  }
+
+  private onMove = (e: MapMouseEvent) => {
+    const hit = this.hitAt(e, true);
+    this.map.getCanvas().style.cursor = hit ? 'pointer' : '';
+    this.setHover(hit);
+  };
+
+  private onClick = (e: MapMouseEvent) => {
+    const hit = this.hitAt(e, false);
+    if (!hit) return;
+    const f = this.store.feature(hit.layerId, hit.featureId)!;
+    // A point's popup sits on the point; a polygon's where it was clicked.
+    const at = f.geometry?.type === 'Point' ? (f.geometry.coordinates as [number, number]) : e.lngLat;
+    this.open(hit.layerId, hit.featureId, at);
+  };
+
+  private setHover(hit: Hit | null) {
+    if (hit?.layerId === this.hovered?.layerId && hit?.featureId === this.hovered?.featureId) return;
+    this.hovered = hit;
+    this.drawHighlight();
+  }
+
+  private drawHighlight() {
+    const features: Feature<Geometry>[] = [];
+    const add = (hit: Hit | null, role: string) => {
+      const f = hit && this.store.feature(hit.layerId, hit.featureId);
+      if (f?.geometry) features.push({ type: 'Feature', geometry: f.geometry, properties: { role } });
+    };
+    add(this.hovered, 'hover');
+    add(this.selected, 'selected');
+    (this.map.getSource(HIGHLIGHT_SOURCE) as GeoJSONSource | undefined)?.setData({ type: 'FeatureCollection', features });
+  }
+
+  /** Opens the popup of a feature at a point (by default a point on the feature itself). */
+  open(layerId: string, featureId: string, at?: LngLatLike): void {
+    const module = findLayerModule(layerId);
+    const feature = this.store.feature(layerId, featureId);
+    if (!module || !feature) return;
+    const where = at ?? this.anchor(feature);
+    this.selected = { layerId, featureId, at: where };
+    if (!this.popup) {
+      this.popup = new Popup({ maxWidth: '340px', className: 'xc-maplibre-popup', focusAfterOpen: false });
+      this.popup.on('close', () => {
+        this.popup = null;
+        this.selected = null;
+        this.drawHighlight();
+      });
+    }
+    this.popup.setLngLat(where).setDOMContent(popupContent(module, feature, this.store));
+    if (!this.popup.isOpen()) this.popup.addTo(this.map);
+    this.drawHighlight();
+  }
+
+  /** Shows the feature's layer, flies to the feature and opens its popup. */
+  focus(layerId: string, featureId: string): void {
+    const feature = this.store.feature(layerId, featureId);
+    if (!feature) return;
+    if (!this.store.layer(layerId).visible) this.store.setLayer(layerId, { visible: true });
+    const padding = this.padding();
+    if (!feature.geometry) {
+      // Nothing to fly to: show the whole district, with the popup at its heart.
+      const d = this.xinchengFeature();
+      if (d?.geometry) this.map.fitBounds(geometryBounds(d.geometry), { padding, duration: 600 });
+    } else if (feature.geometry.type === 'Point') {
+      this.map.flyTo({ center: feature.geometry.coordinates as [number, number], zoom: Math.max(this.map.getZoom(), 14), padding, duration: 800 });
+    } else {
+      this.map.fitBounds(geometryBounds(feature.geometry), { padding, maxZoom: 15, duration: 800 });
+    }
+    // Opened now rather than on `moveend`: the popup rides along with the camera either way.
+    this.open(layerId, featureId);
+  }
+
+  /** Room for the side panel, so a focused feature is not hidden under it. */
+  padding(): PaddingOptions {
+    const panel = this.map.getContainer().querySelector('.maplibregl-ctrl-top-left .xc-panel');
+    const width = this.map.getContainer().clientWidth;
+    const left = panel ? panel.getBoundingClientRect().right + 24 : 40;
+    return { top: 60, bottom: 60, right: 60, left: left < width * 0.6 ? left : 40 };
+  }
+
+  private anchor(f: ApiFeature): LngLatLike {
+    if (f.geometry) return anchorPoint(f.geometry);
+    const d = this.xinchengFeature();
+    return d?.geometry ? anchorPoint(d.geometry) : this.map.getCenter();
+  }
+
+  xinchengFeature(): ApiFeature | undefined {
+    return this.store.features.get('district')?.find((f) => f.properties.role === 'district');
+  }
+
+  private refresh() {
+    if (this.selected) this.open(this.selected.layerId, this.selected.featureId, this.selected.at);
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * The planning map: builds the map and its panels, then loads every layer from the API. The view is
+ * kept in the URL hash; the first open (no hash) fits the map to Xincheng District.
+ */
+import 'maplibre-gl/dist/maplibre-gl.css';
+import './style.css';
+import { FullscreenControl, Map as MapLibreMap, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl';
+// MapLibre finds its worker next to its own module, which bundling moves: point it at the copied file.
+import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { ApiClient, ApiError, type AppConfig, type CollectionInfo } from './api.ts';
+import { Credits } from './credits.ts';
+import { geometryBounds } from './geometry.ts';
+import { getLang, onLangChange, t } from './i18n/index.ts';
+import { FeatureInteraction } from './interaction.ts';
+import { LAYER_MODULES, PANEL_ORDER, findLayerModule } from './layers/index.ts';
+import type { MapLayerModule } from './layers/layer.ts';
+import { MapLayers } from './map-layers.ts';
+import { baseStyle, basemapLayerIds } from './map-style.ts';
+import { BasemapPanel } from './panels/basemap-panel.ts';
+import { HeaderPanel } from './panels/header-panel.ts';
+import { LayerPanel } from './panels/layer-panel.ts';
+import { SearchPanel } from './panels/search-panel.ts';
+import { StatusPanel } from './panels/status-panel.ts';
+import { Store } from './store.ts';
+
+/** Where the map opens before the district is loaded: the centre of Xincheng District. */
+const XINCHENG_CENTER: [number, number] = [111.86, 40.93];
+const BASEMAP_KEY = 'xc-basemap';
+
+declare global {
+  interface Window {
+    /** Test hook: the map, for `queryRenderedFeatures` in browser tests and benchmarks. */
+    __map?: MapLibreMap;
+    __xc?: { store: Store; interaction: FeatureInteraction; ready: Promise<void>; interactiveLayers(): string[] };
+  }
+}
+
+setWorkerUrl(maplibreWorkerUrl);
+
+const api = new ApiClient();
+const store = new Store();
+const firstOpen = !location.hash;
+const root = document.getElementById('app')!;
+root.dataset.state = 'loading';
+document.documentElement.lang = t().htmlLang;
+document.title = t().appTitle;
+
+/** Map layers in the order the panel lists them. */
+const panelModules: MapLayerModule[] = PANEL_ORDER.map((id) => findLayerModule(id)!).filter(Boolean);
+
+async function loadConfig(): Promise<AppConfig> {
+  try {
+    return await api.config();
+  } catch {
+    // Without the config the map still works offline; the collections call reports the outage.
+    return { basemaps: [] };
+  }
+}
+
+// Asked for at once, in parallel with the config: the first layer requests wait on this list.
+let collectionsRequest: Promise<CollectionInfo[]> | null = api.collections();
+collectionsRequest.catch(() => {}); // Reported by loadAll(); not an unhandled rejection meanwhile.
+const config = await loadConfig();
+store.basemaps = config.basemaps;
+store.basemap = initialBasemap(config);
+
+const map = new MapLibreMap({
+  container: 'map',
+  style: baseStyle(config.basemaps, getLang()),
+  center: XINCHENG_CENTER,
+  zoom: 9.6,
+  hash: true,
+  attributionControl: false,
+  // CJK labels drawn by the browser's fonts; with no glyphs URL, Latin ones are too.
+  localIdeographFontFamily: "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif",
+  maxZoom: 18,
+  minZoom: 6,
+});
+window.__map = map;
+
+const layers = new MapLayers(map, LAYER_MODULES, store);
+const interaction = new FeatureInteraction(map, layers, store);
+const credits = new Credits(map, store, LAYER_MODULES);
+const focus = (layerId: string, featureId: string) => interaction.focus(layerId, featureId);
+
+map.addControl(new HeaderPanel(), 'top-left');
+map.addControl(new SearchPanel(store, panelModules, focus), 'top-left');
+if (config.basemaps.length) map.addControl(new BasemapPanel(store), 'top-left');
+map.addControl(new LayerPanel(store, panelModules, focus), 'top-left');
+map.addControl(new NavigationControl({ visualizePitch: true }), 'top-right');
+map.addControl(new FullscreenControl(), 'top-right');
+map.addControl(new ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
+const status = new StatusPanel(store, LAYER_MODULES.map((m) => m.id), () => void loadAll());
+// The status overlay floats over the map's centre top, outside MapLibre's four control corners.
+map.getContainer().append(status.onAdd());
+
+onLangChange((lang) => {
+  map.setGlobalStateProperty('lang', lang);
+  document.documentElement.lang = t().htmlLang;
+  document.title = t().appTitle;
+  credits.update();
+});
+
+store.on((change) => {
+  if (change === 'layers') for (const m of LAYER_MODULES) layers.apply(m.id);
+  if (change === 'basemap') applyBasemap();
+  if (change === 'layers' || change === 'data' || change === 'basemap') credits.update();
+});
+
+map.on('error', (e) => {
+  // Tile or style errors are logged, not fatal: the app's own layers keep working.
+  console.warn('Map error:', e.error?.message ?? e);
+});
+
+const styleLoaded = new Promise<void>((resolve) => map.once('load', () => resolve()));
+
+function initialBasemap(c: AppConfig): string | null {
+  let stored: string | null = null;
+  try {
+    stored = localStorage.getItem(BASEMAP_KEY);
+  } catch {
+    // No storage: the default applies.
+  }
+  if (stored === 'none') return null;
+  if (stored && c.basemaps.some((b) => b.id === stored)) return stored;
+  return c.basemaps[0]?.id ?? null;
+}
+
+function applyBasemap() {
+  for (const b of store.basemaps) {
+    for (const id of basemapLayerIds(b)) {
+      if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', store.basemap === b.id ? 'visible' : 'none');
+    }
+  }
+  try {
+    localStorage.setItem(BASEMAP_KEY, store.basemap ?? 'none');
+  } catch {
+    // Not remembered; still applied.
+  }
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof ApiError) return err.status === 0 ? t().apiUnreachable : `${err.message} (${err.status} ${err.code})`;
+  return (err as Error)?.message ?? String(err);
+}
+
+/** Loads the collection list and then every map layer's features; safe to call again (retry). */
+async function loadAll(): Promise<void> {
+  store.errors = [];
+  let collections: CollectionInfo[];
+  try {
+    collections = await (collectionsRequest ?? api.collections());
+  } catch (err) {
+    collectionsRequest = null;
+    store.errors = [errorText(err)];
+    root.dataset.state = 'error';
+    store.emit('errors');
+    return;
+  }
+  collectionsRequest = null;
+  store.info.clear();
+  for (const c of collections) store.info.set(c.id, c);
+  const modules = LAYER_MODULES.filter((m) => store.info.has(m.id));
+  for (const m of modules) store.layer(m.id).load = 'loading';
+  store.emit('data');
+  await styleLoaded;
+  await Promise.all(
+    modules.map(async (m) => {
+      try {
+        const fc = await api.items(m.id);
+        store.features.set(m.id, fc.features);
+        layers.setData(m.id, fc.features);
+        store.layer(m.id).load = 'ready';
+        store.layer(m.id).error = undefined;
+      } catch (err) {
+        store.layer(m.id).load = 'error';
+        store.layer(m.id).error = errorText(err);
+      }
+      store.emit('data');
+    }),
+  );
+  if (firstOpen && !fitted) fitToXincheng();
+  const failed = modules.some((m) => store.layer(m.id).load === 'error');
+  root.dataset.state = failed ? 'error' : 'ready';
+}
+
+let fitted = false;
+function fitToXincheng() {
+  const xincheng = interaction.xinchengFeature();
+  if (!xincheng?.geometry) return;
+  fitted = true;
+  map.fitBounds(geometryBounds(xincheng.geometry), { padding: interaction.padding(), duration: 0 });
+}
+
+const ready = (async () => {
+  await styleLoaded;
+  layers.addAll();
+  applyBasemap();
+  for (const m of LAYER_MODULES) layers.apply(m.id);
+  credits.update();
+  await loadAll();
+  await new Promise<void>((resolve) => {
+    if (map.loaded() && map.areTilesLoaded()) resolve();
+    map.once('idle', () => resolve());
+  });
+  // For the render benchmark: navigation start to the first idle with every layer's data drawn.
+  performance.mark('xc-ready');
+  root.dataset.idle = 'true';
+})();
+window.__xc = { store, interaction, ready, interactiveLayers: () => layers.visibleInteractive() };

@@ -1,0 +1,156 @@
+/**
+ * Adds every layer module's source and style layers to the map in slot order, and applies each
+ * layer's visibility and opacity from the store.
+ */
+import type { ExpressionSpecification, GeoJSONSource, LayerSpecification, Map as MapLibreMap } from 'maplibre-gl';
+import type { Geometry } from 'geojson';
+import type { ApiFeature } from './api.ts';
+import { anchorPoint } from './geometry.ts';
+import { SLOTS, isLine, isPoint, isPolygon, type MapLayerModule } from './layers/layer.ts';
+import type { Store } from './store.ts';
+
+/** The paint properties that carry a layer's opacity, by style layer type. */
+const OPACITY_PROPS: Record<string, string[]> = {
+  fill: ['fill-opacity'],
+  line: ['line-opacity'],
+  circle: ['circle-opacity', 'circle-stroke-opacity'],
+  symbol: ['icon-opacity', 'text-opacity'],
+};
+
+export const HIGHLIGHT_SOURCE = 'xc-highlight';
+
+/**
+ * The source of a module's label points. A polygon labelled from its own source gets one label per
+ * tile it crosses; one point per feature gets exactly one label.
+ */
+export function labelSourceId(moduleId: string): string {
+  return `${moduleId}-labels`;
+}
+
+/** Where a feature's label goes: the data's own label point when it has one (`label_lon`, `label_lat`). */
+function labelPoint(geometry: Geometry, props: Record<string, unknown>): [number, number] {
+  const lon = Number(props.label_lon);
+  const lat = Number(props.label_lat);
+  if (props.label_lon !== undefined && Number.isFinite(lon) && Number.isFinite(lat)) return [lon, lat];
+  return anchorPoint(geometry);
+}
+
+export class MapLayers {
+  /** Style layer ids per module. */
+  readonly styleLayerIds = new Map<string, string[]>();
+  /** The opacity each style layer's spec asked for, before the user's slider scales it. */
+  private readonly baseOpacity = new Map<string, Map<string, unknown>>();
+
+  constructor(
+    private readonly map: MapLibreMap,
+    private readonly modules: readonly MapLayerModule[],
+    private readonly store: Store,
+  ) {}
+
+  /** Adds sources (empty), images and style layers; the data arrives later with `setData`. */
+  addAll(): void {
+    for (const m of this.modules) {
+      m.addImages?.(this.map);
+      this.map.addSource(m.id, m.source());
+      this.map.addSource(labelSourceId(m.id), { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+    }
+    const all = this.modules.flatMap((m, order) => m.layers().map((l) => ({ ...l, module: m.id, order })));
+    all.sort((a, b) => SLOTS.indexOf(a.slot) - SLOTS.indexOf(b.slot) || a.order - b.order);
+    for (const l of all) {
+      if (l.slot === 'label' && !this.map.getLayer('xc-highlight-line')) this.addHighlightLayers();
+      this.map.addLayer(l.spec);
+      this.rememberOpacity(l.spec);
+      const ids = this.styleLayerIds.get(l.module) ?? [];
+      ids.push(l.spec.id);
+      this.styleLayerIds.set(l.module, ids);
+    }
+    if (!this.map.getLayer('xc-highlight-line')) this.addHighlightLayers();
+  }
+
+  /**
+   * Puts a layer's features on the map, each carrying its id as `_fid` for hit testing, and one
+   * label point per feature in the `<id>-labels` source.
+   */
+  setData(moduleId: string, features: readonly ApiFeature[]): void {
+    const drawable = features
+      .filter((f) => f.geometry !== null)
+      .map((f) => ({ type: 'Feature' as const, geometry: f.geometry!, properties: { ...f.properties, _fid: f.id } }));
+    (this.map.getSource(moduleId) as GeoJSONSource | undefined)?.setData({ type: 'FeatureCollection', features: drawable });
+    const labels = drawable.map((f) => ({
+      type: 'Feature' as const,
+      geometry: { type: 'Point' as const, coordinates: labelPoint(f.geometry, f.properties) },
+      properties: f.properties,
+    }));
+    (this.map.getSource(labelSourceId(moduleId)) as GeoJSONSource | undefined)?.setData({ type: 'FeatureCollection', features: labels });
+  }
+
+  /** Applies the store's visibility and opacity of one module to its style layers. */
+  apply(moduleId: string): void {
+    const s = this.store.layer(moduleId);
+    for (const id of this.styleLayerIds.get(moduleId) ?? []) {
+      if (!this.map.getLayer(id)) continue;
+      this.map.setLayoutProperty(id, 'visibility', s.visible ? 'visible' : 'none');
+      for (const [prop, base] of this.baseOpacity.get(id) ?? []) {
+        // Numbers scale directly; an expression is wrapped (none of ours depends on zoom, which must stay outermost).
+        const scaled = (typeof base === 'number' ? base * s.opacity : ['*', s.opacity, base]) as number | ExpressionSpecification;
+        // The prop names come from OPACITY_PROPS for this layer's own type.
+        this.map.setPaintProperty(id, prop as 'fill-opacity', scaled);
+      }
+    }
+  }
+
+  /** Interactive style layers that are currently shown. */
+  visibleInteractive(): string[] {
+    return this.modules
+      .filter((m) => this.store.layer(m.id).visible)
+      .flatMap((m) => m.interactive)
+      .filter((id) => this.map.getLayer(id));
+  }
+
+  private rememberOpacity(spec: LayerSpecification): void {
+    const props = OPACITY_PROPS[spec.type] ?? [];
+    const paint = ('paint' in spec ? spec.paint : undefined) as Record<string, unknown> | undefined;
+    this.baseOpacity.set(spec.id, new Map(props.map((p) => [p, paint?.[p] ?? 1])));
+  }
+
+  /** Hover and selection outlines, above every feature and below the labels. */
+  private addHighlightLayers(): void {
+    this.map.addSource(HIGHLIGHT_SOURCE, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+    const color: ExpressionSpecification = ['case', ['==', ['get', 'role'], 'selected'], '#0d47a1', '#1e88e5'];
+    this.map.addLayer({
+      id: 'xc-highlight-fill',
+      type: 'fill',
+      source: HIGHLIGHT_SOURCE,
+      filter: isPolygon,
+      paint: { 'fill-color': '#1e88e5', 'fill-opacity': ['case', ['==', ['get', 'role'], 'selected'], 0.12, 0.08] },
+    });
+    this.map.addLayer({
+      id: 'xc-highlight-line',
+      type: 'line',
+      source: HIGHLIGHT_SOURCE,
+      filter: isPolygon,
+      layout: { 'line-join': 'round' },
+      paint: { 'line-color': color, 'line-width': 3 },
+    });
+    this.map.addLayer({
+      id: 'xc-highlight-linestring',
+      type: 'line',
+      source: HIGHLIGHT_SOURCE,
+      filter: isLine,
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: { 'line-color': color, 'line-width': 8, 'line-opacity': 0.5 },
+    });
+    this.map.addLayer({
+      id: 'xc-highlight-circle',
+      type: 'circle',
+      source: HIGHLIGHT_SOURCE,
+      filter: isPoint,
+      paint: {
+        'circle-radius': 11,
+        'circle-color': 'rgba(0,0,0,0)',
+        'circle-stroke-color': color,
+        'circle-stroke-width': 2.5,
+      },
+    });
+  }
+}

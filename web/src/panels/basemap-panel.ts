@@ -1,0 +1,41 @@
+/** Choice of online basemap, offered only when the server's configuration lists one. */
+import type { IControl } from 'maplibre-gl';
+import { h } from '../dom.ts';
+import { onLangChange, pick, t } from '../i18n/index.ts';
+import type { Store } from '../store.ts';
+
+export class BasemapPanel implements IControl {
+  private container: HTMLElement | null = null;
+  private unsubscribe: (() => void)[] = [];
+
+  constructor(private readonly store: Store) {}
+
+  onAdd(): HTMLElement {
+    this.container = h('div', { class: 'maplibregl-ctrl xc-panel xc-basemap-panel' });
+    this.unsubscribe.push(onLangChange(() => this.render()), this.store.on((c) => c === 'basemap' && this.render()));
+    this.render();
+    return this.container;
+  }
+
+  onRemove(): void {
+    for (const u of this.unsubscribe) u();
+    this.container?.remove();
+    this.container = null;
+  }
+
+  private render() {
+    if (!this.container) return;
+    const m = t();
+    const options = [{ id: null as string | null, title: m.basemapNone }, ...this.store.basemaps.map((b) => ({ id: b.id as string | null, title: pick(b.title) }))];
+    const fieldset = h('fieldset', { class: 'xc-basemap' }, h('legend', {}, m.basemap));
+    for (const o of options) {
+      const input = h('input', { type: 'radio', name: 'xc-basemap', value: o.id ?? 'none', checked: this.store.basemap === o.id });
+      input.addEventListener('change', () => {
+        this.store.basemap = o.id;
+        this.store.emit('basemap');
+      });
+      fieldset.append(h('label', { class: 'xc-basemap-option' }, input, o.title));
+    }
+    this.container.replaceChildren(fieldset);
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * The layer panel: per layer a switch, an opacity slider, the legend, a badge when the data is
+ * indicative, and the source and licence line from the dataset's provenance.
+ */
+import type { IControl } from 'maplibre-gl';
+import type { Provenance } from '../api.ts';
+import { h } from '../dom.ts';
+import { onLangChange, pick, t } from '../i18n/index.ts';
+import type { MapLayerModule } from '../layers/layer.ts';
+import { featureName, layerQuality, unplacedKind, type Store } from '../store.ts';
+import { legendSymbol } from './legend-symbol.ts';
+
+export class LayerPanel implements IControl {
+  private container: HTMLElement | null = null;
+  private unsubscribe: (() => void)[] = [];
+
+  constructor(
+    private readonly store: Store,
+    private readonly modules: readonly MapLayerModule[],
+    /** Opens a district-wide project's popup (they have no place on the map to click). */
+    private readonly choose: (layerId: string, featureId: string) => void,
+  ) {}
+
+  onAdd(): HTMLElement {
+    this.container = h('div', { class: 'maplibregl-ctrl xc-panel xc-layer-panel' });
+    this.unsubscribe.push(
+      onLangChange(() => this.render()),
+      // Visibility and opacity changes only sync the inputs: rebuilding would break a slider drag.
+      this.store.on((c) => (c === 'layers' ? this.sync() : c === 'data' && this.render())),
+    );
+    this.render();
+    return this.container;
+  }
+
+  onRemove(): void {
+    for (const u of this.unsubscribe) u();
+    this.container?.remove();
+    this.container = null;
+  }
+
+  private render() {
+    if (!this.container) return;
+    const m = t();
+    const sections = this.modules.filter((mod) => this.store.info.has(mod.id)).map((mod) => this.section(mod));
+    this.container.replaceChildren(h('h2', { class: 'xc-panel-title' }, m.layers), ...sections);
+    this.sync();
+  }
+
+  private section(mod: MapLayerModule): HTMLElement {
+    const m = t();
+    const info = this.store.info.get(mod.id)!;
+    const state = this.store.layer(mod.id);
+    const features = this.store.features.get(mod.id) ?? [];
+    const ctx = this.store.context(mod.id);
+    const title = pick(info.titles);
+
+    const toggle = h('input', { type: 'checkbox', class: 'xc-layer-toggle', 'aria-label': m.showLayer(title) });
+    toggle.addEventListener('change', () => this.store.setLayer(mod.id, { visible: toggle.checked }));
+
+    const quality = layerQuality(info, features);
+    const badge =
+      quality === 'indicative'
+        ? h('span', { class: 'xc-badge xc-badge-indicative', title: m.indicativeTitle }, m.indicative)
+        : quality === 'partly-indicative'
+          ? h('span', { class: 'xc-badge xc-badge-partly', title: m.partlyIndicativeTitle }, m.partlyIndicative)
+          : null;
+
+    const status =
+      state.load === 'loading' || state.load === 'waiting'
+        ? h('span', { class: 'xc-spinner xc-spinner-small', title: m.loading })
+        : state.load === 'error'
+          ? h('span', { class: 'xc-layer-error', title: state.error ?? '' }, '!')
+          : h('span', { class: 'xc-layer-count', title: m.featureCount(features.length) }, String(features.length));
+
+    const head = h(
+      'div',
+      { class: 'xc-layer-head' },
+      h('label', { class: 'xc-layer-label' }, toggle, h('span', { class: 'xc-layer-title' }, title)),
+      badge,
+      status,
+    );
+
+    const body = h('div', { class: 'xc-layer-body' });
+    if (state.load === 'ready' && features.length === 0) {
+      body.append(h('div', { class: 'xc-layer-empty' }, m.noData));
+    } else {
+      const legend = mod.legend(ctx);
+      if (legend.length) {
+        body.append(
+          h(
+            'ul',
+            { class: `xc-legend${legend.length > 4 ? ' xc-legend-columns' : ''}`, 'aria-label': `${m.legend}: ${title}` },
+            ...legend.map((item) =>
+              h(
+                'li',
+                { class: 'xc-legend-item' },
+                legendSymbol(item.symbol),
+                h('span', { class: 'xc-legend-label', title: item.label }, item.label),
+                item.count !== undefined && h('span', { class: 'xc-legend-count' }, String(item.count)),
+              ),
+            ),
+          ),
+        );
+      }
+    }
+    {
+      const unplaced = features.filter((f) => unplacedKind(f) !== null);
+      const allDistrictWide = unplaced.every((f) => unplacedKind(f) === 'district-wide');
+      if (unplaced.length) {
+        body.append(
+          h(
+            'details',
+            { class: 'xc-unplaced' },
+            h('summary', {}, allDistrictWide ? m.districtWideList(unplaced.length) : m.notLocatedList(unplaced.length)),
+            h(
+              'ul',
+              {},
+              ...unplaced.map((f) => {
+                const b = h('button', { type: 'button', class: 'xc-link', 'data-feature': f.id }, featureName(f));
+                b.addEventListener('click', () => this.choose(mod.id, f.id));
+                return h('li', {}, b);
+              }),
+            ),
+          ),
+        );
+      }
+    }
+    const slider = h('input', { type: 'range', min: '0', max: '100', step: '5', class: 'xc-opacity-slider', 'aria-label': `${m.opacity}: ${title}` });
+    slider.addEventListener('input', () => this.store.setLayer(mod.id, { opacity: Number(slider.value) / 100 }));
+    body.append(h('label', { class: 'xc-opacity' }, h('span', {}, m.opacity), slider));
+    const source = sourceLine(info.provenance);
+    if (source) body.append(h('div', { class: 'xc-layer-source', title: source }, source));
+    const about = aboutData(info.provenance);
+    if (about) body.append(about);
+
+    return h('section', { class: 'xc-layer', 'data-layer': mod.id }, head, body);
+  }
+
+  /** Brings the switches and sliders in line with the store without rebuilding them. */
+  private sync() {
+    if (!this.container) return;
+    for (const section of this.container.querySelectorAll<HTMLElement>('.xc-layer')) {
+      const s = this.store.layer(section.dataset.layer!);
+      section.classList.toggle('xc-layer-off', !s.visible);
+      const toggle = section.querySelector<HTMLInputElement>('.xc-layer-toggle');
+      if (toggle) toggle.checked = s.visible;
+      const slider = section.querySelector<HTMLInputElement>('.xc-opacity-slider');
+      if (slider && document.activeElement !== slider) slider.value = String(Math.round(s.opacity * 100));
+    }
+  }
+}
+
+/** "Source: … · Licence: …" from a dataset's provenance (its short attribution when it has one). */
+export function sourceLine(p: Provenance | null): string {
+  if (!p) return '';
+  const m = t();
+  const names = sourceList(p.sources).map((s) => s.name);
+  const sources = p.attribution || (names.length > 2 ? `${names.slice(0, 2).join(m.listSeparator)}…` : names.join(m.listSeparator));
+  if (!sources && !p.licence) return '';
+  return m.sourceLine(sources || m.unknownSource, p.licence ?? '');
+}
+
+/** The dataset's full provenance (date, CRS, method, notes, every source) behind a disclosure. */
+function aboutData(p: Provenance | null): HTMLElement | null {
+  if (!p) return null;
+  const m = t();
+  const rows: [string, string][] = [
+    [m.about.date, p.date ?? ''],
+    [m.about.crs, p.crs ?? ''],
+    [m.about.licence, p.licence ?? ''],
+    [m.about.method, p.method ?? ''],
+    [m.about.notes, p.notes ?? ''],
+  ];
+  const sources = sourceList(p.sources);
+  if (rows.every(([, v]) => !v) && sources.length === 0) return null;
+  return h(
+    'details',
+    { class: 'xc-layer-about' },
+    h('summary', {}, m.aboutData),
+    h('dl', {}, ...rows.filter(([, v]) => v).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+    sources.length > 0 &&
+      h(
+        'div',
+        {},
+        h('div', { class: 'xc-layer-about-heading' }, m.about.sources),
+        h('ol', {}, ...sources.map((s) => h('li', {}, [s.name, s.date, s.licence].filter(Boolean).join(' · ')))),
+      ),
+  );
+}
+
+interface SourceEntry {
+  name: string;
+  date?: string;
+  licence?: string;
+}
+
+/** Provenance `sources` as a list, whether given as strings or as objects. */
+function sourceList(sources: unknown): SourceEntry[] {
+  const list = Array.isArray(sources) ? sources : sources ? [sources] : [];
+  return list
+    .map((s): SourceEntry => {
+      if (typeof s === 'string') return { name: s };
+      if (s && typeof s === 'object') {
+        const o = s as Record<string, unknown>;
+        const name = String(o.name ?? o.title ?? o.title_en ?? o.title_zh ?? o.url_or_path ?? o.url ?? '');
+        return { name, date: o.date ? String(o.date) : undefined, licence: o.licence ? String(o.licence) : undefined };
+      }
+      return { name: '' };
+    })
+    .filter((s) => s.name);
+}

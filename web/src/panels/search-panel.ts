@@ -1,0 +1,156 @@
+/**
+ * Search by Chinese or English partial name over projects, zones, parks, villages, facilities and
+ * control areas; choosing a result flies to it and opens its popup. District-wide projects (which
+ * have no site) are found too, and say so.
+ */
+import type { IControl } from 'maplibre-gl';
+import type { ApiFeature } from '../api.ts';
+import { h } from '../dom.ts';
+import { onLangChange, pick, t } from '../i18n/index.ts';
+import type { MapLayerModule } from '../layers/layer.ts';
+import { featureName, otherName, unplacedKind, type Store } from '../store.ts';
+
+export interface SearchHit {
+  layerId: string;
+  feature: ApiFeature;
+  /** Lower is better: exact, then prefix, then anywhere in the name. */
+  rank: number;
+}
+
+const MAX_RESULTS = 12;
+
+/** Folds case and spaces so "hala qin" finds "Halaqin". */
+function normalise(s: string): string {
+  return s.toLowerCase().replace(/\s+/g, '');
+}
+
+/** Features of the searchable layers whose Chinese or English name contains the query. */
+export function searchFeatures(store: Store, modules: readonly MapLayerModule[], query: string): SearchHit[] {
+  const q = normalise(query);
+  if (!q) return [];
+  const hits: SearchHit[] = [];
+  for (const m of modules) {
+    if (!m.searchable) continue;
+    for (const f of store.features.get(m.id) ?? []) {
+      let best = Infinity;
+      for (const name of [f.properties.name_zh, f.properties.name_en]) {
+        if (typeof name !== 'string' || !name) continue;
+        const n = normalise(name);
+        const i = n.indexOf(q);
+        if (i < 0) continue;
+        best = Math.min(best, n === q ? 0 : i === 0 ? 1 : 2);
+      }
+      if (best < Infinity) hits.push({ layerId: m.id, feature: f, rank: best });
+    }
+  }
+  return hits.sort((a, b) => a.rank - b.rank || featureName(a.feature).length - featureName(b.feature).length);
+}
+
+export class SearchPanel implements IControl {
+  private container: HTMLElement | null = null;
+  private input: HTMLInputElement | null = null;
+  private list: HTMLElement | null = null;
+  private hits: SearchHit[] = [];
+  private active = 0;
+  private unsubscribe: (() => void)[] = [];
+
+  constructor(
+    private readonly store: Store,
+    private readonly modules: readonly MapLayerModule[],
+    private readonly choose: (layerId: string, featureId: string) => void,
+  ) {}
+
+  onAdd(): HTMLElement {
+    this.container = h('div', { class: 'maplibregl-ctrl xc-panel xc-search', role: 'search' });
+    this.input = h('input', { type: 'search', class: 'xc-search-input', autocomplete: 'off', spellcheck: 'false' });
+    this.list = h('ul', { class: 'xc-search-results', role: 'listbox', id: 'xc-search-results' });
+    this.input.setAttribute('aria-controls', 'xc-search-results');
+    this.input.addEventListener('input', () => this.update());
+    this.input.addEventListener('keydown', (e) => this.onKey(e));
+    this.input.addEventListener('focus', () => this.update());
+    // Results take `mousedown`, before the blur; the delay covers taps, and a refocus keeps the list.
+    this.input.addEventListener('blur', () =>
+      setTimeout(() => {
+        if (document.activeElement !== this.input) this.hide();
+      }, 150),
+    );
+    this.container.append(this.input, this.list);
+    this.unsubscribe.push(
+      onLangChange(() => {
+        this.label();
+        if (this.input === document.activeElement) this.update();
+      }),
+      this.store.on((c) => c === 'data' && this.input === document.activeElement && this.update()),
+    );
+    this.label();
+    this.hide();
+    return this.container;
+  }
+
+  onRemove(): void {
+    for (const u of this.unsubscribe) u();
+    this.container?.remove();
+    this.container = null;
+  }
+
+  private label() {
+    if (!this.input) return;
+    this.input.placeholder = t().searchPlaceholder;
+    this.input.setAttribute('aria-label', t().search);
+  }
+
+  private update() {
+    if (!this.input || !this.list) return;
+    const m = t();
+    const query = this.input.value;
+    this.hits = searchFeatures(this.store, this.modules, query);
+    this.active = 0;
+    if (!query.trim()) return this.hide();
+    const shown = this.hits.slice(0, MAX_RESULTS);
+    const items = shown.map((hit, i) => {
+      const info = this.store.info.get(hit.layerId);
+      const unplaced = unplacedKind(hit.feature);
+      const li = h(
+        'li',
+        { class: 'xc-search-result', role: 'option', 'data-layer': hit.layerId, 'data-feature': hit.feature.id, 'aria-selected': i === this.active ? 'true' : 'false' },
+        h('span', { class: 'xc-search-name' }, featureName(hit.feature)),
+        otherName(hit.feature) && h('span', { class: 'xc-search-other' }, otherName(hit.feature)),
+        h('span', { class: 'xc-search-meta' }, info ? pick(info.titles) : hit.layerId, unplaced && h('span', { class: 'xc-tag' }, unplaced === 'district-wide' ? m.districtWide : m.notLocated)),
+      );
+      li.addEventListener('mousedown', (e) => {
+        e.preventDefault();
+        this.pick(i);
+      });
+      return li;
+    });
+    if (items.length === 0) items.push(h('li', { class: 'xc-search-empty' }, m.searchNoResults));
+    if (this.hits.length > MAX_RESULTS) items.push(h('li', { class: 'xc-search-empty' }, m.searchMore(this.hits.length - MAX_RESULTS)));
+    this.list.replaceChildren(...items);
+    this.list.hidden = false;
+  }
+
+  private onKey(e: KeyboardEvent) {
+    const n = Math.min(this.hits.length, MAX_RESULTS);
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      if (n === 0) return;
+      this.active = (this.active + (e.key === 'ArrowDown' ? 1 : n - 1)) % n;
+      this.list?.querySelectorAll('.xc-search-result').forEach((li, i) => li.setAttribute('aria-selected', i === this.active ? 'true' : 'false'));
+    } else if (e.key === 'Enter') {
+      if (n > 0) this.pick(this.active);
+    } else if (e.key === 'Escape') {
+      this.hide();
+    }
+  }
+
+  private pick(i: number) {
+    const hit = this.hits[i];
+    if (!hit) return;
+    this.hide();
+    this.choose(hit.layerId, hit.feature.id);
+  }
+
+  private hide() {
+    if (this.list) this.list.hidden = true;
+  }
+}

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApp } from '../../api/app.ts';
+import type { Config } from '../../api/config.ts';
 import type { Db } from '../../api/db/db.ts';
 import { openDatabase } from '../../api/open-db.ts';
 
@@ -19,13 +20,16 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Starts the app on 127.0.0.1 and a free port; needs a built web app in dist/web (npm run build). */
-export async function startApp(): Promise<RunningApp> {
+/**
+ * Starts the app on 127.0.0.1 and a free port; needs a built web app in dist/web (npm run build).
+ * Offline by default; `config` can enable online basemaps (tests then intercept their requests).
+ */
+export async function startApp(config: Pick<Config, 'BASEMAPS' | 'TIANDITU_TOKEN'> = { BASEMAPS: [] }): Promise<RunningApp> {
   if (!existsSync(`${WEB_DIR}/index.html`)) {
     throw new Error(`No built web app in ${WEB_DIR}/: run "npm run build" first (npm test does).`);
   }
   const db = await openDatabase({ GEODATA_DIR: process.env.GEODATA_DIR ?? 'geodata' });
-  const app = createApp({ db, config: { BASEMAPS: [] }, webDir: WEB_DIR });
+  const app = createApp({ db, config, webDir: WEB_DIR });
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
@@ -57,9 +61,10 @@ export interface MapPage {
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-/** Opens the map at `url` (1280×800) and waits until every layer is loaded and drawn. */
-export async function openMap(browser: Browser, url: string): Promise<MapPage> {
+/** Opens the map at `url` (1280×800; `setup` runs first, e.g. to route requests) and waits until every layer is loaded and drawn. */
+export async function openMap(browser: Browser, url: string, setup?: (page: Page) => Promise<unknown>): Promise<MapPage> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await setup?.(page);
   const errors: string[] = [];
   const externalRequests: string[] = [];
   page.on('console', (m) => {

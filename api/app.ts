@@ -6,6 +6,7 @@ import type { Db } from './db/db.ts';
 import { apiError, renderError } from './errors.ts';
 import { collectionRoutes } from './routes/collections.ts';
 import { complianceRoutes } from './routes/compliance.ts';
+import { coverageRoutes } from './routes/coverage.ts';
 import { metaRoutes } from './routes/meta.ts';
 
 /** Largest request body the API reads (a site with ~100 000 vertices fits). */
@@ -34,6 +35,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api', collectionRoutes(deps.db));
   app.route('/api', metaRoutes(deps.db, deps.config));
   app.route('/api', complianceRoutes(deps.db));
+  app.route('/api', coverageRoutes(deps.db));
   app.all('/api/*', (c) => apiError(404, 'NotFound', `No API endpoint ${c.req.method} ${c.req.path}. See /api for the links.`));
   if (deps.webDir) {
     const root = deps.webDir;

@@ -3,6 +3,19 @@ import { postgis } from '@electric-sql/pglite-postgis';
 import { mkdirSync } from 'node:fs';
 import type { Db } from './db.ts';
 
+type Result = { rows: unknown[]; command?: string };
+
+/**
+ * PGlite's PostGIS reports a GEOS exception (e.g. a TopologyException) not as an error but as an
+ * empty result without a command tag; a real empty SELECT has one. Raise it, as the server does.
+ */
+function checked<T>(r: Result, text: string): { rows: T[] } {
+  if (r.command === undefined && r.rows.length === 0) {
+    throw new Error(`The embedded PostGIS failed on this statement (a GEOS error, reported without a message): ${text.replace(/\s+/g, ' ').slice(0, 80)}…`);
+  }
+  return { rows: r.rows as T[] };
+}
+
 /** Opens (creating if needed) an embedded PostgreSQL + PostGIS in `dataDir`, or in memory when undefined. */
 export async function openPgliteDb(dataDir: string | undefined): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
@@ -10,8 +23,7 @@ export async function openPgliteDb(dataDir: string | undefined): Promise<Db> {
   return {
     kind: 'pglite',
     async query(text, values) {
-      const r = await pg.query(text, values);
-      return { rows: r.rows as never[] };
+      return checked(await pg.query(text, values), text);
     },
     async exec(text) {
       await pg.exec(text);
@@ -20,8 +32,7 @@ export async function openPgliteDb(dataDir: string | undefined): Promise<Db> {
       return pg.transaction((tx) =>
         fn({
           async query(text, values) {
-            const r = await tx.query(text, values);
-            return { rows: r.rows as never[] };
+            return checked(await tx.query(text, values), text);
           },
           async exec(text) {
             await tx.exec(text);

@@ -1,0 +1,309 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { greedyMaximalCoverage } from '../../core/analysis/coverage.ts';
+import { findCollection, type CollectionDef } from '../../core/catalog.ts';
+import { readSite } from '../../core/geometry/site-input.ts';
+import { COVERAGE_PRESETS, findPreset, meetsTarget, type CoveragePreset, type CoverageTarget } from '../../core/presets.ts';
+import type { Db } from '../db/db.ts';
+import { apiError } from '../errors.ts';
+import { COVERAGE_METHOD, coverageQuery, suggestSamplesQuery, type AreaSpec, type CoverageRow, type CoverageSpec, type SuggestSamplesRow } from '../sql/coverage.ts';
+import { readJson } from './read-json.ts';
+
+/** Largest radius a request may ask for (m). */
+export const MAX_RADIUS_METERS = 50_000;
+/** Most what-if facilities in one request. */
+export const MAX_EXTRA_FACILITIES = 1000;
+/** Admin code of Xincheng District, the area `"district"` stands for. */
+const XINCHENG_ADCODE = '150102';
+
+const Scalar = z.union([z.string().max(200), z.number(), z.boolean()]);
+const CoverageRequest = z.strictObject({
+  facilities: z.string({ message: 'facilities must be a collection id, e.g. "parks"' }).min(1).max(100).optional(),
+  filter: z
+    .record(z.string().max(100), z.union([Scalar, z.array(Scalar).min(1).max(100)]), { message: 'filter must be an object of property: value' })
+    .optional(),
+  radiusMeters: z
+    .number({ message: 'radiusMeters must be a number (metres)' })
+    .gt(0, 'radiusMeters must be greater than 0')
+    .max(MAX_RADIUS_METERS, `radiusMeters must be at most ${MAX_RADIUS_METERS} (50 km)`)
+    .optional(),
+  preset: z.string({ message: 'preset must be a preset id, e.g. "parks"' }).max(100).optional(),
+  area: z.string({ message: 'area must be "central_area", "district", "zone:<id>" or a collection id' }).min(1).max(200).default('central_area'),
+  includePlanned: z.boolean({ message: 'includePlanned must be true or false' }).default(false),
+  extraFacilities: z
+    .array(z.unknown(), { message: 'extraFacilities must be an array of GeoJSON Points' })
+    .max(MAX_EXTRA_FACILITIES, `at most ${MAX_EXTRA_FACILITIES} extraFacilities`)
+    .default([]),
+});
+const SuggestRequest = CoverageRequest.extend({
+  count: z
+    .number({ message: 'count must be a whole number from 1 to 10' })
+    .int('count must be a whole number from 1 to 10')
+    .min(1, 'count must be at least 1')
+    .max(10, 'count must be at most 10'),
+});
+type CoverageBody = z.infer<typeof CoverageRequest>;
+
+/** A request resolved against the catalogue and the presets, ready for the SQL builders. */
+interface Resolved {
+  spec: CoverageSpec;
+  preset: CoveragePreset | undefined;
+  facilities: CollectionDef;
+  filter: Record<string, string[]>;
+  /** Radius (m) of what-if and suggested facilities. */
+  newRadiusMeters: number;
+  radius: { mode: 'uniform'; radiusMeters: number } | { mode: 'tiers'; tiers: CoveragePreset['tiers'] };
+  areaId: string;
+}
+
+/** Checks a coverage request against the catalogue and presets; throws 400/404 naming the problem. */
+function resolve(body: CoverageBody): Resolved {
+  const preset = body.preset === undefined ? undefined : findPreset(body.preset);
+  if (body.preset !== undefined && !preset) {
+    apiError(404, 'NotFound', `Unknown preset "${body.preset.slice(0, 60)}"; presets: ${COVERAGE_PRESETS.map((p) => p.id).join(', ')} (GET /api/analysis/presets).`);
+  }
+  const facilitiesId = body.facilities ?? preset?.facilities;
+  if (!facilitiesId) apiError(400, 'InvalidRequestBody', 'facilities: give the facilities collection id (e.g. "parks") or a preset.');
+  const facilities = findCollection(facilitiesId);
+  if (!facilities) apiError(404, 'NotFound', `Unknown facilities collection "${facilitiesId.slice(0, 60)}" (GET /api/collections lists them).`);
+  if (facilities.geometry === 'none') apiError(400, 'InvalidRequestBody', `facilities: collection "${facilities.id}" has no geometry, so it has no service areas.`);
+
+  let radius: Resolved['radius'];
+  if (body.radiusMeters !== undefined) radius = { mode: 'uniform', radiusMeters: body.radiusMeters };
+  else if (preset) radius = { mode: 'tiers', tiers: preset.tiers };
+  else apiError(400, 'InvalidRequestBody', 'Give radiusMeters (metres, every facility counts at it) or a preset (its size tiers apply).');
+
+  const rawFilter = body.filter ?? (preset && preset.facilities === facilities.id ? preset.filter : {});
+  const filter: Record<string, string[]> = {};
+  for (const [key, value] of Object.entries(rawFilter)) {
+    if (!facilities.properties[key]) {
+      apiError(400, 'InvalidRequestBody', `filter: "${key.slice(0, 60)}" is not a property of ${facilities.id}; use one of ${Object.keys(facilities.properties).join(', ')}.`);
+    }
+    filter[key] = (Array.isArray(value) ? value : [value]).map(String);
+  }
+
+  const area = parseArea(body.area);
+  const newRadiusMeters = body.radiusMeters ?? preset!.newFacilityRadiusMeters;
+  const extra = body.extraFacilities.map((g, i): CoverageSpec['extra'][number] => {
+    const site = readSite(g);
+    if (!site.valid) apiError(400, 'InvalidRequestBody', `extraFacilities.${i}: ${site.reason}`);
+    if (site.geometry.type !== 'Point') apiError(400, 'InvalidRequestBody', `extraFacilities.${i}: must be a GeoJSON Point, not a ${site.geometry.type}.`);
+    return { lonLat: site.geometry.coordinates, radiusMeters: newRadiusMeters };
+  });
+  const spec: CoverageSpec = {
+    facilities: facilities.id,
+    filters: Object.entries(filter).map(([property, values]) => ({ property, values })),
+    includePlanned: body.includePlanned,
+    tiers: radius.mode === 'uniform' ? [{ minAreaSquareMeters: 0, radiusMeters: radius.radiusMeters }] : radius.tiers,
+    extra,
+    area,
+  };
+  return { spec, preset, facilities, filter, newRadiusMeters, radius, areaId: body.area };
+}
+
+/** `central_area` | `district` (Xincheng) | `zone:<id>` | any polygon collection id. */
+function parseArea(area: string): AreaSpec {
+  if (area === 'district') return { kind: 'district', adcode: XINCHENG_ADCODE };
+  if (area.startsWith('zone:')) {
+    const zoneId = area.slice('zone:'.length);
+    if (!zoneId) apiError(400, 'InvalidRequestBody', 'area: "zone:" needs a zone id, e.g. "zone:zone-qianpo".');
+    return { kind: 'zone', zoneId };
+  }
+  const def = findCollection(area);
+  if (!def) apiError(404, 'NotFound', `Unknown area "${area.slice(0, 60)}": use "central_area", "district", "zone:<id>" or a polygon collection id.`);
+  if (def.geometry === 'none' || def.geometry === 'point') {
+    apiError(400, 'InvalidRequestBody', `area: collection "${def.id}" has no polygon geometry, so it has no area to measure coverage over.`);
+  }
+  return { kind: 'collection', collection: def.id };
+}
+
+/** Throws 404/400 when the area matched nothing or has no polygonal geometry. */
+function checkArea(r: Resolved, row: { area_rows: number; area_with_geom: number; area_empty: boolean } | undefined) {
+  // The query always yields one row; none means a geometry error the database swallowed (seen on PGlite).
+  if (!row) throw new Error(`coverage query returned no row for ${JSON.stringify(r.spec).slice(0, 300)}`);
+  const a = r.spec.area;
+  if (a.kind === 'zone' && row.area_rows === 0) apiError(404, 'NotFound', `Unknown zone "${a.zoneId.slice(0, 60)}" (GET /api/collections/zones/items lists them).`);
+  if (row.area_rows === 0 || row.area_with_geom === 0) {
+    apiError(400, 'InvalidRequestBody', `area "${r.areaId.slice(0, 60)}" has no geometry${row.area_rows === 0 ? ' (no features: is the dataset imported?)' : ''}; nothing to measure coverage over.`);
+  }
+  if (row.area_empty) apiError(400, 'InvalidRequestBody', `area "${r.areaId.slice(0, 60)}" has no polygon geometry (only points or lines); nothing to measure coverage over.`);
+}
+
+/** What the share is a share of: the UI shows it next to the figure. */
+function denominator(r: Resolved) {
+  const a = r.spec.area;
+  const title =
+    a.kind === 'district'
+      ? { zh: '新城区全域', en: 'Xincheng District (whole district)' }
+      : a.kind === 'zone'
+        ? { zh: `支撑区 ${a.zoneId}`, en: `support zone ${a.zoneId}` }
+        : (findCollection(a.collection)?.title ?? { zh: a.collection, en: a.collection });
+  const parks = r.preset?.id === 'parks';
+  return {
+    area: r.areaId,
+    title,
+    description:
+      `Share of the land area of ${title.en}` +
+      (parks ? ': GB/T 51346 counts residential land (居住用地) only; no residential-land layer is loaded, so the whole area stands in.' : '.'),
+  };
+}
+
+/** The target a result is held to: the plan's own for the central area, else the standard's overall one. */
+function targetsFor(preset: CoveragePreset | undefined, areaId: string, share: number) {
+  if (!preset || preset.targets.length === 0) return { target: undefined, targets: [] };
+  const withMet = (t: CoverageTarget) => ({ ...t, met: meetsTarget(share, t) });
+  const primary =
+    (areaId === 'central_area' && preset.targets.find((t) => t.appliesTo === 'central_area')) || preset.targets.find((t) => t.appliesTo === 'overall') || preset.targets[0];
+  return { target: withMet(primary), targets: preset.targets.map(withMet) };
+}
+
+const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
+
+/** COVERAGE_METHOD plus which facilities counted at which radius, in words. */
+function methodFor(r: Resolved): string {
+  const set = `Facilities: ${r.facilities.id}${Object.keys(r.filter).length ? ` where ${Object.entries(r.filter).map(([k, v]) => `${k} is ${v.join(' or ')}`).join(' and ')}` : ''}, ${
+    r.spec.includePlanned ? 'existing, planned and under construction' : 'existing only (includePlanned: false)'
+  }.`;
+  const radius =
+    r.radius.mode === 'uniform'
+      ? `Every facility counts at ${r.radius.radiusMeters} m (radiusMeters given: no size tiers).`
+      : `Preset "${r.preset!.id}" size tiers: ${r.radius.tiers.map((t) => `≥ ${t.minAreaSquareMeters} m² at ${t.radiusMeters} m`).join(', ')}; smaller facilities do not count (size = the imported geodesic area_square_meters, points count as 0 m²).`;
+  const extra = r.spec.extra.length ? ` What-if facilities count at ${r.newRadiusMeters} m.` : '';
+  return `${COVERAGE_METHOD} ${set} ${radius}${extra}`;
+}
+
+/** Warnings about what was left out and how firm the figures are. */
+function warningsFor(r: Resolved, row: CoverageRow): string[] {
+  const w: string[] = [];
+  if (row.without_geometry > 0) w.push(`${row.without_geometry} of the ${row.matched} matching ${r.facilities.id} features have no known position and are not counted.`);
+  const planned = row.not_existing;
+  if (planned > 0 && !r.spec.includePlanned) w.push(`${planned} planned or under-construction ${r.facilities.id} features are not counted; send "includePlanned": true to count them.`);
+  if (row.below_tiers > 0) {
+    const min = Math.min(...r.spec.tiers.map((t) => t.minAreaSquareMeters));
+    w.push(`${row.below_tiers} ${r.facilities.id} ${row.below_tiers === 1 ? 'feature is' : 'features are'} smaller than the smallest size tier (${min} m²) and not counted.`);
+  }
+  if (row.counted === 0) w.push('No facility counts: coverage is 0 % and the whole area is one gap.');
+  if (r.preset && r.preset.status !== 'confirmed' && r.radius.mode === 'tiers') {
+    w.push(`Preset "${r.preset.id}" is ${r.preset.status}: ${r.preset.note?.en ?? r.preset.source}`);
+  }
+  if (row.area_qualities?.includes('indicative')) w.push(`The area "${r.areaId}" is indicative (reconstructed, not an official boundary).`);
+  return w;
+}
+
+/** The JSON body of a coverage result, with the gaps FeatureCollection text from PostGIS spliced in unparsed. */
+function coverageBody(r: Resolved, row: CoverageRow, extras: { gainSquareMeters: number }[]): string {
+  const areaM2 = row.area_m2 ?? 0;
+  const share = areaM2 > 0 ? round(row.covered_m2 / areaM2, 4) : 0;
+  const { target, targets } = targetsFor(r.preset, r.areaId, share);
+  const head = {
+    areaSquareMeters: round(areaM2, 1),
+    coveredSquareMeters: round(row.covered_m2, 1),
+    uncoveredSquareMeters: round(Math.max(0, areaM2 - row.covered_m2), 1),
+    coverageShare: share,
+    ...(target ? { target } : {}),
+    targets,
+    denominator: denominator(r),
+    preset: r.preset ? { id: r.preset.id, title: r.preset.title, source: r.preset.source, status: r.preset.status } : null,
+    radius: { ...r.radius, newFacilityRadiusMeters: r.newRadiusMeters },
+    facilities: {
+      collection: r.facilities.id,
+      filter: r.filter,
+      includePlanned: r.spec.includePlanned,
+      matched: row.matched,
+      counted: row.counted,
+      reachingArea: row.reaching,
+      withoutGeometry: row.without_geometry,
+      notExisting: row.not_existing,
+      belowTiers: row.below_tiers,
+    },
+    extraFacilities: extras,
+    method: methodFor(r),
+    warnings: warningsFor(r, row),
+    byZone: JSON.parse(row.by_zone),
+  };
+  const json = JSON.stringify(head);
+  return `${json.slice(0, -1)},"gaps":${row.gaps}}`;
+}
+
+const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
+
+/** Service-radius coverage: figures, gaps, per-zone shares, what-if, suggested sites, presets. */
+export function coverageRoutes(db: Db) {
+  const app = new Hono();
+
+  app.get('/analysis/presets', (c) =>
+    c.json({
+      presets: COVERAGE_PRESETS.map((p) => ({
+        ...p,
+        radiusMeters: p.tiers.length === 1 ? p.tiers[0].radiusMeters : null,
+      })),
+    }),
+  );
+
+  app.post('/analysis/coverage', async (c) => {
+    const r = resolve(await readJson(c, CoverageRequest));
+    const q = coverageQuery(r.spec);
+    const row = (await db.query<CoverageRow>(q.text, q.values)).rows[0];
+    checkArea(r, row);
+    const gains = JSON.parse(row.gains) as number[];
+    const extras = r.spec.extra.map((e, i) => ({ coordinates: e.lonLat, radiusMeters: e.radiusMeters, gainSquareMeters: gains[i] }));
+    return c.body(coverageBody(r, row, extras), 200, JSON_TYPE);
+  });
+
+  app.post('/analysis/coverage/suggest', async (c) => {
+    const body = await readJson(c, SuggestRequest);
+    const r = resolve(body);
+    const sq = suggestSamplesQuery(r.spec, r.newRadiusMeters);
+    const s = (await db.query<SuggestSamplesRow>(sq.text, sq.values)).rows[0];
+    checkArea(r, s);
+    const demand = (s.demand_x ?? []).map((x, i) => ({ x, y: s.demand_y![i] }));
+    const candidates = (s.cand_x ?? []).map((x, i) => ({ x, y: s.cand_y![i] }));
+    const cell = s.spacing_m ?? 0;
+    const picks = demand.length && candidates.length ? greedyMaximalCoverage(demand, cell * cell, candidates, r.newRadiusMeters, body.count) : [];
+    const userExtras = r.spec.extra.length;
+    const after: Resolved = {
+      ...r,
+      spec: {
+        ...r.spec,
+        extra: [...r.spec.extra, ...picks.map((p) => ({ lonLat: [s.cand_lon![p.index], s.cand_lat![p.index]] as [number, number], radiusMeters: r.newRadiusMeters }))],
+      },
+    };
+    const q = coverageQuery(after.spec);
+    const row = (await db.query<CoverageRow>(q.text, q.values)).rows[0];
+    checkArea(after, row);
+    const gains = JSON.parse(row.gains) as number[];
+    const suggestions = {
+      type: 'FeatureCollection',
+      features: picks.map((p, i) => ({
+        type: 'Feature',
+        id: `suggestion-${i + 1}`,
+        properties: {
+          rank: i + 1,
+          gainSquareMeters: gains[userExtras + i],
+          estimatedGainSquareMeters: round(p.gainSquareMeters, 0),
+          radiusMeters: r.newRadiusMeters,
+        },
+        geometry: { type: 'Point', coordinates: after.spec.extra[userExtras + i].lonLat },
+      })),
+    };
+    const areaM2 = s.area_m2 ?? 0;
+    const before = {
+      areaSquareMeters: round(areaM2, 1),
+      coveredSquareMeters: round(s.covered_m2 ?? 0, 1),
+      coverageShare: areaM2 > 0 ? round((s.covered_m2 ?? 0) / areaM2, 4) : 0,
+    };
+    const notes: string[] = ['Sites are chosen for coverage alone: check each against the control lines (POST /api/analysis/compliance) and land availability before proposing it.'];
+    if (picks.length < body.count) {
+      notes.push(picks.length === 0 ? 'The area is already fully covered: no site would add anything.' : `Only ${picks.length} sites add coverage; the area is then fully covered.`);
+    }
+    const method =
+      `Suggestions: greedy maximal coverage. The gaps are sampled on a ${round(cell, 1)} m grid in EPSG:4546 (each sample stands for ${round(cell * cell, 0)} m² of uncovered area); ` +
+      `candidate sites are grid points inside the gaps at least ${round(r.newRadiusMeters / 5, 0)} m apart; each step takes the candidate whose ${r.newRadiusMeters} m circle covers the most uncovered samples. ` +
+      `gainSquareMeters is then measured exactly in PostGIS (what each site adds beyond the facilities and the sites before it). ${methodFor(after)}`;
+    const extras = after.spec.extra.map((e, i) => ({ coordinates: e.lonLat, radiusMeters: e.radiusMeters, gainSquareMeters: gains[i] }));
+    const head = JSON.stringify({ count: body.count, suggestions, before, method, notes });
+    return c.body(`${head.slice(0, -1)},"after":${coverageBody(after, row, extras)}}`, 200, JSON_TYPE);
+  });
+
+  return app;
+}

@@ -1,0 +1,353 @@
+/**
+ * Service-radius coverage in the browser (Turf): instant what-if while a planner adds facilities.
+ * The server (PostGIS, EPSG:4546 buffers) is authoritative; tests hold the two shares within one
+ * percentage point. Pure: no DOM, no database, no Node APIs.
+ */
+import { area, bbox, buffer, difference, featureCollection, intersect, union } from '@turf/turf';
+import type { Feature, FeatureCollection, Geometry, MultiPolygon, Point, Polygon, Position } from 'geojson';
+import type { FacilityFilter, RadiusTier } from '../presets.ts';
+import { tierRadiusMeters } from '../presets.ts';
+
+/** A facility as the collections API serves it (geometry may be null when the position is unknown). */
+export type FacilityFeature = Feature<Geometry | null, Record<string, unknown> | null>;
+export type AreaFeature = Feature<Polygon | MultiPolygon, Record<string, unknown> | null>;
+export type GapFeature = Feature<Polygon, { areaSquareMeters: number }>;
+
+/** Every facility at one radius (m), or the size tiers of a preset. */
+export type RadiusRule = { radiusMeters: number } | { tiers: readonly RadiusTier[] };
+
+export interface FacilitySelection {
+  /** Equality filter on properties; an array means "any of". */
+  filter?: FacilityFilter;
+  /** Count planned and under-construction facilities too (default: existing only). */
+  includePlanned?: boolean;
+}
+
+export interface ZoneCoverage {
+  id: string;
+  name: string;
+  nameEn: string | null;
+  areaSquareMeters: number;
+  coveredSquareMeters: number;
+  coverageShare: number;
+}
+
+/** Coverage figures: areas in square metres, share 0–1, gaps largest first. */
+export interface CoverageFigures {
+  areaSquareMeters: number;
+  coveredSquareMeters: number;
+  coverageShare: number;
+  gaps: FeatureCollection<Polygon, { areaSquareMeters: number }>;
+  byZone: ZoneCoverage[];
+}
+
+export interface FacilityCount {
+  /** Facilities after the property filter. */
+  matched: number;
+  withoutGeometry: number;
+  notExisting: number;
+  /** Too small for every size tier (e.g. parks under 0.2 ha). */
+  belowTiers: number;
+  /** Facilities that count (existing or included planned, with a geometry and a radius). */
+  counted: number;
+}
+
+export interface CoverageResult extends CoverageFigures {
+  facilityCount: FacilityCount;
+  /** Marginal gain (m²) of each what-if addition, in the order added. */
+  gainsSquareMeters: number[];
+}
+
+export interface Addition {
+  geometry: Point | Polygon | MultiPolygon;
+  radiusMeters: number;
+}
+
+export interface CoverageInput extends FacilitySelection {
+  facilities: FacilityFeature[];
+  rule: RadiusRule;
+  area: AreaFeature;
+  /** Support zones for the per-zone figures. */
+  zones?: AreaFeature[];
+  /** What-if facilities, each with its radius. */
+  additions?: Addition[];
+}
+
+/** Segments per quarter circle, as on the server (64-gon circles). */
+const STEPS = 16;
+const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
+type Box = [number, number, number, number];
+const boxesMeet = (a: Box, b: Box) => a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
+const METERS_PER_DEGREE = 111_320;
+/** A lon/lat box grown by `meters` on every side (generously: 1 % more). */
+function grow(b: Box, meters: number): Box {
+  const dLat = (meters / METERS_PER_DEGREE) * 1.01;
+  const dLon = dLat / Math.max(0.01, Math.cos((Math.max(Math.abs(b[1]), Math.abs(b[3])) * Math.PI) / 180));
+  return [b[0] - dLon, b[1] - dLat, b[2] + dLon, b[3] + dLat];
+}
+
+/** Size of a facility in square metres: the imported `area_square_meters`, else Turf's area of a polygon, else 0. */
+export function facilityAreaSquareMeters(f: FacilityFeature): number {
+  const stored = f.properties?.area_square_meters;
+  if (typeof stored === 'number' && Number.isFinite(stored)) return stored;
+  const t = f.geometry?.type;
+  return t === 'Polygon' || t === 'MultiPolygon' ? area(f as Feature<Polygon | MultiPolygon>) : 0;
+}
+
+/** The radius in metres a facility counts at under `rule`, or null when it is below every tier. */
+export function facilityRadiusMeters(f: FacilityFeature, rule: RadiusRule): number | null {
+  if ('radiusMeters' in rule) return rule.radiusMeters;
+  return tierRadiusMeters(rule.tiers, facilityAreaSquareMeters(f));
+}
+
+/** Whether a facility passes the filter (property text equal to the value or one of the values). */
+export function matchesFilter(f: FacilityFeature, filter: FacilityFilter = {}): boolean {
+  for (const [key, want] of Object.entries(filter)) {
+    const v = f.properties?.[key];
+    if (v === null || v === undefined || typeof v === 'object') return false;
+    const wanted = (Array.isArray(want) ? want : [want]).map(String);
+    if (!wanted.includes(String(v))) return false;
+  }
+  return true;
+}
+
+/** The facilities that count under `rule` and `selection`, with their radius (m), and the counts. */
+export function selectFacilities(
+  facilities: FacilityFeature[],
+  rule: RadiusRule,
+  selection: FacilitySelection = {},
+): { counted: { feature: FacilityFeature; radiusMeters: number }[]; count: FacilityCount } {
+  const count: FacilityCount = { matched: 0, withoutGeometry: 0, notExisting: 0, belowTiers: 0, counted: 0 };
+  const counted: { feature: FacilityFeature; radiusMeters: number }[] = [];
+  for (const f of facilities) {
+    if (!matchesFilter(f, selection.filter)) continue;
+    count.matched++;
+    const status = typeof f.properties?.status === 'string' ? f.properties.status : 'existing';
+    if (status !== 'existing') count.notExisting++;
+    if (!f.geometry) {
+      count.withoutGeometry++;
+      continue;
+    }
+    const r = facilityRadiusMeters(f, rule);
+    if (r === null) {
+      count.belowTiers++;
+      continue;
+    }
+    if (status !== 'existing' && !selection.includePlanned) continue;
+    counted.push({ feature: f, radiusMeters: r });
+  }
+  count.counted = counted.length;
+  return { counted, count };
+}
+
+/** The service area of a facility: its geometry buffered by `radiusMeters` (from a polygon's edge, a point's position). */
+export function serviceArea(geometry: Geometry, radiusMeters: number): Feature<Polygon | MultiPolygon> | null {
+  const b = buffer({ type: 'Feature', properties: {}, geometry } as Feature, radiusMeters, { units: 'meters', steps: STEPS });
+  return (b as Feature<Polygon | MultiPolygon> | undefined) ?? null;
+}
+
+/** Union of polygons (one polyclip sweep: faster here than pairwise unions in a tree). */
+export function unionAll(polys: Feature<Polygon | MultiPolygon>[]): Feature<Polygon | MultiPolygon> | null {
+  if (polys.length === 0) return null;
+  if (polys.length === 1) return polys[0];
+  return union(featureCollection(polys));
+}
+
+const polygonsOf = (g: Feature<Polygon | MultiPolygon> | null): Position[][][] =>
+  !g ? [] : g.geometry.type === 'Polygon' ? [g.geometry.coordinates] : g.geometry.coordinates;
+
+const asPolygon = (coordinates: Position[][]): Feature<Polygon> => ({ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates } });
+
+/** Gap polygons (≥ 1 m²) with their area, largest first, ids gap-1…n. */
+function gapCollection(polys: Feature<Polygon>[]): FeatureCollection<Polygon, { areaSquareMeters: number }> {
+  const list = polys
+    .map((p) => ({ p, m2: area(p), b: bbox(p) }))
+    .filter((g) => g.m2 >= 1)
+    .sort((a, b) => b.m2 - a.m2 || a.b[0] - b.b[0] || a.b[1] - b.b[1]);
+  return {
+    type: 'FeatureCollection',
+    features: list.map((g, i) => ({ type: 'Feature', id: `gap-${i + 1}`, properties: { areaSquareMeters: round(g.m2, 1) }, geometry: g.p.geometry })),
+  };
+}
+
+const intersectOrNull = (a: Feature<Polygon | MultiPolygon>, b: Feature<Polygon | MultiPolygon> | null) => (b ? intersect(featureCollection([a, b])) : null);
+
+/**
+ * Coverage of `area` by the facilities' service areas (see RadiusRule), in square metres (Turf's
+ * spherical area) and as a share; with what-if additions applied after the facilities.
+ */
+export function computeCoverage(input: CoverageInput): CoverageResult {
+  const { counted, count } = selectFacilities(input.facilities, input.rule, input);
+  const areaBox = bbox(input.area) as Box;
+  const areaM2 = area(input.area);
+  const buffers: Feature<Polygon | MultiPolygon>[] = [];
+  for (const c of counted) {
+    // Buffering is the costly step: skip facilities whose box, grown by the radius, misses the area's box.
+    if (!boxesMeet(grow(bbox(c.feature as Feature) as Box, c.radiusMeters), areaBox)) continue;
+    const b = serviceArea(c.feature.geometry as Geometry, c.radiusMeters);
+    if (b) buffers.push(b);
+  }
+  const cover = unionAll(buffers);
+  const covered = intersectOrNull(input.area, cover);
+  const gaps = cover ? difference(featureCollection([input.area, cover])) : input.area;
+  const byZone: ZoneCoverage[] = [];
+  for (const z of input.zones ?? []) {
+    if (!boxesMeet(bbox(z) as Box, areaBox)) continue;
+    const part = intersect(featureCollection([z, input.area]));
+    const zoneM2 = part ? area(part) : 0;
+    // Zones that only share a boundary with the area leave slivers: under 0.05 % of the area they are left out.
+    if (!part || zoneM2 < Math.max(1, 0.0005 * areaM2)) continue;
+    const zc = covered ? intersect(featureCollection([part, covered])) : null;
+    const zcM2 = zc ? area(zc) : 0;
+    byZone.push({
+      id: String(z.id),
+      name: String(z.properties?.name_zh ?? z.id),
+      nameEn: typeof z.properties?.name_en === 'string' ? z.properties.name_en : null,
+      areaSquareMeters: round(zoneM2, 1),
+      coveredSquareMeters: round(zcM2, 1),
+      coverageShare: round(zcM2 / zoneM2, 4),
+    });
+  }
+  byZone.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const coveredM2 = covered ? area(covered) : 0;
+  const base: CoverageResult = {
+    areaSquareMeters: round(areaM2, 1),
+    coveredSquareMeters: round(coveredM2, 1),
+    coverageShare: areaM2 > 0 ? round(coveredM2 / areaM2, 4) : 0,
+    gaps: gapCollection(polygonsOf(gaps).map(asPolygon)),
+    byZone,
+    facilityCount: count,
+    gainsSquareMeters: [],
+  };
+  return input.additions?.length ? updateCoverage(base, input.additions, input.zones) : base;
+}
+
+/**
+ * Adds what-if facilities to a coverage result without recomputing the rest: each addition's
+ * service area is cut out of the gaps it meets; returns the new figures and each addition's gain (m²).
+ */
+export function updateCoverage(previous: CoverageResult, additions: Addition[], zones: AreaFeature[] = []): CoverageResult {
+  let gaps: Feature<Polygon>[] = previous.gaps.features.map((g) => asPolygon(g.geometry.coordinates));
+  let coveredM2 = previous.coveredSquareMeters;
+  const zoneCovered = new Map(previous.byZone.map((z) => [z.id, z.coveredSquareMeters]));
+  const zoneById = new Map(zones.map((z) => [String(z.id), z]));
+  const gains: number[] = [];
+  for (const add of additions) {
+    const sa = serviceArea(add.geometry, add.radiusMeters);
+    if (!sa) {
+      gains.push(0);
+      continue;
+    }
+    const saBox = bbox(sa) as Box;
+    let gain = 0;
+    const next: Feature<Polygon>[] = [];
+    for (const g of gaps) {
+      if (!boxesMeet(bbox(g) as Box, saBox)) {
+        next.push(g);
+        continue;
+      }
+      const taken = intersect(featureCollection([g, sa]));
+      if (!taken) {
+        next.push(g);
+        continue;
+      }
+      const takenM2 = area(taken);
+      gain += takenM2;
+      for (const z of previous.byZone) {
+        const zf = zoneById.get(z.id);
+        const part = zf ? intersect(featureCollection([taken, zf])) : null;
+        if (part) zoneCovered.set(z.id, (zoneCovered.get(z.id) ?? 0) + area(part));
+      }
+      next.push(...polygonsOf(difference(featureCollection([g, sa]))).map(asPolygon));
+    }
+    gaps = next;
+    coveredM2 += gain;
+    gains.push(round(gain, 1));
+  }
+  const areaM2 = previous.areaSquareMeters;
+  return {
+    ...previous,
+    coveredSquareMeters: round(coveredM2, 1),
+    coverageShare: areaM2 > 0 ? round(Math.min(1, coveredM2 / areaM2), 4) : 0,
+    gaps: gapCollection(gaps),
+    byZone: previous.byZone.map((z) => {
+      const c = Math.min(z.areaSquareMeters, zoneCovered.get(z.id) ?? z.coveredSquareMeters);
+      return { ...z, coveredSquareMeters: round(c, 1), coverageShare: round(c / z.areaSquareMeters, 4) };
+    }),
+    gainsSquareMeters: [...previous.gainsSquareMeters, ...gains],
+  };
+}
+
+/** A position in a planar CRS, metres (e.g. EPSG:4546 easting/northing). */
+export interface PlanarPoint {
+  x: number;
+  y: number;
+}
+
+/**
+ * Greedy maximal coverage: picks up to `count` candidate sites, each the one whose `radiusMeters`
+ * circle holds the most not-yet-covered demand samples (each worth `sampleSquareMeters`), planar
+ * metres. Stops early when no candidate adds anything. Returns candidate indices with estimated gains (m²).
+ */
+export function greedyMaximalCoverage(
+  demand: PlanarPoint[],
+  sampleSquareMeters: number,
+  candidates: PlanarPoint[],
+  radiusMeters: number,
+  count: number,
+): { index: number; gainSquareMeters: number }[] {
+  if (!(radiusMeters > 0) || !Number.isInteger(count) || count < 1) throw new Error('greedyMaximalCoverage: radiusMeters > 0 and an integer count ≥ 1 are required');
+  // Bucket the demand in cells one radius wide: a circle meets at most 3 × 3 cells.
+  const cell = radiusMeters;
+  const buckets = new Map<string, number[]>();
+  demand.forEach((d, i) => {
+    const key = `${Math.floor(d.x / cell)},${Math.floor(d.y / cell)}`;
+    const list = buckets.get(key);
+    if (list) list.push(i);
+    else buckets.set(key, [i]);
+  });
+  const covered = new Uint8Array(demand.length);
+  const r2 = radiusMeters * radiusMeters;
+  const within = (c: PlanarPoint, visit: (i: number) => void) => {
+    const cx = Math.floor(c.x / cell);
+    const cy = Math.floor(c.y / cell);
+    for (let dx = -1; dx <= 1; dx++) {
+      for (let dy = -1; dy <= 1; dy++) {
+        const list = buckets.get(`${cx + dx},${cy + dy}`);
+        if (!list) continue;
+        for (const i of list) {
+          const ex = demand[i].x - c.x;
+          const ey = demand[i].y - c.y;
+          if (ex * ex + ey * ey <= r2) visit(i);
+        }
+      }
+    }
+  };
+  const gainOf = (c: PlanarPoint) => {
+    let n = 0;
+    within(c, (i) => {
+      if (!covered[i]) n++;
+    });
+    return n;
+  };
+  const gains = candidates.map(gainOf);
+  const picks: { index: number; gainSquareMeters: number }[] = [];
+  for (let k = 0; k < count; k++) {
+    let best = -1;
+    for (let j = 0; j < gains.length; j++) if (gains[j] > 0 && (best < 0 || gains[j] > gains[best])) best = j;
+    if (best < 0) break;
+    picks.push({ index: best, gainSquareMeters: gains[best] * sampleSquareMeters });
+    const chosen = candidates[best];
+    within(chosen, (i) => {
+      covered[i] = 1;
+    });
+    // Only candidates within two radii share demand with the chosen one.
+    const reach2 = 4 * r2;
+    candidates.forEach((c, j) => {
+      const dx = c.x - chosen.x;
+      const dy = c.y - chosen.y;
+      if (dx * dx + dy * dy <= reach2) gains[j] = gainOf(c);
+    });
+  }
+  return picks;
+}

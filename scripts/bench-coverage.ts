@@ -1,0 +1,140 @@
+/**
+ * Coverage benchmark (`npx tsx scripts/bench-coverage.ts`): prints the figures of issue 5.
+ *  1. Park 500 m coverage of the central area: the bare SQL vs the API end to end (in-process and over HTTP).
+ *  2. What-if in the browser code (Turf) for the district's parks: full recompute and one-park update.
+ *  3. Scale: 100, 1 000, 10 000 synthetic facilities over the district, server time each.
+ * Uses DATABASE_URL (a PostgreSQL/PostGIS server) when set, else embedded PGlite (figures then say so).
+ * Options: --runs N (default 15).
+ */
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../api/app.ts';
+import type { Queryable } from '../api/db/db.ts';
+import { openDatabase } from '../api/open-db.ts';
+import { coverageQuery, type CoverageRow, type CoverageSpec } from '../api/sql/coverage.ts';
+import { computeCoverage, updateCoverage, type AreaFeature, type FacilityFeature } from '../core/analysis/coverage.ts';
+import { findPreset } from '../core/presets.ts';
+
+const args = process.argv.slice(2);
+const runsArg = args.indexOf('--runs');
+const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : 15;
+if (!Number.isInteger(RUNS) || RUNS < 1 || RUNS > 1000) {
+  console.error('bench-coverage: --runs must be a whole number from 1 to 1000.');
+  process.exit(2);
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+async function time(n: number, fn: () => Promise<unknown> | unknown): Promise<number[]> {
+  await fn(); // warm-up: plans, PROJ and GEOS caches
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+const parks = findPreset('parks')!;
+const parkSpec: CoverageSpec = {
+  facilities: 'parks',
+  filters: [],
+  includePlanned: false,
+  tiers: parks.tiers,
+  extra: [],
+  area: { kind: 'collection', collection: 'central_area' },
+};
+
+const db = await openDatabase({ DATABASE_URL: process.env.DATABASE_URL, GEODATA_DIR: process.env.GEODATA_DIR ?? 'geodata' }).catch((err) => {
+  console.error(`bench-coverage: ${(err as Error).message}`);
+  process.exit(1);
+});
+const where = db.kind === 'postgresql' ? `PostgreSQL server (${new URL(process.env.DATABASE_URL!).pathname.slice(1)})` : 'embedded PGlite (set DATABASE_URL for the server figures)';
+console.log(`Coverage benchmark on ${where}; median of ${RUNS} runs after one warm-up.\n`);
+
+// 1. API end to end vs the bare SQL.
+const q = coverageQuery(parkSpec);
+const sqlTimes = await time(RUNS, () => db.query(q.text, q.values));
+const app = createApp({ db, config: { BASEMAPS: [] } });
+const body = JSON.stringify({ preset: 'parks', area: 'central_area' });
+const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body };
+let share = 0;
+const apiTimes = await time(RUNS, async () => {
+  const res = await app.request('/api/analysis/coverage', init);
+  share = (await res.json()).coverageShare;
+});
+const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+await new Promise((r) => server.once('listening', r));
+const port = (server.address() as AddressInfo).port;
+const httpTimes = await time(RUNS, async () => {
+  const res = await fetch(`http://127.0.0.1:${port}/api/analysis/coverage`, init);
+  await res.text();
+});
+server.close();
+const sqlMs = median(sqlTimes);
+console.log('1. Park 500 m coverage of the central area (preset "parks": ≥ 0.5 ha at 500 m, 0.2–0.5 ha at 300 m)');
+console.log(`   coverage share             ${(share * 100).toFixed(2)} %`);
+console.log(`   bare SQL (coverageQuery)   ${ms(sqlMs)}`);
+console.log(`   API in-process             ${ms(median(apiTimes))}  (${(median(apiTimes) / sqlMs).toFixed(2)}× the SQL; target ≤ 1.5×)`);
+console.log(`   API over HTTP (localhost)  ${ms(median(httpTimes))}  (${(median(httpTimes) / sqlMs).toFixed(2)}× the SQL)\n`);
+
+// 2. Turf what-if for the district's parks.
+const features = async (from: string) =>
+  (await db.query<{ f: unknown }>(`select json_build_object('type', 'Feature', 'id', id, 'properties', properties, 'geometry', ST_AsGeoJSON(geom, 7)::json) as f from ${from}`)).rows.map(
+    (r) => (typeof r.f === 'string' ? JSON.parse(r.f) : r.f),
+  );
+const parkFeatures = (await features('parks')) as FacilityFeature[];
+const centralArea = (await features('central_area'))[0] as AreaFeature;
+const zones = (await features('zones')) as AreaFeature[];
+const input = { facilities: parkFeatures, rule: { tiers: parks.tiers }, area: centralArea, zones };
+const fullTimes = await time(RUNS, () => computeCoverage(input));
+const base = computeCoverage(input);
+// What-if parks at points spread over the central area's bounding box (deterministic).
+const [minX, minY, maxX, maxY] = [111.64, 40.83, 111.82, 40.89];
+let k = 0;
+const updateTimes = await time(Math.max(RUNS, 30), () => {
+  k++;
+  const p = { type: 'Point' as const, coordinates: [minX + ((k * 0.618034) % 1) * (maxX - minX), minY + ((k * 0.414214) % 1) * (maxY - minY)] };
+  return updateCoverage(base, [{ geometry: p, radiusMeters: 500 }], zones);
+});
+console.log(`2. What-if in the browser code (Turf, Node ${process.version}), ${base.facilityCount.counted} parks over the central area`);
+console.log(`   Turf share                 ${(base.coverageShare * 100).toFixed(2)} % (PostGIS ${(share * 100).toFixed(2)} %)`);
+console.log(`   full recompute             ${ms(median(fullTimes))}`);
+console.log(`   add one park (update)      ${ms(median(updateTimes))}  (target ≤ 100 ms)\n`);
+
+// 3. Scale: synthetic facilities over the district, inside a transaction that is rolled back.
+console.log('3. Scale: synthetic facilities (points, 500 m) spread over Xincheng District, coverage of the district');
+const sizes = [100, 1000, 10000];
+const scaleTimes: number[] = [];
+const rollback = new Error('rollback');
+await db
+  .transaction(async (tx: Queryable) => {
+    const spec: CoverageSpec = { ...parkSpec, facilities: 'facilities', tiers: [{ minAreaSquareMeters: 0, radiusMeters: 500 }], area: { kind: 'district', adcode: '150102' } };
+    for (const n of sizes) {
+      await tx.query('delete from facilities');
+      await tx.query(
+        `insert into facilities (id, properties, geom)
+         select 'synthetic-' || d.path[1], jsonb_build_object('type', 'synthetic', 'status', 'existing'), d.geom
+         from ST_Dump(ST_GeneratePoints((select geom from district where properties->>'adcode' = '150102'), $1::int, 42)) d`,
+        [n],
+      );
+      const sq = coverageQuery(spec);
+      let row: CoverageRow | undefined;
+      const t = await time(Math.min(RUNS, n >= 10000 ? 3 : 5), async () => {
+        row = (await tx.query<CoverageRow>(sq.text, sq.values)).rows[0];
+      });
+      const m = median(t);
+      scaleTimes.push(m);
+      const growth = scaleTimes.length > 1 ? `  (${(m / scaleTimes[scaleTimes.length - 2]).toFixed(1)}× the previous; limit ~12×)` : '';
+      console.log(`   ${String(n).padStart(6)} facilities  ${ms(m).padStart(10)}   share ${((row!.covered_m2 / row!.area_m2!) * 100).toFixed(1)} %${growth}`);
+    }
+    throw rollback;
+  })
+  .catch((err) => {
+    if (err !== rollback) throw err;
+  });
+await db.close();

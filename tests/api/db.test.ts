@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { describeEachDb } from '../helpers/databases.ts';
+
+describeEachDb('Db interface', (t) => {
+  test('an empty result is an empty result, not an error', async () => {
+    const r = await t.db.query('select 1 as a where false');
+    assert.deepEqual(r.rows, []);
+  });
+
+  test('values are bound parameters, never SQL', async () => {
+    const r = await t.db.query<{ v: string }>('select $1::text as v', ["x'; drop table zones; --"]);
+    assert.equal(r.rows[0].v, "x'; drop table zones; --");
+    assert.equal((await t.db.query<{ n: number }>('select count(*)::int as n from zones')).rows[0].n > 0, true);
+  });
+
+  test('a GEOS failure is an error on both databases (PGlite would otherwise return no rows)', async () => {
+    const bowtie = "ST_GeomFromText('POLYGON((0 0,1 1,1 0,0 1,0 0))')";
+    await assert.rejects(t.db.query(`select ST_Area(ST_Intersection(${bowtie}, ST_MakeEnvelope(0, 0, 2, 2))) as a`));
+    // The database stays usable afterwards.
+    assert.equal((await t.db.query<{ one: number }>('select 1 as one')).rows[0].one, 1);
+  });
+
+  test('a transaction commits on success and rolls back on a thrown error', async () => {
+    await assert.rejects(
+      t.db.transaction(async (tx) => {
+        await tx.query('insert into zones (id, properties) values ($1, $2)', ['zone-rollback-test', '{}']);
+        throw new Error('stop');
+      }),
+      /stop/,
+    );
+    assert.deepEqual((await t.db.query("select id from zones where id = 'zone-rollback-test'")).rows, []);
+    const n = await t.db.transaction(async (tx) => (await tx.query<{ n: number }>('select count(*)::int as n from zones')).rows[0].n);
+    assert.ok(n >= 5);
+  });
+});

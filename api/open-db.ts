@@ -42,6 +42,8 @@ export async function openDatabase(
     const hint = /postgis/i.test(msg) ? ' Is PostGIS installed on the server (e.g. apt-get install postgresql-15-postgis-3)?' : '';
     throw new StartupError(`Database migration failed: ${msg}.${hint}`);
   }
+  // Load PostGIS now (PGlite loads its library on first use), so the first map request is not slow.
+  await db.query('select postgis_lib_version()');
   if (opts.importGeodata === false) return db;
   const report = await importGeodata(db, { geodataDir: config.GEODATA_DIR, log });
   const loaded = report.filter((r) => r.action === 'loaded');

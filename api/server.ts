@@ -1,6 +1,4 @@
-import { serve } from '@hono/node-server';
 import { existsSync } from 'node:fs';
-import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { GeodataError } from './import/geodata.ts';
 import { openDatabase, StartupError } from './open-db.ts';
@@ -9,7 +7,11 @@ const started = Date.now();
 
 async function main() {
   const config = loadConfig();
-  const db = await openDatabase(config, (line) => console.log(line));
+  // The app's modules load while the database opens (PGlite compiles its WASM meanwhile).
+  const opening = openDatabase(config, (line) => console.log(line));
+  opening.catch(() => {}); // Awaited below; reported by main().catch.
+  const [{ createApp }, { serve }] = await Promise.all([import('./app.ts'), import('@hono/node-server')]);
+  const db = await opening;
   if (!existsSync(`${config.WEB_DIR}/index.html`)) {
     console.warn(`No built web app in ${config.WEB_DIR}/ — run "npm run build" (npm start does). Serving the API only.`);
   }

@@ -28,6 +28,8 @@ export class GeodataError extends Error {}
  */
 export async function importGeodata(db: Db, opts: ImportOptions): Promise<ImportedDataset[]> {
   const log = opts.log ?? (() => {});
+  // The derived values belong to the data: a change in how they are computed re-imports everything.
+  const deriveVersion = createHash('sha256').update(deriveQueries().map((q) => q.text).join('\n')).digest('hex');
   const report: ImportedDataset[] = [];
   await db.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
@@ -42,7 +44,7 @@ export async function importGeodata(db: Db, opts: ImportOptions): Promise<Import
       }
       const text = readFileSync(file, 'utf8');
       const provText = readFileSync(provFile, 'utf8');
-      const checksum = createHash('sha256').update(text).update('\0').update(provText).digest('hex');
+      const checksum = createHash('sha256').update(text).update('\0').update(provText).update('\0').update(deriveVersion).digest('hex');
       const prev = await tx.query<{ checksum: string; feature_count: number }>(
         'select checksum, feature_count from datasets where id = $1',
         [c.id],

@@ -3,7 +3,7 @@ import type { SqlQuery } from '../db/db.ts';
 
 /** How areas and distances are measured, stated in every response and report. */
 export const COMPLIANCE_METHOD =
-  'PostGIS: overlaps intersected in EPSG:4326; areas geodesic on the WGS84/CGCS2000 ellipsoid (geography); distances in EPSG:4546 (CGCS2000 3° Gauss-Krüger, CM 111° E, scale error < 0.01 % here); a point site counts as inside a control feature it lies in or on.';
+  'PostGIS: overlaps intersected in EPSG:4326; areas geodesic on the WGS84/CGCS2000 ellipsoid (geography); distances in EPSG:4546 (CGCS2000 3° Gauss-Krüger, CM 111° E, scale error < 0.01 % here); a point site counts as inside a control feature it lies in or on; a line site (a road) is measured by the share of its geodesic length inside.';
 
 /** The control layers (catalogue entries marked `control`), e.g. `controls`. */
 const controlLayers = () => collections.filter((c) => c.control).map((c) => c.id);
@@ -17,34 +17,41 @@ function resultJson(g: string): string {
     .map((id) => `select '${id}' as collection, id, properties, geom from ${id}`)
     .join(' union all ');
   const point = `ST_Dimension(${g}) = 0`;
+  const line = `ST_Dimension(${g}) = 1`;
   const siteM2 = `ST_Area(${g}::geography)`;
+  /** Share (0–1) of the site inside `other`: 1 for a point in it, by length for a line, by area for a polygon. */
+  const shareIn = (other: string) => `case when ${point} then 1.0
+      when ${line} then ST_Length(ST_Intersection(${other}, ${g})::geography) / nullif(ST_Length(${g}::geography), 0)
+      else ST_Area(ST_Intersection(${other}, ${g})::geography) / nullif(${siteM2}, 0) end`;
   // Each control feature is measured once (hit, overlap, distance); conflicts, nearest and
   // touching are then aggregated from those rows.
-  const measured = `select c.collection, c.id, c.properties, c.hit,
-      case when c.hit and not ${point} then ST_Area(ST_Intersection(c.geom, ${g})::geography) else 0 end as overlap_m2,
-      -- Distances in EPSG:4546 (CGCS2000 Gauss-Krüger, CM 111° E; scale error < 0.01 % in Xincheng):
-      -- planar, and some 50× faster than geodesic distances between polygons.
-      case when c.hit then 0 else ST_Distance(ST_Transform(c.geom, 4546), ST_Transform(${g}, 4546)) end as distance_m
-    from (select u.*, ST_Intersects(u.geom, ${g}) as hit from (${controls}) u) c`;
+  const measured = `select c.*, case when not c.hit then 0 when ${point} then 1.0
+        when ${line} then ST_Length(ST_Intersection(c.geom, ${g})::geography) / nullif(ST_Length(${g}::geography), 0)
+        else c.overlap_m2 / nullif(${siteM2}, 0) end as share
+    from (select c.collection, c.id, c.properties, c.geom, c.hit,
+        case when c.hit and ST_Dimension(${g}) = 2 then ST_Area(ST_Intersection(c.geom, ${g})::geography) else 0 end as overlap_m2,
+        -- Distances in EPSG:4546 (CGCS2000 Gauss-Krüger, CM 111° E; scale error < 0.01 % in Xincheng):
+        -- planar, and some 50× faster than geodesic distances between polygons.
+        case when c.hit then 0 else ST_Distance(ST_Transform(c.geom, 4546), ST_Transform(${g}, 4546)) end as distance_m
+      from (select u.*, ST_Intersects(u.geom, ${g}) as hit from (${controls}) u) c) c`;
   return `(select json_build_object(
     'site', json_build_object('areaSquareMeters', round(${siteM2}::numeric, 1)::float8,
       'vertexCount', ST_NPoints(${g}), 'geometryType', GeometryType(${g})),
     'zones', coalesce((
       select json_agg(json_build_object('id', z.id, 'name', z.properties->>'name_zh', 'nameEn', z.properties->>'name_en', 'share', z.share) order by z.share desc, z.id)
       from (select zn.id, zn.properties,
-          case when ${point} then 1.0
-               else round((ST_Area(ST_Intersection(zn.geom, ${g})::geography) / nullif(${siteM2}, 0))::numeric, 4)::float8 end as share
+          round((${shareIn('zn.geom')})::numeric, 4)::float8 as share
         from zones zn where ST_Intersects(zn.geom, ${g})) z where z.share > 0), '[]'::json),
     'conflicts', coalesce(json_agg(json_build_object('collection', m.collection, 'id', m.id, 'name', m.properties->>'name_zh',
         'nameEn', m.properties->>'name_en', 'kind', m.properties->>'kind', 'quality', m.properties->>'quality',
         'overlapSquareMeters', round(m.overlap_m2::numeric, 1)::float8,
-        'overlapShare', case when ${point} then 1.0 else round((m.overlap_m2 / nullif(${siteM2}, 0))::numeric, 4)::float8 end)
+        'overlapShare', round(m.share::numeric, 4)::float8)
         order by m.overlap_m2 desc, m.id)
       -- A polygon that only shares an edge with a control feature has no overlap: not a conflict.
-      filter (where m.hit and (m.overlap_m2 > 0 or ${point})), '[]'::json),
+      filter (where m.hit and m.share > 0), '[]'::json),
     'nearest', (array_agg(json_build_object('collection', m.collection, 'id', m.id, 'name', m.properties->>'name_zh',
         'distanceMeters', round(m.distance_m::numeric, 1)::float8) order by m.distance_m, m.id))[1],
-    'touching', coalesce(json_agg(m.id order by m.id) filter (where m.hit and not ${point} and m.overlap_m2 = 0), '[]'::json),
+    'touching', coalesce(json_agg(m.id order by m.id) filter (where m.hit and not ${point} and m.share = 0), '[]'::json),
     'insideDistrict', ST_Intersects(${g}, (select geom from district where properties->>'adcode' = '150102'))
   ) from (${measured}) m)`;
 }

@@ -30,11 +30,13 @@ export function deriveQueries(): SqlQuery[] {
       values: [],
     }));
   const projectZone: SqlQuery = {
-    // The zone holding the largest share of the site; a point takes the zone that contains it.
+    // The zone holding the largest share of the site (by area, or by length for a line); a point
+    // takes the zone that contains it.
     text: `update projects p set properties = p.properties || jsonb_build_object('zone_id', z.zone_id)
       from (select pr.id, (select zn.id from zones zn
               where pr.geom is not null and ST_Intersects(zn.geom, pr.geom)
-              order by ST_Area(ST_Intersection(zn.geom, pr.geom)) desc, zn.id limit 1) as zone_id
+              order by case when ST_Dimension(pr.geom) = 1 then ST_Length(ST_Intersection(zn.geom, pr.geom))
+                else ST_Area(ST_Intersection(zn.geom, pr.geom)) end desc, zn.id limit 1) as zone_id
             from projects pr) z
       where p.id = z.id and (p.properties->'zone_id') is distinct from coalesce(to_jsonb(z.zone_id), 'null'::jsonb)`,
     values: [],

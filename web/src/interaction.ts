@@ -25,6 +25,8 @@ export class FeatureInteraction {
   private popup: Popup | null = null;
   private selected: (Hit & { at: LngLatLike }) | null = null;
   private hovered: Hit | null = null;
+  /** While true (a site is being drawn on the map), hovering and clicking leave features alone. */
+  paused = false;
 
   constructor(
     private readonly map: MapLibreMap,
@@ -53,12 +55,14 @@ export class FeatureInteraction {
   }
 
   private onMove = (e: MapMouseEvent) => {
+    if (this.paused) return this.setHover(null);
     const hit = this.hitAt(e, true);
     this.map.getCanvas().style.cursor = hit ? 'pointer' : '';
     this.setHover(hit);
   };
 
   private onClick = (e: MapMouseEvent) => {
+    if (this.paused) return;
     const hit = this.hitAt(e, false);
     if (!hit) return;
     const f = this.store.feature(hit.layerId, hit.featureId)!;

@@ -1,6 +1,6 @@
 /**
- * The planning map: builds the map and its panels, then loads every layer from the API. The view is
- * kept in the URL hash; the first open (no hash) fits the map to Xincheng District.
+ * The planning map: builds the map and its panels, then loads every layer from the API. What is on
+ * screen is kept in the URL hash (permalink.ts); the first open (no view in it) fits Xincheng District.
  */
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
@@ -16,12 +16,17 @@ import { LAYER_MODULES, PANEL_ORDER, findLayerModule } from './layers/index.ts';
 import type { MapLayerModule } from './layers/layer.ts';
 import { MapLayers } from './map-layers.ts';
 import { baseStyle, basemapLayerIds } from './map-style.ts';
+import { AnalysisDock } from './panels/analysis-dock.ts';
 import { BasemapPanel } from './panels/basemap-panel.ts';
+import { registerComplianceTool } from './panels/compliance-panel.ts';
+import { registerCoverageTool } from './panels/coverage-panel.ts';
 import { HeaderPanel } from './panels/header-panel.ts';
 import { LayerPanel } from './panels/layer-panel.ts';
 import { SearchPanel } from './panels/search-panel.ts';
 import { StatusPanel } from './panels/status-panel.ts';
 import { Store } from './store.ts';
+import { initialPermalink } from './permalink.ts';
+import { mountInvestorView } from './presentation/mount.ts';
 
 /** Where the map opens before the district is loaded: the centre of Xincheng District. */
 const XINCHENG_CENTER: [number, number] = [111.86, 40.93];
@@ -39,7 +44,9 @@ setWorkerUrl(maplibreWorkerUrl);
 
 const api = new ApiClient();
 const store = new Store();
-const firstOpen = !location.hash;
+// Read before anything renders: the link may set the language.
+const link = initialPermalink();
+const firstOpen = !link.view?.center;
 const root = document.getElementById('app')!;
 root.dataset.state = 'loading';
 document.documentElement.lang = t().htmlLang;
@@ -67,9 +74,12 @@ store.basemap = initialBasemap(config);
 const map = new MapLibreMap({
   container: 'map',
   style: baseStyle(config.basemaps, getLang()),
-  center: XINCHENG_CENTER,
-  zoom: 9.6,
-  hash: true,
+  center: link.view?.center ?? XINCHENG_CENTER,
+  zoom: link.view?.zoom ?? (link.view?.center ? 12 : 9.6),
+  bearing: link.view?.bearing ?? 0,
+  pitch: link.view?.pitch ?? 0,
+  // The permalink keeps the view in the hash, with the layers, selection, language and mode.
+  hash: false,
   attributionControl: false,
   // CJK labels drawn by the browser's fonts; with no glyphs URL, Latin ones are too.
   localIdeographFontFamily: "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif",
@@ -81,9 +91,16 @@ window.__map = map;
 const layers = new MapLayers(map, LAYER_MODULES, store);
 const interaction = new FeatureInteraction(map, layers, store);
 const credits = new Credits(map, store, LAYER_MODULES);
-const focus = (layerId: string, featureId: string) => interaction.focus(layerId, featureId);
+// In the investor view, projects and zones open their profile and card rather than the planner popup.
+const focus = (layerId: string, featureId: string) => {
+  const p = investor.presentation;
+  if (p.mode === 'presentation' && layerId === 'projects') p.showProject(featureId);
+  else if (p.mode === 'presentation' && layerId === 'zones') p.selectZone(featureId);
+  else interaction.focus(layerId, featureId);
+};
 
-map.addControl(new HeaderPanel(), 'top-left');
+const investor = mountInvestorView({ map, store, layers, interaction, api, modules: LAYER_MODULES, root, link });
+map.addControl(new HeaderPanel(store, (mode) => investor.presentation.setMode(mode)), 'top-left');
 map.addControl(new SearchPanel(store, panelModules, focus), 'top-left');
 if (config.basemaps.length) map.addControl(new BasemapPanel(store), 'top-left');
 map.addControl(new LayerPanel(store, panelModules, focus), 'top-left');
@@ -199,6 +216,7 @@ const ready = (async () => {
   for (const m of LAYER_MODULES) layers.apply(m.id);
   credits.update();
   await loadAll();
+  investor.loaded();
   await new Promise<void>((resolve) => {
     if (map.loaded() && map.areTilesLoaded()) resolve();
     map.once('idle', () => resolve());
@@ -208,3 +226,7 @@ const ready = (async () => {
   root.dataset.idle = 'true';
 })();
 window.__xc = { store, interaction, ready, interactiveLayers: () => layers.visibleInteractive() };
+// Analysis tools in a right-side drawer; each registers itself as a tab.
+registerComplianceTool();
+registerCoverageTool();
+map.addControl(new AnalysisDock({ store, api, interaction, ready }), 'top-right');

@@ -16,7 +16,10 @@ export interface LayerState {
   opacity: number;
 }
 
-type Change = 'layers' | 'data' | 'basemap' | 'errors';
+type Change = 'layers' | 'data' | 'basemap' | 'errors' | 'mode' | 'sectors';
+
+/** `planner`: the full working map; `presentation`: the investor view (public layers only). */
+export type ViewMode = 'planner' | 'presentation';
 
 export class Store {
   readonly info = new Map<string, CollectionInfo>();
@@ -27,6 +30,9 @@ export class Store {
   basemap: string | null = null;
   /** Messages for problems not tied to one layer (the API unreachable). */
   errors: string[] = [];
+  mode: ViewMode = 'planner';
+  /** Project sectors shown on the map and the zone cards; empty = every sector. */
+  sectors: string[] = [];
   private readonly listeners = new Set<(change: Change) => void>();
 
   on(fn: (change: Change) => void): () => void {

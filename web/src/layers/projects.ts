@@ -31,6 +31,12 @@ const SECTOR_COLOR: ExpressionSpecification = [
 ] as unknown as ExpressionSpecification;
 const APPROXIMATE: ExpressionSpecification = ['==', ['get', 'location_quality'], 'approximate'];
 
+/** Map global state holding the sectors shown (an array of sector codes; empty or unset = all). */
+export const SECTORS_STATE = 'sectors';
+const SHOWN_SECTORS: ExpressionSpecification = ['array', ['coalesce', ['global-state', SECTORS_STATE], ['literal', []]]];
+/** True for a project in one of the sectors shown (the sector filter of the investor view). */
+const SECTOR_SHOWN: ExpressionSpecification = ['any', ['==', ['length', SHOWN_SECTORS], 0], ['in', ['to-string', ['get', 'sector']], SHOWN_SECTORS]];
+
 /** District-wide projects have no site: the search and the layer panel list them instead. */
 export function isDistrictWide(f: ApiFeature): boolean {
   return f.geometry === null || f.properties.location_quality === 'district-wide';
@@ -47,7 +53,7 @@ export const projects: MapLayerModule = {
         id: 'projects-fill',
         type: 'fill',
         source: 'projects',
-        filter: isPolygon,
+        filter: ['all', isPolygon, SECTOR_SHOWN],
         paint: { 'fill-color': SECTOR_COLOR, 'fill-opacity': ['case', APPROXIMATE, 0.3, 0.5] },
       },
     },
@@ -57,7 +63,7 @@ export const projects: MapLayerModule = {
         id: 'projects-outline',
         type: 'line',
         source: 'projects',
-        filter: isPolygon,
+        filter: ['all', isPolygon, SECTOR_SHOWN],
         paint: { 'line-color': SECTOR_COLOR, 'line-width': 1.6, 'line-opacity': 1 },
       },
     },
@@ -67,7 +73,7 @@ export const projects: MapLayerModule = {
         id: 'projects-line',
         type: 'line',
         source: 'projects',
-        filter: isLine,
+        filter: ['all', isLine, SECTOR_SHOWN],
         layout: { 'line-cap': 'round', 'line-join': 'round' },
         paint: { 'line-color': SECTOR_COLOR, 'line-width': 4, 'line-opacity': 0.9 },
       },
@@ -78,7 +84,7 @@ export const projects: MapLayerModule = {
         id: 'projects-circle',
         type: 'circle',
         source: 'projects',
-        filter: isPoint,
+        filter: ['all', isPoint, SECTOR_SHOWN],
         paint: {
           'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 4.5, 14, 8],
           // A ring marks an approximate site: the colour says the sector, the hollow says "roughly here".
@@ -96,6 +102,7 @@ export const projects: MapLayerModule = {
         id: 'projects-label',
         type: 'symbol',
         source: 'projects-labels',
+        filter: SECTOR_SHOWN,
         minzoom: 12,
         layout: {
           'text-field': NAME_FIELD,

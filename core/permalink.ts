@@ -1,0 +1,197 @@
+/**
+ * The shareable link: what is on screen (view, visible layers, selected zone or project, sector
+ * filter, language, view mode) written to and read from a URL hash. Reading never throws: each part
+ * that is missing, malformed or out of range is left out, and the app uses its default for it.
+ *
+ * Format (the view first, in MapLibre's own `hash: true` form, so older links keep working):
+ *   #<zoom>/<lat>/<lon>[/<bearing>/<pitch>][&mode=presentation][&lang=en][&layers=zones,projects]
+ *     [&zone=<zone id>|&project=<project id>][&sectors=hitech,digital]
+ */
+
+export type PermalinkLang = 'zh' | 'en';
+export type ViewMode = 'planner' | 'presentation';
+
+/** The camera: centre as [lon, lat] (EPSG:4326 degrees), zoom, bearing and pitch in degrees. */
+export interface PermalinkView {
+  center?: [number, number];
+  zoom?: number;
+  bearing?: number;
+  pitch?: number;
+}
+
+/** What a link says; every part is optional (absent = the app's default). */
+export interface PermalinkState {
+  view?: PermalinkView;
+  /** Ids of the visible layers; an empty array means every layer hidden. */
+  layers?: string[];
+  zone?: string;
+  project?: string;
+  /** Project sectors shown; absent or empty = every sector. */
+  sectors?: string[];
+  lang?: PermalinkLang;
+  mode?: ViewMode;
+}
+
+/** What the app knows, to check ids against; a list left out is not checked. */
+export interface PermalinkKnown {
+  layers?: readonly string[];
+  zones?: readonly string[];
+  projects?: readonly string[];
+  sectors?: readonly string[];
+}
+
+export const ZOOM_MIN = 0;
+export const ZOOM_MAX = 22;
+export const PITCH_MAX = 85;
+
+/** Ids as the data writes them (`zone-qianpo`, `project-02-01`, `central_area`): nothing else is read. */
+const ID = /^[A-Za-z0-9_.:-]{1,80}$/;
+const LIST_MAX = 64;
+
+/** Decimal places that keep a position to about 1 m at any zoom the map allows. */
+function round(value: number, places: number): number {
+  const f = 10 ** places;
+  return Math.round(value * f) / f;
+}
+
+/** `decodeURIComponent` that answers null for broken encoding ("%E4%B8" or "%zz") instead of throwing. */
+function safeDecode(text: string): string | null {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return null;
+  }
+}
+
+/** A finite number from text, or undefined (empty, "NaN", "1e999", "12abc"). */
+function toNumber(text: string | undefined): number | undefined {
+  if (text === undefined || text.trim() === '' || !/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text.trim())) return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** The view part (`zoom/lat/lon[/bearing[/pitch]]`): each number kept only when in range. */
+export function parseView(text: string): PermalinkView | undefined {
+  const parts = text.split('/');
+  if (parts.length < 3 || parts.length > 5) return undefined;
+  const [zoom, lat, lon, bearing, pitch] = parts.map(toNumber);
+  const view: PermalinkView = {};
+  if (zoom !== undefined && zoom >= ZOOM_MIN && zoom <= ZOOM_MAX) view.zoom = zoom;
+  if (lat !== undefined && lon !== undefined && Math.abs(lat) <= 85.06 && Math.abs(lon) <= 180) view.center = [lon, lat];
+  // Bearing wraps; any finite angle means something. Pitch beyond what MapLibre draws does not.
+  if (bearing !== undefined) view.bearing = ((((bearing + 180) % 360) + 360) % 360) - 180;
+  if (pitch !== undefined && pitch >= 0 && pitch <= PITCH_MAX) view.pitch = pitch;
+  return Object.keys(view).length ? view : undefined;
+}
+
+/** A comma-separated list of ids, each decoded on its own so one broken item does not spoil the rest. */
+function parseList(raw: string): string[] | undefined {
+  if (raw === '') return [];
+  const ids = raw
+    .split(',')
+    .map(safeDecode)
+    .filter((s): s is string => s !== null && ID.test(s));
+  // A list where nothing is readable says nothing; an explicitly empty one says "none".
+  return ids.length ? [...new Set(ids)].slice(0, LIST_MAX) : undefined;
+}
+
+/**
+ * Reads a URL hash (with or without the leading `#`) into the parts that are well formed. Ids are
+ * only checked for shape here; `validatePermalink` checks them against the data.
+ */
+export function parsePermalink(hash: string): PermalinkState {
+  const state: PermalinkState = {};
+  if (typeof hash !== 'string') return state;
+  const text = hash.startsWith('#') ? hash.slice(1) : hash;
+  if (!text) return state;
+  for (const [index, segment] of text.split('&').entries()) {
+    if (!segment) continue;
+    const eq = segment.indexOf('=');
+    if (eq < 0) {
+      // The bare first segment is the view (MapLibre's hash form).
+      if (index === 0) {
+        const decoded = safeDecode(segment);
+        const view = decoded === null ? undefined : parseView(decoded);
+        if (view) state.view = view;
+      }
+      continue;
+    }
+    const key = safeDecode(segment.slice(0, eq));
+    const raw = segment.slice(eq + 1);
+    if (key === 'layers' || key === 'sectors') {
+      const list = parseList(raw);
+      if (list) state[key] = list;
+      continue;
+    }
+    const value = safeDecode(raw);
+    if (key === null || value === null) continue;
+    switch (key) {
+      case 'map': {
+        const view = parseView(value);
+        if (view) state.view = view;
+        break;
+      }
+      case 'mode':
+        if (value === 'planner' || value === 'presentation') state.mode = value;
+        break;
+      case 'lang':
+        if (value === 'zh' || value === 'en') state.lang = value;
+        break;
+      case 'zone':
+        if (ID.test(value)) state.zone = value;
+        break;
+      case 'project':
+        if (ID.test(value)) state.project = value;
+        break;
+      default:
+      // Unknown keys (a later version's, or hand-typed) are ignored, not an error.
+    }
+  }
+  return state;
+}
+
+/** Drops ids the app does not know (unknown layer, zone, project or sector); the rest is kept. */
+export function validatePermalink(state: PermalinkState, known: PermalinkKnown): PermalinkState {
+  const out: PermalinkState = { ...state };
+  const keep = (list: string[] | undefined, allowed: readonly string[] | undefined): string[] | undefined => {
+    if (!list || !allowed) return list;
+    const ok = list.filter((id) => allowed.includes(id));
+    // "Only unknown layers" is not "no layers": fall back to the default then.
+    return ok.length || list.length === 0 ? ok : undefined;
+  };
+  const layers = keep(state.layers, known.layers);
+  const sectors = keep(state.sectors, known.sectors);
+  if (layers) out.layers = layers;
+  else delete out.layers;
+  if (sectors && sectors.length) out.sectors = sectors;
+  else delete out.sectors;
+  if (out.zone !== undefined && known.zones && !known.zones.includes(out.zone)) delete out.zone;
+  if (out.project !== undefined && known.projects && !known.projects.includes(out.project)) delete out.project;
+  return out;
+}
+
+/** Writes a state as a URL hash (with the leading `#`); the inverse of `parsePermalink`. */
+export function encodePermalink(state: PermalinkState): string {
+  const params: string[] = [];
+  if (state.mode && state.mode !== 'planner') params.push(`mode=${state.mode}`);
+  if (state.lang) params.push(`lang=${state.lang}`);
+  if (state.layers) params.push(`layers=${state.layers.map(encodeURIComponent).join(',')}`);
+  if (state.zone) params.push(`zone=${encodeURIComponent(state.zone)}`);
+  if (state.project) params.push(`project=${encodeURIComponent(state.project)}`);
+  if (state.sectors?.length) params.push(`sectors=${state.sectors.map(encodeURIComponent).join(',')}`);
+
+  let view = '';
+  const v = state.view;
+  if (v?.center && v.zoom !== undefined) {
+    const zoom = round(v.zoom, 2);
+    // 10^-(zoom/4 + 1) degrees is finer than a screen pixel, as in MapLibre's own hash.
+    const places = Math.max(0, Math.ceil((zoom * Math.LN2 + Math.log(512 / 360 / 0.5)) / Math.LN10));
+    const bearing = round(v.bearing ?? 0, 1);
+    const pitch = round(v.pitch ?? 0, 1);
+    view = `${zoom}/${round(v.center[1], places)}/${round(v.center[0], places)}`;
+    // Bearing and pitch are always written before other parameters, so `split('/')` of the hash reads the view.
+    if (bearing !== 0 || pitch !== 0 || params.length) view += `/${bearing}/${pitch}`;
+  }
+  const parts = view ? [view, ...params] : params;
+  return parts.length ? `#${parts.join('&')}` : '';
+}

@@ -1,0 +1,97 @@
+/**
+ * Shapes of the coverage API (POST /api/analysis/coverage, …/coverage/suggest, GET /api/analysis/presets),
+ * as api/routes/coverage.ts sends them. Areas in m², shares 0–1, radii in metres, geometry EPSG:4326.
+ */
+import type { FeatureCollection, Point, Polygon } from 'geojson';
+import type { Bilingual } from '../../../core/catalog.ts';
+import type { CoveragePreset, CoverageTarget, FacilityFilter, PresetStatus, RadiusTier } from '../../../core/presets.ts';
+
+/** `central_area`, `district`, `zone:<id>` or a polygon collection id. */
+export type CoverageArea = string;
+
+/** Body of POST /api/analysis/coverage. */
+export interface CoverageRequest {
+  facilities?: string;
+  filter?: FacilityFilter;
+  radiusMeters?: number;
+  preset?: string;
+  area: CoverageArea;
+  includePlanned?: boolean;
+  extraFacilities?: Point[];
+}
+
+/** Body of POST /api/analysis/coverage/suggest. */
+export interface CoverageSuggestRequest extends CoverageRequest {
+  /** How many sites to propose, 1–10. */
+  count: number;
+}
+
+/** A preset as GET /api/analysis/presets lists it (`radiusMeters` is null when it has size tiers). */
+export interface PresetInfo extends CoveragePreset {
+  radiusMeters: number | null;
+}
+
+export interface PresetsResponse {
+  presets: PresetInfo[];
+}
+
+export type TargetResult = CoverageTarget & { met: boolean };
+
+export interface ZoneFigures {
+  id: string;
+  name: string;
+  nameEn: string | null;
+  areaSquareMeters: number;
+  coveredSquareMeters: number;
+  coverageShare: number;
+}
+
+/** Answer of POST /api/analysis/coverage. */
+export interface CoverageResponse {
+  areaSquareMeters: number;
+  coveredSquareMeters: number;
+  uncoveredSquareMeters: number;
+  coverageShare: number;
+  /** The target the result is held to (the plan's for the central area, else the standard's overall one). */
+  target?: TargetResult;
+  targets: TargetResult[];
+  denominator: { area: string; title: Bilingual; description: string };
+  preset: { id: string; title: Bilingual; source: string; status: PresetStatus } | null;
+  radius: ({ mode: 'uniform'; radiusMeters: number } | { mode: 'tiers'; tiers: RadiusTier[] }) & { newFacilityRadiusMeters: number };
+  facilities: {
+    collection: string;
+    filter: Record<string, string[]>;
+    includePlanned: boolean;
+    matched: number;
+    counted: number;
+    reachingArea: number;
+    withoutGeometry: number;
+    notExisting: number;
+    belowTiers: number;
+  };
+  /** What each what-if facility adds (m²), in the order sent. */
+  extraFacilities: { coordinates: [number, number]; radiusMeters: number; gainSquareMeters: number }[];
+  method: string;
+  warnings: string[];
+  byZone: ZoneFigures[];
+  /** Gap polygons, largest first. */
+  gaps: FeatureCollection<Polygon, { areaSquareMeters: number }>;
+}
+
+export interface SuggestionProps {
+  rank: number;
+  /** What the site adds beyond the facilities and the sites ranked before it, m² (PostGIS). */
+  gainSquareMeters: number;
+  estimatedGainSquareMeters: number;
+  radiusMeters: number;
+}
+
+/** Answer of POST /api/analysis/coverage/suggest. */
+export interface CoverageSuggestResponse {
+  count: number;
+  suggestions: FeatureCollection<Point, SuggestionProps>;
+  before: { areaSquareMeters: number; coveredSquareMeters: number; coverageShare: number };
+  after: CoverageResponse;
+  method: string;
+  notes: string[];
+}

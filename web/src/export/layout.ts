@@ -1,0 +1,420 @@
+/**
+ * Map furniture drawn on a canvas: title, legend, scale bar, north arrow, date, source and
+ * attribution lines, and the indicative-data notice. Sizes are given in layout units (CSS pixels)
+ * and multiplied by `unit`, the device pixels per layout unit, so the same layout suits the screen,
+ * 3× PNG and a 200 dpi page.
+ */
+import type { LegendSymbol } from '../layers/layer.ts';
+
+export interface LegendGroup {
+  title: string;
+  items: { symbol: LegendSymbol; label: string }[];
+}
+
+/** Everything written on an exported map besides the map itself. */
+export interface Sheet {
+  title: string;
+  subtitle: string;
+  legendTitle: string;
+  legend: LegendGroup[];
+  /** "Map date: …" */
+  dateLine: string;
+  sourceLine: string;
+  attributionLine: string;
+  /** Shown when indicative layers are visible. */
+  notice: string | null;
+  northLabel: string;
+}
+
+/** The camera the scale bar and north arrow describe. */
+export interface SheetView {
+  /** Ground meters per CSS pixel of the rendered map, at its centre. */
+  metersPerCssPx: number;
+  bearing: number;
+}
+
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+const FONT = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
+const TEXT = '#1f2a30';
+const MUTED = '#5b6770';
+const ACCENT = '#1d5fa8';
+const INDICATIVE = '#a15c00';
+const BOX = 'rgba(255, 255, 255, 0.93)';
+
+/** Ground meters per CSS pixel in Web Mercator at a latitude and zoom (512-pixel tiles, as MapLibre). */
+export function metersPerCssPx(latitude: number, zoom: number): number {
+  return (40_075_016.686 * Math.cos((latitude * Math.PI) / 180)) / (512 * 2 ** zoom);
+}
+
+/** The longest 1-2-5 × 10ⁿ length in meters not over `maxMeters`. */
+export function niceLengthMeters(maxMeters: number): number {
+  if (!(maxMeters > 0)) return 0;
+  const pow = 10 ** Math.floor(Math.log10(maxMeters));
+  for (const f of [5, 2, 1]) if (f * pow <= maxMeters) return f * pow;
+  return pow;
+}
+
+function font(ctx: CanvasRenderingContext2D, sizePx: number, weight = 400) {
+  ctx.font = `${weight} ${sizePx}px ${FONT}`;
+}
+
+function roundRect(ctx: CanvasRenderingContext2D, r: Rect, radius: number, fill: string, stroke?: string) {
+  ctx.beginPath();
+  ctx.roundRect(r.x, r.y, r.w, r.h, radius);
+  ctx.fillStyle = fill;
+  ctx.fill();
+  if (stroke) {
+    ctx.strokeStyle = stroke;
+    ctx.stroke();
+  }
+}
+
+/** Text cut with an ellipsis to fit `maxWidth`. */
+function fit(ctx: CanvasRenderingContext2D, text: string, maxWidth: number): string {
+  if (ctx.measureText(text).width <= maxWidth) return text;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (ctx.measureText(`${text.slice(0, mid)}…`).width <= maxWidth) lo = mid;
+    else hi = mid - 1;
+  }
+  return `${text.slice(0, lo)}…`;
+}
+
+/** Text broken into lines of at most `maxWidth` (by words, or by characters for CJK). */
+function wrap(ctx: CanvasRenderingContext2D, text: string, maxWidth: number): string[] {
+  const tokens = text.match(/[\u2e80-\u9fff\uff00-\uffef]|[^\s\u2e80-\u9fff\uff00-\uffef]+\s*|\s+/g) ?? [];
+  const lines: string[] = [];
+  let line = '';
+  for (const tok of tokens) {
+    if (line && ctx.measureText(line + tok).width > maxWidth) {
+      lines.push(line.trimEnd());
+      line = tok.trimStart();
+    } else line += tok;
+  }
+  if (line.trim()) lines.push(line.trimEnd());
+  return lines;
+}
+
+function drawSymbol(ctx: CanvasRenderingContext2D, s: LegendSymbol, x: number, y: number, size: number, unit: number) {
+  ctx.save();
+  ctx.lineWidth = 1.2 * unit;
+  const cy = y + size / 2;
+  switch (s.kind) {
+    case 'fill':
+    case 'hatch': {
+      ctx.globalAlpha = s.kind === 'fill' ? 0.45 : 1;
+      ctx.fillStyle = s.kind === 'fill' ? s.color : '#ffffff';
+      ctx.fillRect(x, y + size * 0.15, size, size * 0.7);
+      ctx.globalAlpha = 1;
+      if (s.kind === 'hatch') {
+        ctx.save();
+        ctx.beginPath();
+        ctx.rect(x, y + size * 0.15, size, size * 0.7);
+        ctx.clip();
+        ctx.strokeStyle = s.color;
+        for (let d = -size; d < size * 2; d += 4 * unit) {
+          ctx.beginPath();
+          ctx.moveTo(x + d, y + size);
+          ctx.lineTo(x + d + size, y);
+          ctx.stroke();
+        }
+        ctx.restore();
+      }
+      ctx.strokeStyle = s.kind === 'fill' ? (s.outline ?? s.color) : s.color;
+      if (s.kind === 'fill' && s.dashed) ctx.setLineDash([3 * unit, 2 * unit]);
+      ctx.strokeRect(x, y + size * 0.15, size, size * 0.7);
+      break;
+    }
+    case 'line':
+      ctx.strokeStyle = s.color;
+      ctx.lineWidth = Math.max(1, s.widthPx) * unit;
+      if (s.dashed) ctx.setLineDash([4 * unit, 3 * unit]);
+      ctx.beginPath();
+      ctx.moveTo(x, cy);
+      ctx.lineTo(x + size, cy);
+      ctx.stroke();
+      break;
+    case 'circle': {
+      const r = ((s.sizePx ?? 9) / 2) * unit;
+      ctx.beginPath();
+      ctx.arc(x + size / 2, cy, r, 0, Math.PI * 2);
+      ctx.fillStyle = s.hollow ? '#ffffff' : s.color;
+      ctx.fill();
+      ctx.strokeStyle = s.hollow ? s.color : '#ffffff';
+      ctx.lineWidth = (s.hollow ? 2 : 1.2) * unit;
+      ctx.stroke();
+      break;
+    }
+    case 'square':
+      ctx.fillStyle = '#ffffff';
+      ctx.fillRect(x + size * 0.15, y + size * 0.15, size * 0.7, size * 0.7);
+      ctx.fillStyle = s.color;
+      ctx.fillRect(x + size * 0.25, y + size * 0.25, size * 0.5, size * 0.5);
+      break;
+  }
+  ctx.restore();
+}
+
+/**
+ * The legend in a box at the bottom left of `area`, flowing into columns so it takes at most
+ * `maxHeightShare` of the area's height; groups that do not fit are left out, never drawn over.
+ */
+export function drawLegend(ctx: CanvasRenderingContext2D, sheet: Sheet, area: Rect, unit: number, maxHeightShare = 0.5): Rect | null {
+  const rows: ({ kind: 'head'; text: string } | { kind: 'item'; symbol: LegendSymbol; text: string })[] = [];
+  for (const g of sheet.legend) {
+    if (!g.items.length) continue;
+    rows.push({ kind: 'head', text: g.title });
+    for (const i of g.items) rows.push({ kind: 'item', symbol: i.symbol, text: i.label });
+  }
+  if (!rows.length) return null;
+  const pad = 10 * unit;
+  const rowH = 16 * unit;
+  const titleH = 20 * unit;
+  // Columns as wide as the longest label needs, within reason.
+  let widest = 0;
+  for (const row of rows) {
+    font(ctx, (row.kind === 'head' ? 10.5 : 11) * unit, row.kind === 'head' ? 700 : 400);
+    widest = Math.max(widest, ctx.measureText(row.text).width + (row.kind === 'item' ? 18 * unit : 0));
+  }
+  const colW = Math.min(250 * unit, Math.max(120 * unit, widest + 14 * unit));
+  const maxH = area.h * maxHeightShare;
+  const fitting = Math.max(4, Math.floor((maxH - 2 * pad - titleH) / rowH));
+  const maxColumns = Math.max(1, Math.floor((area.w * 0.6) / colW));
+  // Balanced columns: as many as needed, each about equally long.
+  const perColumn = Math.ceil(rows.length / Math.min(maxColumns, Math.ceil(rows.length / fitting)));
+  // A heading never ends a column: move it to the next one with its first item.
+  const columns: (typeof rows)[] = [[]];
+  for (const row of rows) {
+    let col = columns[columns.length - 1];
+    const full = col.length >= perColumn || (row.kind === 'head' && col.length >= perColumn - 1);
+    if (full && columns.length < maxColumns) {
+      col = [];
+      columns.push(col);
+    } else if (col.length >= fitting) break; // Out of room: the rest is left out rather than drawn over the map's edge.
+    col.push(row);
+  }
+  const tallest = Math.max(...columns.map((c) => c.length));
+  const box: Rect = { x: area.x, y: 0, w: columns.length * colW + 2 * pad - 8 * unit, h: titleH + tallest * rowH + 2 * pad };
+  box.y = area.y + area.h - box.h;
+  ctx.save();
+  ctx.shadowColor = 'rgba(20, 30, 40, 0.18)';
+  ctx.shadowBlur = 6 * unit;
+  roundRect(ctx, box, 6 * unit, BOX);
+  ctx.restore();
+  ctx.textBaseline = 'middle';
+  font(ctx, 12 * unit, 700);
+  ctx.fillStyle = TEXT;
+  ctx.fillText(sheet.legendTitle, box.x + pad, box.y + pad + titleH / 2 - 2 * unit);
+  columns.forEach((col, c) => {
+    const x = box.x + pad + c * colW;
+    col.forEach((row, r) => {
+      const y = box.y + pad + titleH + r * rowH;
+      if (row.kind === 'head') {
+        font(ctx, 10.5 * unit, 700);
+        ctx.fillStyle = MUTED;
+        ctx.fillText(fit(ctx, row.text, colW - 10 * unit), x, y + rowH / 2);
+      } else {
+        const size = 12 * unit;
+        drawSymbol(ctx, row.symbol, x, y + (rowH - size) / 2, size, unit);
+        font(ctx, 11 * unit);
+        ctx.fillStyle = TEXT;
+        ctx.fillText(fit(ctx, row.text, colW - size - 14 * unit), x + size + 6 * unit, y + rowH / 2);
+      }
+    });
+  });
+  return box;
+}
+
+/** A north arrow in a disc at (cx, cy), turned against the map's bearing. */
+export function drawNorthArrow(ctx: CanvasRenderingContext2D, cx: number, cy: number, bearing: number, label: string, unit: number) {
+  const r = 18 * unit;
+  ctx.save();
+  ctx.beginPath();
+  ctx.arc(cx, cy, r, 0, Math.PI * 2);
+  ctx.fillStyle = BOX;
+  ctx.shadowColor = 'rgba(20, 30, 40, 0.18)';
+  ctx.shadowBlur = 6 * unit;
+  ctx.fill();
+  ctx.shadowBlur = 0;
+  ctx.translate(cx, cy);
+  ctx.rotate((-bearing * Math.PI) / 180);
+  ctx.beginPath();
+  ctx.moveTo(0, -12 * unit);
+  ctx.lineTo(6 * unit, 7 * unit);
+  ctx.lineTo(0, 3 * unit);
+  ctx.closePath();
+  ctx.fillStyle = TEXT;
+  ctx.fill();
+  ctx.beginPath();
+  ctx.moveTo(0, -12 * unit);
+  ctx.lineTo(-6 * unit, 7 * unit);
+  ctx.lineTo(0, 3 * unit);
+  ctx.closePath();
+  ctx.fillStyle = '#9aa5ad';
+  ctx.fill();
+  ctx.restore();
+  font(ctx, 10 * unit, 700);
+  ctx.fillStyle = TEXT;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  ctx.fillText(label, cx, cy + r + 2 * unit);
+  ctx.textAlign = 'left';
+}
+
+/** A scale bar with its length, right-aligned at (right, bottom); `metersPerDevicePx` at the map centre. */
+export function drawScaleBar(ctx: CanvasRenderingContext2D, right: number, bottom: number, metersPerDevicePx: number, unit: number, lang: 'zh' | 'en') {
+  const maxPx = 140 * unit;
+  const meters = niceLengthMeters(maxPx * metersPerDevicePx);
+  if (!meters) return;
+  const px = meters / metersPerDevicePx;
+  const text = meters >= 1000 ? `${meters / 1000} ${lang === 'zh' ? '公里' : 'km'}` : `${meters} ${lang === 'zh' ? '米' : 'm'}`;
+  const pad = 8 * unit;
+  const box: Rect = { x: right - px - 2 * pad, y: bottom - 34 * unit, w: px + 2 * pad, h: 34 * unit };
+  roundRect(ctx, box, 5 * unit, BOX);
+  const x0 = box.x + pad;
+  const y = box.y + 22 * unit;
+  const h = 5 * unit;
+  // Two-tone bar in halves, as on printed maps.
+  ctx.fillStyle = TEXT;
+  ctx.fillRect(x0, y, px / 2, h);
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(x0 + px / 2, y, px / 2, h);
+  ctx.strokeStyle = TEXT;
+  ctx.lineWidth = 1 * unit;
+  ctx.strokeRect(x0, y, px, h);
+  font(ctx, 10.5 * unit, 600);
+  ctx.fillStyle = TEXT;
+  ctx.textBaseline = 'alphabetic';
+  ctx.fillText('0', x0 - 2 * unit, y - 4 * unit);
+  ctx.textAlign = 'right';
+  ctx.fillText(text, x0 + px + 2 * unit, y - 4 * unit);
+  ctx.textAlign = 'left';
+}
+
+/** The title and subtitle in a box at the top left; returns its height. */
+export function drawTitleBox(ctx: CanvasRenderingContext2D, sheet: Sheet, x: number, y: number, maxWidth: number, unit: number): number {
+  const pad = 12 * unit;
+  font(ctx, 19 * unit, 700);
+  const titleW = ctx.measureText(sheet.title).width;
+  font(ctx, 12 * unit);
+  const subW = ctx.measureText(sheet.subtitle).width;
+  const w = Math.min(maxWidth, Math.max(titleW, subW) + 2 * pad);
+  const h = 58 * unit;
+  ctx.save();
+  ctx.shadowColor = 'rgba(20, 30, 40, 0.18)';
+  ctx.shadowBlur = 6 * unit;
+  roundRect(ctx, { x, y, w, h }, 6 * unit, BOX);
+  ctx.restore();
+  ctx.fillStyle = ACCENT;
+  ctx.fillRect(x, y, 4 * unit, h);
+  ctx.textBaseline = 'alphabetic';
+  font(ctx, 19 * unit, 700);
+  ctx.fillStyle = TEXT;
+  ctx.fillText(fit(ctx, sheet.title, w - 2 * pad), x + pad, y + 27 * unit);
+  font(ctx, 12 * unit);
+  ctx.fillStyle = MUTED;
+  ctx.fillText(fit(ctx, sheet.subtitle, w - 2 * pad), x + pad, y + 46 * unit);
+  return h;
+}
+
+/** Footer lines (date and source, attribution, notice) wrapped to `width`; returns the height used or needed. */
+export function drawFooter(ctx: CanvasRenderingContext2D, sheet: Sheet, x: number, y: number, width: number, unit: number, draw = true): number {
+  const lineH = 14 * unit;
+  const lines: { text: string; color: string; weight: number }[] = [];
+  font(ctx, 10.5 * unit);
+  for (const l of wrap(ctx, `${sheet.dateLine}   ${sheet.sourceLine}`, width)) lines.push({ text: l, color: MUTED, weight: 400 });
+  for (const l of wrap(ctx, sheet.attributionLine, width)) lines.push({ text: l, color: MUTED, weight: 400 });
+  if (sheet.notice) {
+    font(ctx, 10.5 * unit, 600);
+    for (const l of wrap(ctx, sheet.notice, width)) lines.push({ text: l, color: INDICATIVE, weight: 600 });
+  }
+  if (draw) {
+    ctx.textBaseline = 'alphabetic';
+    lines.forEach((l, i) => {
+      font(ctx, 10.5 * unit, l.weight);
+      ctx.fillStyle = l.color;
+      ctx.fillText(l.text, x, y + (i + 1) * lineH - 3 * unit);
+    });
+  }
+  return lines.length * lineH;
+}
+
+/** A PNG: the map with the furniture laid over it, at the map's own pixel size. */
+export function composeOverMap(map: HTMLCanvasElement, sheet: Sheet, view: SheetView, unit: number, lang: 'zh' | 'en'): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = map.width;
+  canvas.height = map.height;
+  const ctx = canvas.getContext('2d')!;
+  ctx.drawImage(map, 0, 0);
+  const margin = 12 * unit;
+  const pad = 8 * unit;
+  // The footer strip across the bottom: white, so the small print stays legible over any map.
+  const footerH = drawFooter(ctx, sheet, 0, 0, canvas.width - 2 * margin, unit, false) + 2 * pad;
+  ctx.fillStyle = BOX;
+  ctx.fillRect(0, canvas.height - footerH, canvas.width, footerH);
+  ctx.fillStyle = '#d5dbe0';
+  ctx.fillRect(0, canvas.height - footerH, canvas.width, Math.max(1, unit));
+  drawFooter(ctx, sheet, margin, canvas.height - footerH + pad, canvas.width - 2 * margin, unit);
+  drawTitleBox(ctx, sheet, margin, margin, canvas.width * 0.7, unit);
+  drawNorthArrow(ctx, canvas.width - margin - 18 * unit, margin + 18 * unit, view.bearing, sheet.northLabel, unit);
+  const inner: Rect = { x: margin, y: margin + 70 * unit, w: canvas.width - 2 * margin, h: canvas.height - footerH - margin - (margin + 70 * unit) };
+  drawLegend(ctx, sheet, inner, unit, 0.75);
+  // Here a layout unit is a CSS pixel of the rendered map, so device pixels per CSS pixel = unit.
+  drawScaleBar(ctx, canvas.width - margin, canvas.height - footerH - margin, view.metersPerCssPx / unit, unit, lang);
+  return canvas;
+}
+
+/**
+ * A page: title above, the map in a frame with legend, scale bar and north arrow, footer below.
+ * `pageWidthPx`×`pageHeightPx` is the page at print resolution; `unit` is device pixels per layout unit.
+ */
+export function composePage(
+  map: HTMLCanvasElement,
+  frame: Rect,
+  pageWidthPx: number,
+  pageHeightPx: number,
+  sheet: Sheet,
+  view: SheetView,
+  mapPixelRatio: number,
+  unit: number,
+  lang: 'zh' | 'en',
+): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = pageWidthPx;
+  canvas.height = pageHeightPx;
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  // Title band above the frame.
+  ctx.textBaseline = 'alphabetic';
+  font(ctx, 20 * unit, 700);
+  ctx.fillStyle = TEXT;
+  ctx.fillText(fit(ctx, sheet.title, frame.w), frame.x, frame.y - 26 * unit);
+  font(ctx, 12 * unit);
+  ctx.fillStyle = MUTED;
+  ctx.fillText(fit(ctx, sheet.subtitle, frame.w), frame.x, frame.y - 9 * unit);
+  ctx.fillStyle = ACCENT;
+  ctx.fillRect(frame.x, frame.y - 52 * unit, 40 * unit, 3 * unit);
+  // The map, scaled into the frame (same aspect ratio), with a hairline border.
+  ctx.drawImage(map, frame.x, frame.y, frame.w, frame.h);
+  ctx.strokeStyle = '#8d99a3';
+  ctx.lineWidth = Math.max(1, 0.8 * unit);
+  ctx.strokeRect(frame.x, frame.y, frame.w, frame.h);
+  const inset = 10 * unit;
+  const inner: Rect = { x: frame.x + inset, y: frame.y + inset, w: frame.w - 2 * inset, h: frame.h - 2 * inset };
+  drawNorthArrow(ctx, inner.x + inner.w - 18 * unit, inner.y + 18 * unit, view.bearing, sheet.northLabel, unit);
+  drawLegend(ctx, sheet, inner, unit, 0.8);
+  // Device pixels of the page per CSS pixel of the rendered map.
+  const pagePxPerMapCssPx = (frame.w / map.width) * mapPixelRatio;
+  drawScaleBar(ctx, inner.x + inner.w, inner.y + inner.h, view.metersPerCssPx / pagePxPerMapCssPx, unit, lang);
+  drawFooter(ctx, sheet, frame.x, frame.y + frame.h + 6 * unit, frame.w, unit);
+  return canvas;
+}

@@ -1,0 +1,129 @@
+/**
+ * The export popover (PNG at screen, 2× or 3× size; PDF on A4 or A3, landscape or portrait) and
+ * the progress overlay shown while the file renders.
+ */
+import { h } from '../dom.ts';
+import { t } from '../i18n/index.ts';
+import { download, exportMap, type ExportContext, type ExportRequest, type ExportStep, type Orientation, type Paper, type PngScale } from '../export/export-map.ts';
+
+export class ExportDialog {
+  private popover: HTMLElement | null = null;
+  private busy = false;
+  private request: ExportRequest = { format: 'png', scale: 2 };
+
+  constructor(
+    private readonly host: HTMLElement,
+    private readonly context: () => ExportContext,
+  ) {}
+
+  toggle(anchor: HTMLElement): void {
+    if (this.popover) this.close();
+    else this.open(anchor);
+  }
+
+  close(): void {
+    this.popover?.remove();
+    this.popover = null;
+    document.removeEventListener('keydown', this.onKey);
+  }
+
+  private onKey = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') this.close();
+  };
+
+  private open(anchor: HTMLElement) {
+    const m = t().investor;
+    const map = this.context().map.getContainer();
+    const [w, h0] = [map.clientWidth, map.clientHeight];
+    const radio = (name: string, value: string, checked: boolean, text: string) => {
+      const input = h('input', { type: 'radio', name, value, checked });
+      return h('label', { class: 'xc-export-option' }, input, h('span', {}, text));
+    };
+    const png = this.request.format === 'png';
+    const scale = this.request.format === 'png' ? this.request.scale : 2;
+    const paper = this.request.format === 'pdf' ? this.request.paper : 'a4';
+    const orientation = this.request.format === 'pdf' ? this.request.orientation : 'landscape';
+    const form = h(
+      'form',
+      { class: 'xc-export-form' },
+      h('fieldset', {}, h('legend', {}, m.exportFormat), radio('xc-export-format', 'png', png, m.png), radio('xc-export-format', 'pdf', !png, m.pdf)),
+      h(
+        'fieldset',
+        { class: 'xc-export-png' },
+        h('legend', {}, m.resolution),
+        ...([1, 2, 3] as const).map((s) => radio('xc-export-scale', String(s), s === scale, m.scaleOption(s, w * s, h0 * s))),
+      ),
+      h(
+        'fieldset',
+        { class: 'xc-export-pdf' },
+        h('legend', {}, m.paper),
+        h('div', { class: 'xc-export-row' }, radio('xc-export-paper', 'a4', paper === 'a4', 'A4'), radio('xc-export-paper', 'a3', paper === 'a3', 'A3')),
+        h(
+          'div',
+          { class: 'xc-export-row' },
+          radio('xc-export-orientation', 'landscape', orientation === 'landscape', m.landscape),
+          radio('xc-export-orientation', 'portrait', orientation === 'portrait', m.portrait),
+        ),
+      ),
+      h('div', { class: 'xc-export-actions' }, h('button', { type: 'button', class: 'xc-pres-button xc-export-cancel' }, m.cancel), h('button', { type: 'submit', class: 'xc-pres-button xc-pres-button-primary xc-export-go' }, m.exportGo)),
+    );
+    const sync = () => {
+      const pdf = (form.querySelector('input[name="xc-export-format"]:checked') as HTMLInputElement | null)?.value === 'pdf';
+      form.classList.toggle('xc-export-is-pdf', pdf);
+    };
+    form.addEventListener('change', sync);
+    sync();
+    form.querySelector('.xc-export-cancel')!.addEventListener('click', () => this.close());
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const value = (name: string) => (form.querySelector(`input[name="${name}"]:checked`) as HTMLInputElement | null)?.value;
+      this.request =
+        value('xc-export-format') === 'pdf'
+          ? { format: 'pdf', paper: (value('xc-export-paper') as Paper) ?? 'a4', orientation: (value('xc-export-orientation') as Orientation) ?? 'landscape' }
+          : { format: 'png', scale: Number(value('xc-export-scale') ?? 2) as PngScale };
+      this.close();
+      void this.run(this.request);
+    });
+    this.popover = h('div', { class: 'xc-pres-popover xc-export-popover', role: 'dialog', 'aria-label': m.export }, h('div', { class: 'xc-pres-popover-title' }, m.export), form);
+    this.host.append(this.popover);
+    const a = anchor.getBoundingClientRect();
+    const hostRect = this.host.getBoundingClientRect();
+    this.popover.style.top = `${a.bottom - hostRect.top + 6}px`;
+    this.popover.style.right = `${hostRect.right - a.right}px`;
+    document.addEventListener('keydown', this.onKey);
+  }
+
+  /** Renders and downloads one export, with a progress overlay; failures are shown, not thrown. */
+  async run(request: ExportRequest): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    const m = t().investor;
+    const bar = h('div', { class: 'xc-progress-bar' });
+    const text = h('div', { class: 'xc-progress-text' }, m.progress.prepare);
+    const overlay = h(
+      'div',
+      { class: 'xc-export-progress', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': '0', 'aria-label': m.export },
+      h('div', { class: 'xc-progress-card' }, h('div', { class: 'xc-progress-title' }, m.exporting), text, h('div', { class: 'xc-progress-track' }, bar)),
+    );
+    this.host.append(overlay);
+    const progress = (step: ExportStep, share: number) => {
+      text.textContent = m.progress[step];
+      bar.style.width = `${Math.round(share * 100)}%`;
+      overlay.setAttribute('aria-valuenow', String(Math.round(share * 100)));
+    };
+    try {
+      const { blob, filename } = await exportMap(this.context(), request, progress);
+      download(blob, filename);
+      overlay.remove();
+    } catch (err) {
+      console.warn('Export failed:', err);
+      overlay.classList.add('xc-export-failed');
+      text.textContent = m.exportFailed((err as Error)?.message ?? String(err));
+      const close = h('button', { type: 'button', class: 'xc-pres-button' }, t().dismiss);
+      close.addEventListener('click', () => overlay.remove());
+      overlay.querySelector('.xc-progress-card')!.append(close);
+    } finally {
+      this.busy = false;
+    }
+  }
+}

@@ -1,0 +1,46 @@
+/** The share popover: the link that restores this map, copied to the clipboard when the browser allows. */
+import { h } from '../dom.ts';
+import { t } from '../i18n/index.ts';
+
+export class SharePopover {
+  private popover: HTMLElement | null = null;
+
+  constructor(
+    private readonly host: HTMLElement,
+    /** The link to what is on screen now. */
+    private readonly link: () => string,
+  ) {}
+
+  toggle(anchor: HTMLElement): void {
+    if (this.popover) this.close();
+    else void this.open(anchor);
+  }
+
+  close(): void {
+    this.popover?.remove();
+    this.popover = null;
+  }
+
+  private async open(anchor: HTMLElement) {
+    const m = t().investor;
+    const url = this.link();
+    const input = h('input', { type: 'text', class: 'xc-share-url', readonly: true, value: url, 'aria-label': m.share });
+    const status = h('div', { class: 'xc-share-status', role: 'status' });
+    const done = h('button', { type: 'button', class: 'xc-pres-button' }, t().dismiss);
+    done.addEventListener('click', () => this.close());
+    this.popover = h('div', { class: 'xc-pres-popover xc-share-popover', role: 'dialog', 'aria-label': m.share }, h('div', { class: 'xc-pres-popover-title' }, m.share), h('p', { class: 'xc-share-help' }, m.shareHelp), input, h('div', { class: 'xc-export-actions' }, status, done));
+    this.host.append(this.popover);
+    const a = anchor.getBoundingClientRect();
+    const hostRect = this.host.getBoundingClientRect();
+    this.popover.style.top = `${a.bottom - hostRect.top + 6}px`;
+    this.popover.style.right = `${hostRect.right - a.right}px`;
+    input.select();
+    try {
+      // Needs a secure context and permission; when refused, the selected field is there to copy by hand.
+      await navigator.clipboard.writeText(url);
+      status.textContent = m.copied;
+    } catch {
+      status.textContent = m.copyFailed;
+    }
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Keeps the URL hash a shareable link to what is on screen (see core/permalink.ts for the format)
+ * and opens such links: the view, visible layers, selected zone or project, sector filter,
+ * language and view mode. It replaces MapLibre's `hash: true`, whose plain links it still reads.
+ */
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import { encodePermalink, parsePermalink, validatePermalink, type PermalinkState } from '../../core/permalink.ts';
+import { getLang, onLangChange, setLang } from './i18n/index.ts';
+import type { MapLayerModule } from './layers/layer.ts';
+import { SECTORS, type Presentation } from './presentation/presentation.ts';
+import type { Store } from './store.ts';
+
+/** How long changes settle before the hash is rewritten, in milliseconds. */
+const WRITE_DELAY_MS = 250;
+
+/** The link in the address bar when the page opened, read for its well-formed parts only. */
+export function initialPermalink(): PermalinkState {
+  const state = parsePermalink(location.hash);
+  if (state.lang) setLang(state.lang);
+  return state;
+}
+
+export class PermalinkSync {
+  private enabled = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly map: MapLibreMap,
+    private readonly store: Store,
+    private readonly modules: readonly MapLayerModule[],
+    private readonly presentation: Presentation,
+  ) {}
+
+  /** Applies what can be applied before any data: visible layers, sectors and view mode. */
+  applyEarly(state: PermalinkState): void {
+    const valid = validatePermalink(state, { layers: this.modules.map((m) => m.id), sectors: SECTORS });
+    if (valid.layers) {
+      for (const m of this.modules) this.store.layer(m.id).visible = valid.layers.includes(m.id);
+      this.store.emit('layers');
+    }
+    if (valid.sectors) this.presentation.setSectors(valid.sectors);
+    if (valid.mode) this.presentation.setMode(valid.mode);
+  }
+
+  /** Applies the selection once the features are loaded (unknown ids are dropped), then starts writing the hash. */
+  applyLoaded(state: PermalinkState): void {
+    const ids = (layer: string) => (this.store.features.get(layer) ?? []).map((f) => f.id);
+    const valid = validatePermalink(state, { zones: ids('zones'), projects: ids('projects') });
+    if (this.store.mode === 'presentation') {
+      this.presentation.selectZone(valid.zone ?? null, { fly: false });
+      if (valid.project) this.presentation.showProject(valid.project, { fly: false });
+    } else if (valid.project) this.presentation.openPlannerPopup('projects', valid.project);
+    else if (valid.zone) this.presentation.openPlannerPopup('zones', valid.zone);
+    this.start();
+  }
+
+  /** The state on screen now. */
+  current(): PermalinkState {
+    const c = this.map.getCenter();
+    const state: PermalinkState = {
+      view: { center: [c.lng, c.lat], zoom: this.map.getZoom(), bearing: this.map.getBearing(), pitch: this.map.getPitch() },
+      mode: this.store.mode,
+      lang: getLang(),
+      layers: this.modules.filter((m) => this.store.layer(m.id).visible).map((m) => m.id),
+    };
+    if (this.store.mode === 'presentation') {
+      const { zone, project } = this.presentation.selection;
+      if (zone) state.zone = zone;
+      if (project) state.project = project;
+      if (this.store.sectors.length) state.sectors = [...this.store.sectors];
+    } else {
+      const sel = this.presentation.plannerSelection();
+      if (sel?.layerId === 'zones') state.zone = sel.featureId;
+      if (sel?.layerId === 'projects') state.project = sel.featureId;
+    }
+    return state;
+  }
+
+  /** The full link to what is on screen. */
+  url(): string {
+    return `${location.origin}${location.pathname}${location.search}${encodePermalink(this.current())}`;
+  }
+
+  private start() {
+    if (this.enabled) return;
+    this.enabled = true;
+    const schedule = () => this.schedule();
+    this.map.on('moveend', schedule);
+    this.store.on((c) => (c === 'layers' || c === 'mode' || c === 'sectors') && schedule());
+    this.presentation.onChange(schedule);
+    onLangChange(schedule);
+    // The planner popup has no event of its own: it comes and goes in the map container's DOM.
+    new MutationObserver(schedule).observe(this.map.getContainer(), { childList: true, subtree: true });
+    // A link pasted or edited in this tab's address bar.
+    window.addEventListener('hashchange', () => this.openLink(location.hash));
+    this.write();
+  }
+
+  private schedule() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.write(), WRITE_DELAY_MS);
+  }
+
+  private write() {
+    this.timer = null;
+    const hash = encodePermalink(this.current());
+    if (hash !== location.hash) history.replaceState(history.state, '', `${location.pathname}${location.search}${hash}`);
+  }
+
+  /** Opens a link in the running app: whatever part is valid is applied, the rest ignored. */
+  openLink(hash: string): void {
+    const state = parsePermalink(hash);
+    if (state.lang) setLang(state.lang);
+    const v = state.view;
+    if (v) this.map.jumpTo({ center: v.center, zoom: v.zoom, bearing: v.bearing, pitch: v.pitch });
+    this.applyEarly(state);
+    this.applyLoaded(state);
+    this.schedule();
+  }
+}

@@ -86,6 +86,7 @@ export const collections: readonly CollectionDef[] = [
       lead_industries_en: { type: 'array', title: { zh: '主导产业（英文）', en: 'Lead industries' } },
       key_projects_zh: { type: 'array', title: { zh: '重点项目', en: 'Key projects' } },
       color: { type: 'string', title: { zh: '颜色', en: 'Colour' } },
+      plan_order: { type: 'integer', title: { zh: '规划顺序', en: 'Order in the plan' } },
       ...area,
     },
   },

@@ -97,9 +97,11 @@ const Z = [
     key_projects_zh: ['新华东街沿线实体商业', '太伟方恒', '满世·尚都'],
     against: 'the plan\'s four bounds: 通道街 and 新华大街 taken as the district\'s own western and southern edges, the indicative North 2nd Ring / 成吉思汗东街 line as the north bound, the East station longitude as the east bound' },
 ];
-const zoneFeats: Feat[] = Z.map((z) => {
+const zoneFeats: Feat[] = Z.map((z, i) => {
   if (!z.geom) throw new Error(`empty zone ${z.id}`);
   return feature(z.id, simplify(z.geom).geometry, {
+    // The plan lists the zones in this order (第五章第一节); cards and legends follow it.
+    plan_order: i + 1,
     name_zh: z.name_zh, name_en: z.name_en, positioning_zh: z.positioning_zh, positioning_en: z.positioning_en,
     lead_industries_zh: z.lead_industries_zh, lead_industries_en: z.lead_industries_en, key_projects_zh: z.key_projects_zh,
     color: z.color, quality: 'indicative',

@@ -66,7 +66,9 @@ export function zoneProfiles(zones: readonly ApiFeature[], projects: readonly Ap
   const rail = facilities.filter((f) => f.properties.type === 'rail_station' && f.properties.osm_name && f.geometry?.type === 'Point');
   const metro = facilities.filter((f) => f.properties.type === 'metro_station' && f.geometry?.type === 'Point');
   const parkPoints = parks.map((f) => ({ f, p: pointOf(f) })).filter((x): x is { f: ApiFeature; p: Point } => x.p !== null);
-  return zones.map((zone) => {
+  // The plan's order (第五章第一节) where the data gives it, else the API's.
+  const ordered = [...zones].sort((a, b) => Number(a.properties.plan_order ?? 99) - Number(b.properties.plan_order ?? 99));
+  return ordered.map((zone) => {
     const zoneProjects = projects
       .filter((p) => p.properties.zone_id === zone.id)
       .sort((a, b) => Number(a.properties.column) - Number(b.properties.column) || Number(a.properties.seq) - Number(b.properties.seq));

@@ -138,6 +138,7 @@ export const en: Messages = {
     controls: 'Control area (red line and hatch)',
     parks: 'Parks',
     parksPlanned: 'Planned parks',
+    parksIndicative: 'Indicative extent (not surveyed)',
     projectKnown: 'Filled: known site',
     projectApproximate: 'Ring: approximate site',
     village: 'Administrative village',

@@ -137,6 +137,7 @@ export const zh = {
     controls: '管控区（红线与斜线）',
     parks: '公园绿地',
     parksPlanned: '规划公园',
+    parksIndicative: '示意范围（未经测绘）',
     projectKnown: '实心：位置明确',
     projectApproximate: '空心：位置近似',
     village: '行政村',

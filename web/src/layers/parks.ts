@@ -8,6 +8,7 @@ export const PARK_GREEN = '#66bb6a';
 export const PARK_PLANNED = '#c5e1a5';
 const PARK_OUTLINE = '#2e7d32';
 const FILL: ExpressionSpecification = ['case', ['==', ['get', 'status'], 'planned'], PARK_PLANNED, PARK_GREEN];
+const INDICATIVE: ExpressionSpecification = ['==', ['get', 'quality'], 'indicative'];
 
 export const parks: MapLayerModule = {
   id: 'parks',
@@ -17,7 +18,8 @@ export const parks: MapLayerModule = {
   layers: () => [
     {
       slot: 'fill',
-      spec: { id: 'parks-fill', type: 'fill', source: 'parks', filter: isPolygon, paint: { 'fill-color': FILL, 'fill-opacity': 0.75 } },
+      // A footprint placed by reasoning (a plan park without a survey) is lighter, with a dashed edge.
+      spec: { id: 'parks-fill', type: 'fill', source: 'parks', filter: isPolygon, paint: { 'fill-color': FILL, 'fill-opacity': ['case', INDICATIVE, 0.3, 0.75] } },
     },
     {
       slot: 'line',
@@ -25,8 +27,18 @@ export const parks: MapLayerModule = {
         id: 'parks-line',
         type: 'line',
         source: 'parks',
-        filter: isPolygon,
+        filter: ['all', isPolygon, ['!', INDICATIVE]],
         paint: { 'line-color': PARK_OUTLINE, 'line-width': 0.8, 'line-opacity': 0.8 },
+      },
+    },
+    {
+      slot: 'line',
+      spec: {
+        id: 'parks-line-indicative',
+        type: 'line',
+        source: 'parks',
+        filter: ['all', isPolygon, INDICATIVE],
+        paint: { 'line-color': PARK_OUTLINE, 'line-width': 1.2, 'line-opacity': 0.9, 'line-dasharray': [3, 2] },
       },
     },
     {
@@ -65,6 +77,8 @@ export const parks: MapLayerModule = {
       { symbol: { kind: 'fill', color: PARK_GREEN, outline: PARK_OUTLINE }, label: t.legendText.parks, count: features.length - planned },
     ];
     if (planned) items.push({ symbol: { kind: 'fill', color: PARK_PLANNED, outline: PARK_OUTLINE }, label: t.legendText.parksPlanned, count: planned });
+    const indicative = features.filter((f) => f.properties.quality === 'indicative' && f.geometry).length;
+    if (indicative) items.push({ symbol: { kind: 'fill', color: PARK_PLANNED, outline: PARK_OUTLINE, dashed: true }, label: t.legendText.parksIndicative, count: indicative });
     return items;
   },
   popup: (f, { t, lang }) => {

@@ -34,14 +34,29 @@ export function complianceRoutes(db: Db) {
       apiError(400, 'InvalidRequestBody', `The polygon has no area left after repair (${row.invalid_reason ?? 'degenerate'}): check the ring order of its points.`);
     }
     const result = JSON.parse(row.result);
-    const warnings: string[] = [...site.warnings];
+    // Each warning in both languages: `warnings` (English) is the contract, `warningDetails` serves the UI.
+    const details: { code: string; en: string; zh: string }[] = [];
     if (row.invalid_reason) {
-      warnings.push(`The polygon was invalid (${row.invalid_reason}) and was repaired with ST_MakeValid; the figures are for the repaired shape.`);
+      details.push({
+        code: 'repaired',
+        en: `The polygon was invalid (${row.invalid_reason}) and was repaired with ST_MakeValid; the figures are for the repaired shape.`,
+        zh: `地块多边形无效（${row.invalid_reason}），已用 ST_MakeValid 修复；结果按修复后的图形计算。`,
+      });
     }
-    if (!result.insideDistrict) warnings.push('The site lies outside Xincheng District; the control layers cover Xincheng only.');
-    for (const id of result.touching) warnings.push(`The site touches control feature ${id} along its edge without overlapping it.`);
+    if (!result.insideDistrict) {
+      details.push({ code: 'outside_district', en: 'The site lies outside Xincheng District; the control layers cover Xincheng only.', zh: '地块位于新城区以外；管控图层只覆盖新城区。' });
+    }
+    for (const id of result.touching) {
+      details.push({ code: 'touching', en: `The site touches control feature ${id} along its edge without overlapping it.`, zh: `地块与管控要素 ${id} 边界相接，但无重叠。` });
+    }
     const indicative = result.conflicts.some((x: { quality: string }) => x.quality === 'indicative');
-    if (indicative) warnings.push('Some control layers are indicative (reconstructed, not official boundaries): confirm any conflict with the authoritative 三区三线 data.');
+    if (indicative) {
+      details.push({
+        code: 'indicative',
+        en: 'Some control layers are indicative (reconstructed, not official boundaries): confirm any conflict with the authoritative 三区三线 data.',
+        zh: '部分管控图层为示意数据（据规划文字重建，非官方边界）：任何冲突须以官方“三区三线”数据核实。',
+      });
+    }
     const oq = overlapsQuery(row.repaired);
     const overlaps = JSON.parse((await db.query<{ overlaps: string }>(oq.text, oq.values)).rows[0].overlaps);
     return c.json({
@@ -50,7 +65,8 @@ export function complianceRoutes(db: Db) {
       conflicts: result.conflicts,
       nearest: result.nearest,
       overlaps,
-      warnings,
+      warnings: details.map((d) => d.en),
+      warningDetails: details,
       method: COMPLIANCE_METHOD,
     });
   });

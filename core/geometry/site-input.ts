@@ -13,7 +13,7 @@ export type SiteGeometry =
 export const MAX_SITE_VERTICES = 100_000;
 
 export type SiteCheck =
-  | { valid: true; geometry: SiteGeometry; vertexCount: number; warnings: string[] }
+  | { valid: true; geometry: SiteGeometry; vertexCount: number }
   | { valid: false; reason: string; /** 413 for too large, else 400. */ status: 400 | 413 };
 
 /** China's extent in lon/lat, generously: a site outside it is an error of coordinates or CRS. */
@@ -88,7 +88,7 @@ export function readSite(input: unknown, crs: SiteCrs = 'EPSG:4326'): SiteCheck 
 
   const outside = positions.map(convert).find(([lon, lat]) => lon < CHINA.minLon || lon > CHINA.maxLon || lat < CHINA.minLat || lat > CHINA.maxLat);
   if (outside) return fail(`Position ${outside[0]}, ${outside[1]} (after conversion from ${crs}) falls outside China; check the coordinates and the CRS.`);
-  return { valid: true, geometry, vertexCount: positions.length, warnings: [] };
+  return { valid: true, geometry, vertexCount: positions.length };
 }
 
 /** Round to 1e-7° (~1 cm): finer digits only carry conversion noise. */

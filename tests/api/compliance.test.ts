@@ -122,6 +122,8 @@ describeEachDb('compliance review', (t) => {
     assert.equal(r.body.nearest.distanceMeters, 0);
     assert.match(r.body.method, /geodesic/);
     assert.ok(r.body.warnings.some((w: string) => /indicative/.test(w)));
+    const indicative = r.body.warningDetails.find((d: { code: string }) => d.code === 'indicative');
+    assert.match(indicative.zh, /示意数据/, 'each warning also comes in Chinese for the UI');
     assert.equal(r.body.overlaps.type, 'FeatureCollection');
     assert.ok(r.body.overlaps.features.length >= 1);
   });

@@ -89,7 +89,9 @@ export interface ComplianceResponse {
   nearest: (NonNullable<ComplianceResult['nearest']> & { name?: string }) | null;
   /** The overlap polygons, one feature per conflicting control feature. */
   overlaps: GeoJSON.FeatureCollection;
+  /** English, as the API contract has it; `warningDetails` holds each in both languages. */
   warnings: string[];
+  warningDetails?: { code: string; en: string; zh: string }[];
   method: string;
 }
 

@@ -1,5 +1,6 @@
 /** Names, figures and verdicts of a compliance result in the current language (panel and report). */
 import type { ComplianceResult } from '../../../core/analysis/compliance.ts';
+import type { ComplianceResponse } from '../api.ts';
 import { formatAreaSquareMeters, formatDistanceMeters } from '../../../core/units.ts';
 import { getLang, t } from '../i18n/index.ts';
 import { featureName, type Store } from '../store.ts';
@@ -68,4 +69,10 @@ export function zonesText(store: Store, r: ResultLike): string {
   const m = t();
   if (r.zones.length === 0) return m.compliance.noZone;
   return r.zones.map((z) => `${featureLabel(store, 'zones', z.id, z.name, z.nameEn)} ${percentText(z.share)}`).join(m.listSeparator);
+}
+
+/** The server's warnings in the current language (English when a warning has no translation). */
+export function warningTexts(res: Pick<ComplianceResponse, 'warnings' | 'warningDetails'>): string[] {
+  const lang = getLang();
+  return res.warningDetails ? res.warningDetails.map((d) => d[lang]) : res.warnings;
 }

@@ -13,7 +13,7 @@ import { geometryBounds } from '../geometry.ts';
 import { getLang, label, pick, t } from '../i18n/index.ts';
 import { CONTROL_RED } from '../layers/controls.ts';
 import { layerQuality, type Store } from '../store.ts';
-import { areaText, featureLabel, percentText, squareMetersText, verdictLines, zonesText } from './format.ts';
+import { areaText, featureLabel, percentText, squareMetersText, verdictLines, warningTexts, zonesText } from './format.ts';
 import { OVERLAP_RED, SITE_BLUE } from './site-layers.ts';
 
 export interface ReportInput {
@@ -205,7 +205,7 @@ export async function openReport(map: MapLibreMap, store: Store, input: ReportIn
       ),
     ),
     h('section', {}, h('h2', {}, r.results), findings),
-    res.warnings.length ? h('section', {}, h('h2', {}, m.warnings), h('ul', { class: 'xc-report-warnings' }, ...res.warnings.map((w) => h('li', {}, w)))) : null,
+    res.warnings.length ? h('section', {}, h('h2', {}, m.warnings), h('ul', { class: 'xc-report-warnings' }, ...warningTexts(res).map((w) => h('li', {}, w)))) : null,
     h(
       'section',
       {},

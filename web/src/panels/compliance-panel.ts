@@ -10,7 +10,7 @@ import { checkCompliance, type AreaFeature, type ComplianceResult, type ControlL
 import type { ProjectCompliance } from '../../../core/analysis/compliance-table.ts';
 import type { SiteGeometry } from '../../../core/geometry/site-input.ts';
 import { ApiError, type ComplianceRequest, type ComplianceResponse } from '../api.ts';
-import { areaText, featureLabel, otherUnitText, percentText, verdictLines, zonesText, type ResultLike } from '../compliance/format.ts';
+import { areaText, featureLabel, otherUnitText, percentText, verdictLines, warningTexts, zonesText, type ResultLike } from '../compliance/format.ts';
 import { ProjectTable } from '../compliance/project-table.ts';
 import { openReport } from '../compliance/report.ts';
 import { SiteDraw, type DrawMode } from '../compliance/site-draw.ts';
@@ -307,7 +307,7 @@ export class CompliancePanel {
         h('ul', { class: `xc-cmp-verdict ${r.conflicts.length ? 'xc-cmp-verdict-conflict' : 'xc-cmp-verdict-ok'}` }, ...verdictLines(store, r, isPoint).map((line) => h('li', {}, line))),
         conflicts,
         s.kind === 'server' && s.response.warnings.length
-          ? h('div', { class: 'xc-cmp-warnings' }, h('strong', {}, m.warnings), h('ul', {}, ...s.response.warnings.map((w) => h('li', {}, w))))
+          ? h('div', { class: 'xc-cmp-warnings' }, h('strong', {}, m.warnings), h('ul', {}, ...warningTexts(s.response).map((w) => h('li', {}, w))))
           : null,
         s.kind === 'server' ? h('div', { class: 'xc-cmp-method' }, h('strong', {}, `${m.method}: `), s.response.method) : null,
         indicative ? h('div', { class: 'xc-cmp-indicative' }, m.indicativeNotice) : null,

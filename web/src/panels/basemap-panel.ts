@@ -1,26 +1,20 @@
 /** Choice of online basemap, offered only when the server's configuration lists one. */
-import type { IControl } from 'maplibre-gl';
 import { h } from '../dom.ts';
+import { Panel } from './panel.ts';
 import { onLangChange, pick, t } from '../i18n/index.ts';
 import type { Store } from '../store.ts';
 
-export class BasemapPanel implements IControl {
-  private container: HTMLElement | null = null;
-  private unsubscribe: (() => void)[] = [];
+export class BasemapPanel extends Panel {
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Store) {
+    super();
+  }
 
   onAdd(): HTMLElement {
     this.container = h('div', { class: 'maplibregl-ctrl xc-panel xc-basemap-panel' });
-    this.unsubscribe.push(onLangChange(() => this.render()), this.store.on((c) => c === 'basemap' && this.render()));
+    this.listen(onLangChange(() => this.render()), this.store.on((c) => c === 'basemap' && this.render()));
     this.render();
     return this.container;
-  }
-
-  onRemove(): void {
-    for (const u of this.unsubscribe) u();
-    this.container?.remove();
-    this.container = null;
   }
 
   private render() {

@@ -2,40 +2,34 @@
  * The layer panel: per layer a switch, an opacity slider, the legend, a badge when the data is
  * indicative, and the source and licence line from the dataset's provenance.
  */
-import type { IControl } from 'maplibre-gl';
 import type { Provenance } from '../api.ts';
 import { h } from '../dom.ts';
+import { Panel } from './panel.ts';
 import { onLangChange, pick, t } from '../i18n/index.ts';
 import type { MapLayerModule } from '../layers/layer.ts';
 import { featureName, layerQuality, unplacedKind, type Store } from '../store.ts';
 import { legendSymbol } from './legend-symbol.ts';
 
-export class LayerPanel implements IControl {
-  private container: HTMLElement | null = null;
-  private unsubscribe: (() => void)[] = [];
+export class LayerPanel extends Panel {
 
   constructor(
     private readonly store: Store,
     private readonly modules: readonly MapLayerModule[],
     /** Opens a district-wide project's popup (they have no place on the map to click). */
     private readonly choose: (layerId: string, featureId: string) => void,
-  ) {}
+  ) {
+    super();
+  }
 
   onAdd(): HTMLElement {
     this.container = h('div', { class: 'maplibregl-ctrl xc-panel xc-layer-panel' });
-    this.unsubscribe.push(
+    this.listen(
       onLangChange(() => this.render()),
       // Visibility and opacity changes only sync the inputs: rebuilding would break a slider drag.
       this.store.on((c) => (c === 'layers' ? this.sync() : c === 'data' && this.render())),
     );
     this.render();
     return this.container;
-  }
-
-  onRemove(): void {
-    for (const u of this.unsubscribe) u();
-    this.container?.remove();
-    this.container = null;
   }
 
   private render() {

@@ -3,10 +3,10 @@
  * zone (positioning, lead industries, area, key projects, what is near) and the plan's headline
  * figures. Shaped like a MapLibre control, though it is placed in the map container itself.
  */
-import type { IControl } from 'maplibre-gl';
 import { formatAreaSquareMeters, formatDistanceMeters } from '../../../core/units.ts';
 import type { ApiFeature } from '../api.ts';
 import { h } from '../dom.ts';
+import { Panel } from './panel.ts';
 import { getLang, label, onLangChange, t } from '../i18n/index.ts';
 import { OTHER_SECTOR_COLOR, SECTOR_COLORS, isDistrictWide } from '../layers/projects.ts';
 import { SECTORS, type Presentation } from '../presentation/presentation.ts';
@@ -24,9 +24,7 @@ export interface PresentationPanelOptions {
 
 type Tab = 'zones' | 'figures';
 
-export class PresentationPanel implements IControl {
-  private container: HTMLElement | null = null;
-  private unsubscribe: (() => void)[] = [];
+export class PresentationPanel extends Panel {
   private profiles: ZoneProfile[] = [];
   private tab: Tab = 'zones';
   /** Cards whose whole project list the user opened. */
@@ -37,11 +35,13 @@ export class PresentationPanel implements IControl {
     private readonly presentation: Presentation,
     private readonly indicators: () => readonly ApiFeature[],
     private readonly options: PresentationPanelOptions,
-  ) {}
+  ) {
+    super();
+  }
 
   onAdd(): HTMLElement {
     this.container = h('aside', { class: 'xc-presentation', 'aria-label': t().investor.title });
-    this.unsubscribe.push(
+    this.listen(
       onLangChange(() => this.render()),
       this.store.on((c) => {
         if (c === 'data') {
@@ -54,12 +54,6 @@ export class PresentationPanel implements IControl {
     );
     this.render();
     return this.container;
-  }
-
-  onRemove(): void {
-    for (const u of this.unsubscribe) u();
-    this.container?.remove();
-    this.container = null;
   }
 
   /** Re-renders, e.g. when the headline figures arrive. */

@@ -3,9 +3,9 @@
  * control areas; choosing a result flies to it and opens its popup. District-wide projects (which
  * have no site) are found too, and say so.
  */
-import type { IControl } from 'maplibre-gl';
 import type { ApiFeature } from '../api.ts';
 import { h } from '../dom.ts';
+import { Panel } from './panel.ts';
 import { onLangChange, pick, t } from '../i18n/index.ts';
 import type { MapLayerModule } from '../layers/layer.ts';
 import { featureName, otherName, unplacedKind, type Store } from '../store.ts';
@@ -46,19 +46,19 @@ export function searchFeatures(store: Store, modules: readonly MapLayerModule[],
   return hits.sort((a, b) => a.rank - b.rank || featureName(a.feature).length - featureName(b.feature).length);
 }
 
-export class SearchPanel implements IControl {
-  private container: HTMLElement | null = null;
+export class SearchPanel extends Panel {
   private input: HTMLInputElement | null = null;
   private list: HTMLElement | null = null;
   private hits: SearchHit[] = [];
   private active = 0;
-  private unsubscribe: (() => void)[] = [];
 
   constructor(
     private readonly store: Store,
     private readonly modules: readonly MapLayerModule[],
     private readonly choose: (layerId: string, featureId: string) => void,
-  ) {}
+  ) {
+    super();
+  }
 
   onAdd(): HTMLElement {
     this.container = h('div', { class: 'maplibregl-ctrl xc-panel xc-search', role: 'search' });
@@ -75,7 +75,7 @@ export class SearchPanel implements IControl {
       }, 150),
     );
     this.container.append(this.input, this.list);
-    this.unsubscribe.push(
+    this.listen(
       onLangChange(() => {
         this.label();
         if (this.input === document.activeElement) this.update();
@@ -85,12 +85,6 @@ export class SearchPanel implements IControl {
     this.label();
     this.hide();
     return this.container;
-  }
-
-  onRemove(): void {
-    for (const u of this.unsubscribe) u();
-    this.container?.remove();
-    this.container = null;
   }
 
   private label() {

@@ -2,33 +2,27 @@
  * Loading progress and error messages, over the top of the map: a failed request shows what went
  * wrong instead of leaving a blank map.
  */
-import type { IControl } from 'maplibre-gl';
 import { h } from '../dom.ts';
+import { Panel } from './panel.ts';
 import { onLangChange, pick, t } from '../i18n/index.ts';
 import type { Store } from '../store.ts';
 
-export class StatusPanel implements IControl {
-  private container: HTMLElement | null = null;
-  private unsubscribe: (() => void)[] = [];
+export class StatusPanel extends Panel {
   private dismissed = new Set<string>();
 
   constructor(
     private readonly store: Store,
     private readonly layerIds: readonly string[],
     private readonly retry: () => void,
-  ) {}
+  ) {
+    super();
+  }
 
   onAdd(): HTMLElement {
     this.container = h('div', { class: 'xc-status', role: 'status', 'aria-live': 'polite' });
-    this.unsubscribe.push(this.store.on(() => this.render()), onLangChange(() => this.render()));
+    this.listen(this.store.on(() => this.render()), onLangChange(() => this.render()));
     this.render();
     return this.container;
-  }
-
-  onRemove(): void {
-    for (const u of this.unsubscribe) u();
-    this.container?.remove();
-    this.container = null;
   }
 
   private render() {

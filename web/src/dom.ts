@@ -13,3 +13,15 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c);
   return el;
 }
+
+/** Hands a file (a Blob, or text with its MIME type) to the browser as a download named `fileName`. */
+export function download(fileName: string, content: Blob | string, type = 'text/plain;charset=utf-8'): void {
+  const blob = typeof content === 'string' ? new Blob([content], { type }) : content;
+  const url = URL.createObjectURL(blob);
+  const a = h('a', { href: url, download: fileName });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // Revoked later: revoking at once can cancel the download, and some browsers read the URL after click().
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

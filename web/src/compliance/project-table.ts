@@ -5,7 +5,7 @@
 import { complianceCsvColumns, complianceRows, zoneSummary, type ComplianceRow, type ProjectCompliance } from '../../../core/analysis/compliance-table.ts';
 import { toCsv } from '../../../core/export/csv.ts';
 import { ApiError } from '../api.ts';
-import { h } from '../dom.ts';
+import { download, h } from '../dom.ts';
 import { getLang, t } from '../i18n/index.ts';
 import type { AnalysisContext } from '../panels/analysis-dock.ts';
 import { areaText, distanceText, featureLabel, otherUnitText, percentText } from './format.ts';
@@ -18,17 +18,6 @@ const OUTSIDE = '__outside';
 export function csvFileName(date = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `compliance-${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}.csv`;
-}
-
-/** Hands a text file to the browser as a download. */
-export function downloadText(text: string, fileName: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = h('a', { href: url, download: fileName });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // Revoked after the click has been handled: revoking at once can cancel the download.
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 export class ProjectTable {
@@ -101,7 +90,7 @@ export class ProjectTable {
   }
 
   private exportCsv(): void {
-    downloadText(toCsv(complianceRows(this.filtered()), complianceCsvColumns), csvFileName(), 'text/csv;charset=utf-8');
+    download(csvFileName(), toCsv(complianceRows(this.filtered()), complianceCsvColumns), 'text/csv;charset=utf-8');
   }
 
   render(): void {

@@ -83,14 +83,3 @@ export function figuresCsv(result: CoverageResult, response: CoverageResponse, m
   ]);
 }
 
-/** Saves text as a file through a temporary link. */
-export function download(fileName: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}

@@ -4,6 +4,7 @@
  */
 import type { FeatureCollection, Point, Polygon } from 'geojson';
 import type { Bilingual } from '../../../core/catalog.ts';
+import type { ZoneCoverage } from '../../../core/analysis/coverage.ts';
 import type { CoveragePreset, CoverageTarget, FacilityFilter, PresetStatus, RadiusTier } from '../../../core/presets.ts';
 
 /** `central_area`, `district`, `zone:<id>` or a polygon collection id. */
@@ -37,14 +38,8 @@ export interface PresetsResponse {
 
 export type TargetResult = CoverageTarget & { met: boolean };
 
-export interface ZoneFigures {
-  id: string;
-  name: string;
-  nameEn: string | null;
-  areaSquareMeters: number;
-  coveredSquareMeters: number;
-  coverageShare: number;
-}
+/** One support zone's figures: the core's shape (areas in m², share 0–1). */
+export type ZoneFigures = ZoneCoverage;
 
 /** Answer of POST /api/analysis/coverage. */
 export interface CoverageResponse {

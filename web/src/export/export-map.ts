@@ -156,15 +156,3 @@ export async function exportMap(ctx: ExportContext, request: ExportRequest, prog
   return { blob, filename: `xincheng-map-${stamp}-${request.paper}-${request.orientation}.pdf` };
 }
 
-/** Saves a blob as a download with the given file name. */
-export function download(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // Revoked later: some browsers read the URL after click() returns.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}

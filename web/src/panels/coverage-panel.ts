@@ -12,11 +12,11 @@ import type { AreaFeature, CoverageResult } from '../../../core/analysis/coverag
 import { meetsTarget, type CoverageTarget } from '../../../core/presets.ts';
 import { ApiError } from '../api.ts';
 import { CoverageLayers, type MarkedSite } from '../coverage/coverage-layers.ts';
-import { download, figuresCsv, gapsGeoJson, type ExportMeta } from '../coverage/export.ts';
+import { figuresCsv, gapsGeoJson, type ExportMeta } from '../coverage/export.ts';
 import { areaText, distanceText, hectareText, lonLatText, shareText } from '../coverage/format.ts';
 import type { CoverageRequest, CoverageResponse, CoverageSuggestResponse, PresetInfo } from '../coverage/types.ts';
 import { applyWhatIf, resultFromResponse, serverExtras, serverGains, type WhatIfItem } from '../coverage/what-if.ts';
-import { h } from '../dom.ts';
+import { download, h } from '../dom.ts';
 import { anchorPoint, geometryBounds } from '../geometry.ts';
 import { getLang, label, onLangChange, pick, t } from '../i18n/index.ts';
 import { featureName } from '../store.ts';

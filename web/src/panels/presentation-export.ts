@@ -2,9 +2,9 @@
  * The export popover (PNG at screen, 2× or 3× size; PDF on A4 or A3, landscape or portrait) and
  * the progress overlay shown while the file renders.
  */
-import { h } from '../dom.ts';
+import { download, h } from '../dom.ts';
 import { t } from '../i18n/index.ts';
-import { download, exportMap, type ExportContext, type ExportRequest, type ExportStep, type Orientation, type Paper, type PngScale } from '../export/export-map.ts';
+import { exportMap, type ExportContext, type ExportRequest, type ExportStep, type Orientation, type Paper, type PngScale } from '../export/export-map.ts';
 
 export class ExportDialog {
   private popover: HTMLElement | null = null;
@@ -113,7 +113,7 @@ export class ExportDialog {
     };
     try {
       const { blob, filename } = await exportMap(this.context(), request, progress);
-      download(blob, filename);
+      download(filename, blob);
       overlay.remove();
     } catch (err) {
       console.warn('Export failed:', err);

@@ -36,7 +36,14 @@ export function createApp(deps: AppDeps) {
   app.route('/api', metaRoutes(deps.db, deps.config));
   app.route('/api', complianceRoutes(deps.db));
   app.route('/api', coverageRoutes(deps.db));
-  app.all('/api/*', (c) => apiError(404, 'NotFound', `No API endpoint ${c.req.method} ${c.req.path}. See /api for the links.`));
+  app.all('/api/*', (c) => {
+    // A known path asked with another method is a 405 that names the allowed ones.
+    const allowed = [...new Set(app.routes.filter((r) => r.method !== 'ALL' && routePattern(r.path).test(c.req.path)).map((r) => r.method))];
+    if (allowed.length) {
+      apiError(405, 'MethodNotAllowed', `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(' or ')}.`, { Allow: allowed.join(', ') });
+    }
+    apiError(404, 'NotFound', `No API endpoint ${c.req.method} ${c.req.path}. See /api for the links.`);
+  });
   if (deps.webDir) {
     const root = deps.webDir;
     app.use('/*', serveStatic({ root }));
@@ -44,4 +51,10 @@ export function createApp(deps: AppDeps) {
     app.get('*', serveStatic({ root, path: 'index.html' }));
   }
   return app;
+}
+
+/** A route path such as `/api/collections/:id/items` as a regular expression for a whole path. */
+function routePattern(path: string): RegExp {
+  const escaped = path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\/:[^/]+/g, '/[^/]+');
+  return new RegExp(`^${escaped}/?$`);
 }

@@ -9,14 +9,15 @@ export type ErrorCode =
   | 'UnknownParameter'
   | 'InvalidRequestBody'
   | 'PayloadTooLarge'
+  | 'MethodNotAllowed'
   | 'ServerError';
 
 /** Throws the JSON error `{ code, description }` with an HTTP status; for use at the edges (routes). */
-export function apiError(status: ContentfulStatusCode, code: ErrorCode, description: string): never {
+export function apiError(status: ContentfulStatusCode, code: ErrorCode, description: string, headers: Record<string, string> = {}): never {
   throw new HTTPException(status, {
     res: new Response(JSON.stringify({ code, description }), {
       status,
-      headers: { 'content-type': 'application/json; charset=utf-8' },
+      headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
     }),
   });
 }

@@ -58,6 +58,8 @@ export function collectionRoutes(db: Db) {
 
   app.get('/collections/:id/items', async (c) => {
     const def = lookup(c.req.param('id'));
+    const repeated = Object.entries(c.req.queries()).find(([, v]) => v.length > 1);
+    if (repeated) apiError(400, 'InvalidParameterValue', `Parameter ${repeated[0].slice(0, 60)} is given ${repeated[1].length} times; give it once.`);
     const params = parseItemsParams(def, c.req.query());
     const q = itemsQuery(def, params);
     const row = (await db.query<{ number_matched: number; number_returned: number; features: string }>(q.text, q.values)).rows[0];
@@ -70,7 +72,8 @@ export function collectionRoutes(db: Db) {
     };
     const links = [{ href: url.toString(), rel: 'self', type: GEOJSON }];
     if (params.offset + row.number_returned < row.number_matched) links.push(link('next', params.offset + params.limit));
-    if (params.offset > 0) links.push(link('prev', Math.max(0, params.offset - params.limit)));
+    // A page past the end links back to the last page that has features, not to another empty one.
+    if (params.offset > 0) links.push(link('prev', Math.max(0, Math.min(params.offset - params.limit, row.number_matched - params.limit))));
     links.push({ href: `${apiBase(c.req.url)}/collections/${def.id}`, rel: 'collection', type: 'application/json' });
     // The features array arrives as JSON text from PostGIS and is spliced in unparsed.
     const body = `{"type":"FeatureCollection","numberMatched":${row.number_matched},"numberReturned":${row.number_returned},"timeStamp":"${new Date().toISOString()}","links":${JSON.stringify(links)},"features":${row.features}}`;

@@ -8,8 +8,8 @@ import { COMPLIANCE_METHOD, complianceQuery, overlapsQuery, projectsComplianceQu
 import { readJson } from './read-json.ts';
 
 const ComplianceRequest = z.object({
-  geometry: z.unknown().refine((g) => g !== undefined, 'a GeoJSON geometry is required'),
-  crs: z.enum(SITE_CRS, { message: `crs must be one of ${SITE_CRS.join(', ')}` }).default('EPSG:4326'),
+  geometry: z.unknown().refine((g) => g !== undefined, 'a GeoJSON geometry is required: send {"geometry": {"type": "Polygon", "coordinates": …}, "crs": …}'),
+  crs: z.enum(SITE_CRS, { message: `must be one of ${SITE_CRS.join(', ')}` }).default('EPSG:4326'),
 });
 
 interface ComplianceRow {

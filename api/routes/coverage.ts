@@ -3,10 +3,18 @@ import { z } from 'zod';
 import { greedyMaximalCoverage } from '../../core/analysis/coverage.ts';
 import { findCollection, type CollectionDef } from '../../core/catalog.ts';
 import { readSite } from '../../core/geometry/site-input.ts';
-import { COVERAGE_PRESETS, findPreset, meetsTarget, type CoveragePreset, type CoverageTarget } from '../../core/presets.ts';
+import {
+  COVERAGE_PRESETS,
+  dataCompletenessOf,
+  findPreset,
+  targetVerdict,
+  type CoveragePreset,
+  type CoverageTarget,
+  type DataCompleteness,
+} from '../../core/presets.ts';
 import type { Db } from '../db/db.ts';
 import { apiError } from '../errors.ts';
-import { COVERAGE_METHOD, coverageQuery, suggestSamplesQuery, type AreaSpec, type CoverageRow, type CoverageSpec, type SuggestSamplesRow } from '../sql/coverage.ts';
+import { COVERAGE_METHOD, COVERAGE_METHOD_ZH, coverageQuery, suggestSamplesQuery, type AreaSpec, type CoverageRow, type CoverageSpec, type SuggestSamplesRow } from '../sql/coverage.ts';
 import { readJson } from './read-json.ts';
 
 /** Largest radius a request may ask for (m). */
@@ -54,6 +62,15 @@ interface Resolved {
   newRadiusMeters: number;
   radius: { mode: 'uniform'; radiusMeters: number } | { mode: 'tiers'; tiers: CoveragePreset['tiers'] };
   areaId: string;
+  /** How complete the facility data is: the preset's, else the collection's (undefined: unknown). */
+  completeness: DataCompleteness | undefined;
+}
+
+/** A warning in both languages: `warnings` (English) is the contract, `warningDetails` serves the UI. */
+interface WarningDetail {
+  code: string;
+  en: string;
+  zh: string;
 }
 
 /** Checks a coverage request against the catalogue and presets; throws 400/404 naming the problem. */
@@ -98,7 +115,8 @@ function resolve(body: CoverageBody): Resolved {
     extra,
     area,
   };
-  return { spec, preset, facilities, filter, newRadiusMeters, radius, areaId: body.area };
+  const completeness = preset && preset.facilities === facilities.id ? preset.dataCompleteness : dataCompletenessOf(facilities.id);
+  return { spec, preset, facilities, filter, newRadiusMeters, radius, areaId: body.area, completeness };
 }
 
 /** `central_area` | `district` (Xincheng) | `zone:<id>` | any polygon collection id. */
@@ -130,13 +148,13 @@ function checkArea(r: Resolved, row: { area_rows: number; area_with_geom: number
 }
 
 /** What the share is a share of: the UI shows it next to the figure. */
-function denominator(r: Resolved) {
+function denominator(r: Resolved, row: Pick<CoverageRow, 'area_name_zh' | 'area_name_en'>) {
   const a = r.spec.area;
   const title =
     a.kind === 'district'
       ? { zh: '新城区全域', en: 'Xincheng District (whole district)' }
       : a.kind === 'zone'
-        ? { zh: `支撑区 ${a.zoneId}`, en: `support zone ${a.zoneId}` }
+        ? { zh: `支撑区 ${row.area_name_zh ?? a.zoneId}`, en: `support zone ${row.area_name_en ?? row.area_name_zh ?? a.zoneId}` }
         : (findCollection(a.collection)?.title ?? { zh: a.collection, en: a.collection });
   const parks = r.preset?.id === 'parks';
   return {
@@ -149,9 +167,13 @@ function denominator(r: Resolved) {
 }
 
 /** The target a result is held to: the plan's own for the central area, else the standard's overall one. */
-function targetsFor(preset: CoveragePreset | undefined, areaId: string, share: number) {
+function targetsFor(preset: CoveragePreset | undefined, areaId: string, share: number, completeness: DataCompleteness | undefined) {
   if (!preset || preset.targets.length === 0) return { target: undefined, targets: [] };
-  const withMet = (t: CoverageTarget) => ({ ...t, met: meetsTarget(share, t) });
+  // With plan-only facility data a verdict would be meaningless: met is null, verdict not_assessable.
+  const withMet = (t: CoverageTarget) => {
+    const verdict = targetVerdict(share, t, completeness);
+    return { ...t, met: verdict === 'not_assessable' ? null : verdict === 'met', verdict };
+  };
   const primary =
     (areaId === 'central_area' && preset.targets.find((t) => t.appliesTo === 'central_area')) || preset.targets.find((t) => t.appliesTo === 'overall') || preset.targets[0];
   return { target: withMet(primary), targets: preset.targets.map(withMet) };
@@ -159,34 +181,77 @@ function targetsFor(preset: CoveragePreset | undefined, areaId: string, share: n
 
 const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
 
-/** COVERAGE_METHOD plus which facilities counted at which radius, in words. */
-function methodFor(r: Resolved): string {
-  const set = `Facilities: ${r.facilities.id}${Object.keys(r.filter).length ? ` where ${Object.entries(r.filter).map(([k, v]) => `${k} is ${v.join(' or ')}`).join(' and ')}` : ''}, ${
+/** COVERAGE_METHOD plus which facilities counted at which radius, in words (English and Chinese). */
+function methodsFor(r: Resolved): { en: string; zh: string } {
+  const filterEn = Object.entries(r.filter).map(([k, v]) => `${k} is ${v.join(' or ')}`).join(' and ');
+  const filterZh = Object.entries(r.filter).map(([k, v]) => `${k} 为 ${v.join(' 或 ')}`).join('，且 ');
+  const set = `Facilities: ${r.facilities.id}${filterEn ? ` where ${filterEn}` : ''}, ${
     r.spec.includePlanned ? 'existing, planned and under construction' : 'existing only (includePlanned: false)'
   }.`;
+  const setZh = `设施：${r.facilities.id}${filterZh ? `（${filterZh}）` : ''}，${r.spec.includePlanned ? '现状、规划及在建' : '仅现状（includePlanned: false）'}。`;
   const radius =
     r.radius.mode === 'uniform'
       ? `Every facility counts at ${r.radius.radiusMeters} m (radiusMeters given: no size tiers).`
       : `Preset "${r.preset!.id}" size tiers: ${r.radius.tiers.map((t) => `≥ ${t.minAreaSquareMeters} m² at ${t.radiusMeters} m`).join(', ')}; smaller facilities do not count (size = the imported geodesic area_square_meters, points count as 0 m²).`;
+  const radiusZh =
+    r.radius.mode === 'uniform'
+      ? `所有设施均按 ${r.radius.radiusMeters} 米计（指定了 radiusMeters：不分规模）。`
+      : `预设“${r.preset!.id}”的规模分级：${r.radius.tiers.map((t) => `≥ ${t.minAreaSquareMeters} 平方米按 ${t.radiusMeters} 米`).join('，')}；更小的设施不计（规模取导入时计算的椭球面积 area_square_meters，点状设施按 0 平方米）。`;
   const extra = r.spec.extra.length ? ` What-if facilities count at ${r.newRadiusMeters} m.` : '';
-  return `${COVERAGE_METHOD} ${set} ${radius}${extra}`;
+  const extraZh = r.spec.extra.length ? `试算新增设施按 ${r.newRadiusMeters} 米计。` : '';
+  return { en: `${COVERAGE_METHOD} ${set} ${radius}${extra}`, zh: `${COVERAGE_METHOD_ZH}${setZh}${radiusZh}${extraZh}` };
 }
 
-/** Warnings about what was left out and how firm the figures are. */
-function warningsFor(r: Resolved, row: CoverageRow): string[] {
-  const w: string[] = [];
-  if (row.without_geometry > 0) w.push(`${row.without_geometry} of the ${row.matched} matching ${r.facilities.id} features have no known position and are not counted.`);
+/** Warnings about what was left out and how firm the figures are, in English and Chinese. */
+function warningsFor(r: Resolved, row: CoverageRow): WarningDetail[] {
+  const w: WarningDetail[] = [];
+  const id = r.facilities.id;
+  if (r.completeness?.level === 'plan-only') {
+    w.push({
+      code: 'incomplete_inventory',
+      en: `Incomplete facility data, targets not assessable: ${r.completeness.note.en}`,
+      zh: `设施数据不完整，无法评估是否达标：${r.completeness.note.zh}`,
+    });
+  }
+  if (row.without_geometry > 0) {
+    w.push({
+      code: 'without_geometry',
+      en: `${row.without_geometry} of the ${row.matched} matching ${id} features have no known position and are not counted.`,
+      zh: `${row.matched} 个符合条件的 ${id} 要素中有 ${row.without_geometry} 个没有已知位置，未计入。`,
+    });
+  }
   const planned = row.not_existing;
-  if (planned > 0 && !r.spec.includePlanned) w.push(`${planned} planned or under-construction ${r.facilities.id} features are not counted; send "includePlanned": true to count them.`);
+  if (planned > 0 && !r.spec.includePlanned) {
+    w.push({
+      code: 'planned_not_counted',
+      en: `${planned} planned or under-construction ${id} features are not counted; send "includePlanned": true to count them.`,
+      zh: `${planned} 个规划或在建的 ${id} 要素未计入；选择“现状 + 规划”（includePlanned: true）可计入。`,
+    });
+  }
   if (row.below_tiers > 0) {
     const min = Math.min(...r.spec.tiers.map((t) => t.minAreaSquareMeters));
-    w.push(`${row.below_tiers} ${r.facilities.id} ${row.below_tiers === 1 ? 'feature is' : 'features are'} smaller than the smallest size tier (${min} m²) and not counted.`);
+    w.push({
+      code: 'below_tiers',
+      en: `${row.below_tiers} ${id} ${row.below_tiers === 1 ? 'feature is' : 'features are'} smaller than the smallest size tier (${min} m²) and not counted.`,
+      zh: `${row.below_tiers} 个 ${id} 要素小于最小规模分级（${min} 平方米），未计入。`,
+    });
   }
-  if (row.counted === 0) w.push('No facility counts: coverage is 0 % and the whole area is one gap.');
+  if (row.counted === 0) w.push({ code: 'none_counted', en: 'No facility counts: coverage is 0 % and the whole area is one gap.', zh: '没有计入任何设施：覆盖率为 0%，整个范围都是盲区。' });
   if (r.preset && r.preset.status !== 'confirmed' && r.radius.mode === 'tiers') {
-    w.push(`Preset "${r.preset.id}" is ${r.preset.status}: ${r.preset.note?.en ?? r.preset.source}`);
+    const statusZh: Record<string, string> = { unconfirmed: '未经核实', weak: '依据较弱', approximation: '近似值' };
+    w.push({
+      code: 'preset_status',
+      en: `Preset "${r.preset.id}" is ${r.preset.status}: ${r.preset.note?.en ?? r.preset.source}`,
+      zh: `预设“${r.preset.title.zh}”${statusZh[r.preset.status] ?? r.preset.status}：${r.preset.note?.zh ?? r.preset.source}`,
+    });
   }
-  if (row.area_qualities?.includes('indicative')) w.push(`The area "${r.areaId}" is indicative (reconstructed, not an official boundary).`);
+  if (row.area_qualities?.includes('indicative')) {
+    w.push({
+      code: 'indicative_area',
+      en: `The area "${r.areaId}" is indicative (reconstructed, not an official boundary).`,
+      zh: `测算范围“${r.areaId}”为示意数据（据规划重建，非官方边界）。`,
+    });
+  }
   return w;
 }
 
@@ -194,7 +259,9 @@ function warningsFor(r: Resolved, row: CoverageRow): string[] {
 function coverageBody(r: Resolved, row: CoverageRow, extras: { gainSquareMeters: number }[]): string {
   const areaM2 = row.area_m2 ?? 0;
   const share = areaM2 > 0 ? round(row.covered_m2 / areaM2, 4) : 0;
-  const { target, targets } = targetsFor(r.preset, r.areaId, share);
+  const { target, targets } = targetsFor(r.preset, r.areaId, share, r.completeness);
+  const warnings = warningsFor(r, row);
+  const method = methodsFor(r);
   const head = {
     areaSquareMeters: round(areaM2, 1),
     coveredSquareMeters: round(row.covered_m2, 1),
@@ -202,7 +269,8 @@ function coverageBody(r: Resolved, row: CoverageRow, extras: { gainSquareMeters:
     coverageShare: share,
     ...(target ? { target } : {}),
     targets,
-    denominator: denominator(r),
+    denominator: denominator(r, row),
+    dataCompleteness: r.completeness ?? null,
     preset: r.preset ? { id: r.preset.id, title: r.preset.title, source: r.preset.source, status: r.preset.status } : null,
     radius: { ...r.radius, newFacilityRadiusMeters: r.newRadiusMeters },
     facilities: {
@@ -217,8 +285,10 @@ function coverageBody(r: Resolved, row: CoverageRow, extras: { gainSquareMeters:
       belowTiers: row.below_tiers,
     },
     extraFacilities: extras,
-    method: methodFor(r),
-    warnings: warningsFor(r, row),
+    method: method.en,
+    methodZh: method.zh,
+    warnings: warnings.map((w) => w.en),
+    warningDetails: warnings,
     byZone: JSON.parse(row.by_zone),
   };
   const json = JSON.stringify(head);
@@ -299,9 +369,15 @@ export function coverageRoutes(db: Db) {
     const method =
       `Suggestions: greedy maximal coverage. The gaps are sampled on a ${round(cell, 1)} m grid in EPSG:4546 (each sample stands for ${round(cell * cell, 0)} m² of uncovered area); ` +
       `candidate sites are grid points inside the gaps at least ${round(r.newRadiusMeters / 5, 0)} m apart; each step takes the candidate whose ${r.newRadiusMeters} m circle covers the most uncovered samples. ` +
-      `gainSquareMeters is then measured exactly in PostGIS (what each site adds beyond the facilities and the sites before it). ${methodFor(after)}`;
+      `gainSquareMeters is then measured exactly in PostGIS (what each site adds beyond the facilities and the sites before it). ${methodsFor(after).en}`;
+    const methodZh =
+      `建议选址：贪心最大覆盖。在 EPSG:4546 中以 ${round(cell, 1)} 米网格对盲区取样（每个样点代表 ${round(cell * cell, 0)} 平方米未覆盖面积）；` +
+      `候选点为盲区内相距至少 ${round(r.newRadiusMeters / 5, 0)} 米的网格点；每一步选取 ${r.newRadiusMeters} 米圆覆盖未覆盖样点最多的候选点。` +
+      `gainSquareMeters 随后在 PostGIS 中精确计算（每个选址在现有设施及排名在前的选址之外新增的面积）。${methodsFor(after).zh}`;
+    const notesZh: string[] = ['选址只考虑覆盖：提出前须逐一核对管控线（POST /api/analysis/compliance）和用地条件。'];
+    if (picks.length < body.count) notesZh.push(picks.length === 0 ? '范围已全部覆盖：任何选址都不会增加覆盖。' : `只有 ${picks.length} 个选址能增加覆盖；之后范围即全部覆盖。`);
     const extras = after.spec.extra.map((e, i) => ({ coordinates: e.lonLat, radiusMeters: e.radiusMeters, gainSquareMeters: gains[i] }));
-    const head = JSON.stringify({ count: body.count, suggestions, before, method, notes });
+    const head = JSON.stringify({ count: body.count, suggestions, before, method, methodZh, notes, notesZh });
     return c.body(`${head.slice(0, -1)},"after":${coverageBody(after, row, extras)}}`, 200, JSON_TYPE);
   });
 

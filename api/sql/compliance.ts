@@ -36,7 +36,11 @@ function resultJson(g: string): string {
       from (select u.*, ST_Intersects(u.geom, ${g}) as hit from (${controls}) u) c) c`;
   return `(select json_build_object(
     'site', json_build_object('areaSquareMeters', round(${siteM2}::numeric, 1)::float8,
-      'vertexCount', ST_NPoints(${g}), 'geometryType', GeometryType(${g})),
+      'vertexCount', ST_NPoints(${g}), 'geometryType', GeometryType(${g}),
+      -- The area of the site under any control feature, counted once: control layers overlap each
+      -- other (the red line contains the reserve), so the conflicts' overlaps must not be summed.
+      'conflictSquareMeters', case when ST_Dimension(${g}) = 2 then coalesce(round(ST_Area(ST_Intersection(
+        ST_Union(m.geom) filter (where m.hit and m.overlap_m2 > 0), ${g})::geography)::numeric, 1)::float8, 0) else 0 end),
     'zones', coalesce((
       select json_agg(json_build_object('id', z.id, 'name', z.properties->>'name_zh', 'nameEn', z.properties->>'name_en', 'share', z.share) order by z.share desc, z.id)
       from (select zn.id, zn.properties,

@@ -6,7 +6,18 @@ export const COVERAGE_METHOD =
   'scale error < 0.01 % over Xincheng), each facility is buffered by its service radius in metres (a polygon from its edge, ' +
   'a point from its position; 64-segment circles), the buffers are unioned once (no double counting) and intersected with the ' +
   'area; areas are geodesic on the CGCS2000/WGS84 ellipsoid. The radius is a straight-line distance, not walking distance ' +
-  'along streets (there is no road network data yet). Only facilities with a geometry count; gap polygons under 1 m² are not listed.';
+  'along streets (there is no road network data yet). Only facilities with a geometry count. The gaps are split by support zone ' +
+  '(each zone\'s part, plus the part outside every zone) into single polygons; pieces under 100 m² are not listed.';
+
+/** COVERAGE_METHOD in Chinese, for the UI. */
+export const COVERAGE_METHOD_ZH =
+  'PostGIS：设施与测算范围投影到 EPSG:4546（CGCS2000 3 度带高斯-克吕格，中央经线 111°E；新城区内尺度误差 < 0.01%），' +
+  '每个设施按服务半径（米）做缓冲区（面状设施自边界起算，点状设施自其位置起算；圆为 64 边形），缓冲区合并一次（不重复计算）后与测算范围求交；' +
+  '面积按 CGCS2000/WGS84 椭球计算。半径为直线距离，不是沿道路的步行距离（尚无路网数据）。只统计有几何位置的设施。' +
+  '服务盲区按支撑区切分（各支撑区内的部分及所有支撑区以外的部分）为单个多边形；小于 100 平方米的碎片不列出。';
+
+/** Gap pieces smaller than this (m²) are not listed. */
+export const MIN_GAP_SQUARE_METERS = 100;
 
 /** Where coverage is measured: one collection's polygons, Xincheng District (one admin code) or one support zone. */
 export type AreaSpec =
@@ -70,7 +81,8 @@ function coverageCtes(spec: CoverageSpec, values: unknown[]): string {
   const extraLat = p(spec.extra.map((e) => e.lonLat[1]));
   const extraRadius = p(spec.extra.map((e) => e.radiusMeters));
   return `area_rows as (select count(*)::int as n, count(geom)::int as with_geom,
-        array_remove(array_agg(distinct properties->>'quality'), null) as qualities from ${areaTable} ${areaWhere}),
+        array_remove(array_agg(distinct properties->>'quality'), null) as qualities,
+        min(properties->>'name_zh') as name_zh, min(properties->>'name_en') as name_en from ${areaTable} ${areaWhere}),
     -- Polygons only (points and lines of a mixed layer have no area); invalid rings repaired.
     area as (select ST_UnaryUnion(ST_Transform(ST_Collect(ST_CollectionExtract(
         case when ST_IsValid(geom) then geom else ST_MakeValid(geom) end, 3)), 4546), ${GRID_METERS}) as g
@@ -105,6 +117,9 @@ export interface CoverageRow {
   area_rows: number;
   area_with_geom: number;
   area_qualities: string[] | null;
+  /** name_zh / name_en of the area's features (one of them when several): a zone's name. */
+  area_name_zh: string | null;
+  area_name_en: string | null;
   area_empty: boolean;
   area_m2: number | null;
   covered_m2: number;
@@ -138,7 +153,21 @@ export function coverageQuery(spec: CoverageSpec): SqlQuery {
       zone_figures as (select z.id, z.name, z.name_en, ${m2('z.g')} as area_m2,
           coalesce(${m2(`ST_Intersection(z.g, p.covered, ${GRID_METERS})`)}, 0) as covered_m2
         from zone_parts z, parts p where not ST_IsEmpty(z.g)),
-      gap_list as (select d.geom as g, ${m2('d.geom')} as area_m2 from parts p, ST_Dump(p.gaps) d),
+      -- The gaps split by support zone: each zone's part (less the zones of smaller id, which it may
+      -- overlap by a few m²) and the part outside every zone, then into single polygons.
+      gz as (select z.id, z.properties->>'name_zh' as name, z.properties->>'name_en' as name_en, ST_Transform(z.geom, 4546) as g
+        from zones z, parts p where z.geom is not null and p.gaps is not null and ST_Intersects(ST_Transform(z.geom, 4546), p.gaps)),
+      gap_pieces as (select gz.id, gz.name, gz.name_en, ST_CollectionExtract(
+            case when earlier.g is null then ST_Intersection(p.gaps, gz.g, ${GRID_METERS})
+              else ST_Difference(ST_Intersection(p.gaps, gz.g, ${GRID_METERS}), earlier.g, ${GRID_METERS}) end, 3) as g
+          from parts p cross join gz
+          cross join lateral (select ST_Union(e.g, ${GRID_METERS}) as g from gz e where e.id < gz.id) earlier
+        union all
+        select null, null, null, case when (select count(*) from gz) = 0 then p.gaps
+            else ST_CollectionExtract(ST_Difference(p.gaps, (select ST_Union(g, ${GRID_METERS}) from gz), ${GRID_METERS}), 3) end
+          from parts p where p.gaps is not null),
+      gap_list as (select gp.id as zone_id, gp.name as zone_name, gp.name_en as zone_name_en, d.geom as g, ${m2('d.geom')} as area_m2
+        from gap_pieces gp, ST_Dump(gp.g) d where gp.g is not null and not ST_IsEmpty(gp.g)),
       -- Each what-if facility gains what it covers of the area beyond the facilities and the earlier additions.
       gains as (select e.ord, coalesce(${m2(`case when prior.g is null then fresh.g else ST_Difference(fresh.g, prior.g, ${GRID_METERS}) end`)}, 0) as gain_m2
         from extra e cross join parts p cross join base_cover bc
@@ -146,7 +175,8 @@ export function coverageQuery(spec: CoverageSpec): SqlQuery {
           else ST_Difference(ST_Intersection(e.b, p.area, ${GRID_METERS}), bc.g, ${GRID_METERS}) end, 3) as g) fresh
         cross join lateral (select ST_Union(e2.b, ${GRID_METERS}) as g from extra e2 where e2.ord < e.ord) prior)
       select (select n from area_rows) as area_rows, (select with_geom from area_rows) as area_with_geom,
-        (select qualities from area_rows) as area_qualities, (p.area is null or ST_IsEmpty(p.area)) as area_empty,
+        (select qualities from area_rows) as area_qualities,
+        (select name_zh from area_rows) as area_name_zh, (select name_en from area_rows) as area_name_en, (p.area is null or ST_IsEmpty(p.area)) as area_empty,
         ${m2('p.area')} as area_m2, coalesce(${m2('p.covered')}, 0) as covered_m2,
         (select count(*) from fac_all)::int as matched,
         (select count(*) from fac_all where geom is null)::int as without_geometry,
@@ -155,10 +185,11 @@ export function coverageQuery(spec: CoverageSpec): SqlQuery {
         (select count(*) from counted)::int as counted,
         (select count(*) from near)::int as reaching,
         (select json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
-            'type', 'Feature', 'id', 'gap-' || rn, 'properties', json_build_object('areaSquareMeters', round(area_m2::numeric, 1)::float8),
+            'type', 'Feature', 'id', 'gap-' || rn, 'properties', json_build_object('areaSquareMeters', round(area_m2::numeric, 1)::float8,
+              'zoneId', zone_id, 'zoneName', zone_name, 'zoneNameEn', zone_name_en),
             'geometry', ST_AsGeoJSON(ST_Transform(g, 4326), 7)::json) order by rn), '[]'))::text
-          from (select g, area_m2, row_number() over (order by area_m2 desc, ST_XMin(g), ST_YMin(g)) as rn
-            from gap_list where area_m2 >= 1) t) as gaps,
+          from (select g, area_m2, zone_id, zone_name, zone_name_en, row_number() over (order by area_m2 desc, ST_XMin(g), ST_YMin(g)) as rn
+            from gap_list where area_m2 >= ${MIN_GAP_SQUARE_METERS}) t) as gaps,
         (select coalesce(json_agg(json_build_object('id', id, 'name', name, 'nameEn', name_en,
             'areaSquareMeters', round(area_m2::numeric, 1)::float8, 'coveredSquareMeters', round(covered_m2::numeric, 1)::float8,
             'coverageShare', round((covered_m2 / area_m2)::numeric, 4)::float8) order by id), '[]')::text

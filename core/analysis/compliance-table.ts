@@ -14,7 +14,7 @@ export interface ProjectCompliance {
   sector: string;
   zoneId: string | null;
   locationQuality: string;
-  result: ComplianceResult & { conflicts: (ComplianceResult['conflicts'][number] & { nameEn?: string; quality?: string })[] };
+  result: Omit<ComplianceResult, 'site'> & { site: ComplianceResult['site'] & { conflictSquareMeters?: number } } & { conflicts: (ComplianceResult['conflicts'][number] & { nameEn?: string; quality?: string })[] };
 }
 
 export interface ComplianceRow {
@@ -63,7 +63,9 @@ export function zoneSummary(projects: readonly ProjectCompliance[]): ZoneSummary
     const s = by.get(p.zoneId) ?? { zoneId: p.zoneId, sites: 0, conflictingSites: 0, overlapSquareMeters: 0 };
     s.sites++;
     if (p.result.conflicts.length) s.conflictingSites++;
-    s.overlapSquareMeters += p.result.conflicts.reduce((m, c) => m + c.overlapSquareMeters, 0);
+    // The union per site, as the server measures it; summing per-conflict overlaps would count
+    // land under both the red line and the reserve twice.
+    s.overlapSquareMeters += p.result.site.conflictSquareMeters ?? Math.max(0, ...p.result.conflicts.map((c) => c.overlapSquareMeters));
     by.set(p.zoneId, s);
   }
   return [...by.values()].sort((a, b) => (a.zoneId ?? '~').localeCompare(b.zoneId ?? '~'));

@@ -35,7 +35,8 @@ export function readSite(input: unknown, crs: SiteCrs = 'EPSG:4326'): SiteCheck 
   if (g.type !== 'Point' && g.type !== 'Polygon' && g.type !== 'MultiPolygon') {
     return fail(`geometry type must be Point, Polygon or MultiPolygon, not ${JSON.stringify(g.type ?? null)}.`);
   }
-  if (!Array.isArray(g.coordinates)) return fail(`${g.type} has no "coordinates" array.`);
+  if (g.coordinates === undefined) return fail(`${g.type} has no "coordinates" member.`);
+  if (!Array.isArray(g.coordinates)) return fail(`${g.type} "coordinates" must be an array, not ${typeof g.coordinates === 'string' ? 'a string' : typeof g.coordinates}.`);
   if (g.coordinates.length === 0) return fail(`${g.type} is empty (no coordinates).`);
 
   const positions: number[][] = [];

@@ -181,6 +181,25 @@ describeEachDb('OGC API – Features', (t) => {
     assert.equal((await get('/api/collections/zones')).status, 200);
   });
 
+  test('a page past the end links back to the last page with features; a repeated parameter is a 400', async () => {
+    const all = (await get('/api/collections/district/items?limit=1000')).body.numberMatched as number;
+    const past = (await get('/api/collections/district/items?limit=2&offset=500')).body as FeatureCollection;
+    assert.deepEqual(past.features, []);
+    const prev = new URL(past.links.find((l) => l.rel === 'prev')!.href);
+    assert.equal(Number(prev.searchParams.get('offset')), all - 2);
+    await expectError('/api/collections/district/items?limit=1&limit=2', 400, /limit is given 2 times/);
+  });
+
+  test('a known path with the wrong method is a 405 naming the allowed method', async () => {
+    const res = await app().request('/api/collections/district/items', { method: 'POST' });
+    assert.equal(res.status, 405);
+    assert.equal(res.headers.get('allow'), 'GET');
+    assert.match((await res.json()).description, /POST is not allowed on \/api\/collections\/district\/items; use GET/);
+    const compliance = await app().request('/api/analysis/compliance');
+    assert.equal(compliance.status, 405);
+    assert.equal(compliance.headers.get('allow'), 'POST');
+  });
+
   test('health reports the database kind and PostGIS', async () => {
     const r = await get('/api/health');
     assert.equal(r.body.status, 'ok');

@@ -109,23 +109,23 @@ test('an invalid geometry stops the import with a message naming the feature, an
   }
 });
 
+/** The server as a user starts it; node:test's own variables are left out, so the child is no test process. */
+function startServer(env: Record<string, string>) {
+  const { NODE_TEST_CONTEXT: _, ...parent } = process.env;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'api/server.ts'], { env: { ...parent, ...env }, encoding: 'utf8', timeout: 120_000 });
+  assert.ok(r.signal === null, `the server was stopped by ${r.signal} (${r.error?.message ?? 'no error'}); stderr: ${r.stderr}`);
+  return r;
+}
+
 test('startup with an unreachable DATABASE_URL prints one clear message and exits 1', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
-    env: { ...process.env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', PORT: '0' },
-    encoding: 'utf8',
-    timeout: 30000,
-  });
+  const r = startServer({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', PORT: '0' });
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, /^Cannot connect to PostgreSQL at 127\.0\.0\.1:1\/none \(DATABASE_URL\): .*ECONNREFUSED/m);
   assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
 });
 
 test('startup with a malformed configuration says which variable is wrong', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
-    env: { ...process.env, DATABASE_URL: '', PORT: 'eighty' },
-    encoding: 'utf8',
-    timeout: 30000,
-  });
+  const r = startServer({ DATABASE_URL: '', PORT: 'eighty' });
   assert.equal(r.status, 1);
   assert.match(r.stderr, /Invalid configuration:\n\s+PORT:/);
 });

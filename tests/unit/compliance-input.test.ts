@@ -104,6 +104,21 @@ test('conflict table rows, zone summary and the CSV with BOM and bilingual heade
   ];
   const rows = complianceRows(projects);
   assert.deepEqual(rows.map((r) => [r.projectId, r.controlId, r.distanceMeters]), [['p1', 'c1', null], ['p2', null, 1234.5]]);
+  // Land under two nested control layers (red line ⊃ reserve) counts once: the server's union.
+  const nested: ProjectCompliance = {
+    ...projects[0],
+    projectId: 'p3',
+    result: {
+      site: { areaSquareMeters: 10000, conflictSquareMeters: 8000 },
+      zones: [],
+      conflicts: [
+        { collection: 'controls', id: 'red', name: '红线', kind: 'eco_redline', overlapSquareMeters: 8000, overlapShare: 0.8 },
+        { collection: 'controls', id: 'reserve', name: '保护区', kind: 'nature_reserve', overlapSquareMeters: 8000, overlapShare: 0.8 },
+      ],
+      nearest: null,
+    },
+  };
+  assert.equal(zoneSummary([nested])[0].overlapSquareMeters, 8000);
   assert.deepEqual(zoneSummary(projects).map((z) => [z.zoneId, z.sites, z.conflictingSites, z.overlapSquareMeters]), [
     ['zone-kejicheng', 1, 0, 0],
     ['zone-qianpo', 1, 1, 5000],

@@ -70,14 +70,19 @@ function toNumber(text: string | undefined): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-/** The view part (`zoom/lat/lon[/bearing[/pitch]]`): each number kept only when in range. */
+/** The view part (`zoom/lat/lon[/bearing[/pitch]]`): none unless zoom and centre are in range; bearing and pitch kept only when valid. */
 export function parseView(text: string): PermalinkView | undefined {
   const parts = text.split('/');
   if (parts.length < 3 || parts.length > 5) return undefined;
   const [zoom, lat, lon, bearing, pitch] = parts.map(toNumber);
   const view: PermalinkView = {};
-  if (zoom !== undefined && zoom >= ZOOM_MIN && zoom <= ZOOM_MAX) view.zoom = zoom;
-  if (lat !== undefined && lon !== undefined && Math.abs(lat) <= 85.06 && Math.abs(lon) <= 180) view.center = [lon, lat];
+  // Zoom and centre are one camera: a link with either missing or out of range opens the default
+  // view (the district fitted), not a made-up zoom at its centre or its zoom somewhere else.
+  const zoomOk = zoom !== undefined && zoom >= ZOOM_MIN && zoom <= ZOOM_MAX;
+  const centerOk = lat !== undefined && lon !== undefined && Math.abs(lat) <= 85.06 && Math.abs(lon) <= 180;
+  if (!zoomOk || !centerOk) return undefined;
+  view.zoom = zoom;
+  view.center = [lon, lat];
   // Bearing wraps; any finite angle means something. Pitch beyond what MapLibre draws does not.
   if (bearing !== undefined) view.bearing = ((((bearing + 180) % 360) + 360) % 360) - 180;
   if (pitch !== undefined && pitch >= 0 && pitch <= PITCH_MAX) view.pitch = pitch;

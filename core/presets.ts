@@ -30,6 +30,21 @@ export interface CoverageTarget {
 
 export type PresetStatus = 'confirmed' | 'unconfirmed' | 'weak' | 'approximation';
 
+/**
+ * How complete the facility data behind a preset is: `osm` — an inventory of what exists (OpenStreetMap),
+ * reasonably complete; `plan-only` — only the facilities the plan names (mostly planned), not an
+ * inventory of existing ones, so a low coverage share is not a finding and targets cannot be assessed.
+ */
+export type InventoryLevel = 'osm' | 'plan-only';
+
+export interface DataCompleteness {
+  level: InventoryLevel;
+  note: Bilingual;
+}
+
+/** Whether a target is met: `not_assessable` when the facility data is not a complete inventory. */
+export type TargetVerdict = 'met' | 'not_met' | 'not_assessable';
+
 export interface CoveragePreset {
   id: string;
   title: Bilingual;
@@ -46,11 +61,42 @@ export interface CoveragePreset {
   source: string;
   status: PresetStatus;
   note?: Bilingual;
+  /** How complete the facility data is (see DataCompleteness). */
+  dataCompleteness: DataCompleteness;
 }
 
 const single = (radiusMeters: number): RadiusTier[] => [
   { minAreaSquareMeters: 0, radiusMeters, title: { zh: `全部 ${radiusMeters} 米`, en: `all at ${radiusMeters} m` } },
 ];
+
+/** Completeness of each facilities collection's data, by collection id. */
+export const FACILITY_DATA_COMPLETENESS: Readonly<Record<string, DataCompleteness>> = {
+  parks: {
+    level: 'osm',
+    note: {
+      zh: '公园数据来自 OpenStreetMap 2022（leisure=park）：较大的公园基本齐全，小游园、街头绿地多有缺失。',
+      en: 'Parks come from OpenStreetMap 2022 (leisure=park): reasonably complete for larger parks; small gardens and pocket parks are often missing.',
+    },
+  },
+  facilities: {
+    level: 'plan-only',
+    note: {
+      zh: '设施数据只包含规划文本点名的设施（多为规划项目）及站点，不是现状学校、医疗、养老、体育、消防设施的完整清单：覆盖率偏低不代表真实缺口，无法据此评估是否达标。',
+      en: 'The facility data holds only the facilities the plan names (mostly planned projects) and stations — not a complete inventory of existing schools, clinics, elderly care, sports or fire stations: a low share is not a real finding, and targets cannot be assessed.',
+    },
+  },
+};
+
+/** The completeness of a facilities collection's data, or undefined when unknown. */
+export function dataCompletenessOf(collection: string): DataCompleteness | undefined {
+  return FACILITY_DATA_COMPLETENESS[collection];
+}
+
+/** Met / not met, or not assessable when the facility data is only what the plan names. */
+export function targetVerdict(share: number, target: CoverageTarget, completeness: DataCompleteness | undefined): TargetVerdict {
+  if (completeness?.level === 'plan-only') return 'not_assessable';
+  return meetsTarget(share, target) ? 'met' : 'not_met';
+}
 
 const GB51346 = 'GB/T 51346-2019 城市绿地规划标准 §4.3.4 (method: Appendix A.0.3)';
 
@@ -65,6 +111,7 @@ export const COVERAGE_PRESETS: readonly CoveragePreset[] = [
     title: { zh: '公园绿地 500 米服务半径（300 米见绿、500 米见园）', en: 'Parks: 500 m service radius (300 m for small gardens)' },
     facilities: 'parks',
     filter: {},
+    dataCompleteness: FACILITY_DATA_COMPLETENESS.parks,
     tiers: [
       { minAreaSquareMeters: 5000, radiusMeters: 500, title: { zh: '≥0.5 公顷：500 米', en: '≥ 0.5 ha: 500 m' } },
       { minAreaSquareMeters: 2000, radiusMeters: 300, title: { zh: '0.2–0.5 公顷：300 米', en: '0.2–0.5 ha: 300 m' } },
@@ -102,6 +149,7 @@ export const COVERAGE_PRESETS: readonly CoveragePreset[] = [
     id: 'kindergarten',
     title: { zh: '幼儿园 300 米', en: 'Kindergartens: 300 m' },
     facilities: 'facilities',
+    dataCompleteness: FACILITY_DATA_COMPLETENESS.facilities,
     filter: { type: 'kindergarten' },
     tiers: single(300),
     newFacilityRadiusMeters: 300,
@@ -114,6 +162,7 @@ export const COVERAGE_PRESETS: readonly CoveragePreset[] = [
     id: 'primary_school',
     title: { zh: '小学 500 米', en: 'Primary schools: 500 m' },
     facilities: 'facilities',
+    dataCompleteness: FACILITY_DATA_COMPLETENESS.facilities,
     filter: { type: ['primary_school', 'nine_year_school'] },
     tiers: single(500),
     newFacilityRadiusMeters: 500,
@@ -126,6 +175,7 @@ export const COVERAGE_PRESETS: readonly CoveragePreset[] = [
     id: 'middle_school',
     title: { zh: '中学 1000 米', en: 'Middle schools: 1000 m' },
     facilities: 'facilities',
+    dataCompleteness: FACILITY_DATA_COMPLETENESS.facilities,
     filter: { type: ['middle_school', 'nine_year_school'] },
     tiers: single(1000),
     newFacilityRadiusMeters: 1000,
@@ -138,6 +188,7 @@ export const COVERAGE_PRESETS: readonly CoveragePreset[] = [
     id: 'health',
     title: { zh: '医疗卫生 1000 米（城区15分钟健康圈）', en: 'Health: 1000 m (15-minute health circle in town)' },
     facilities: 'facilities',
+    dataCompleteness: FACILITY_DATA_COMPLETENESS.facilities,
     filter: { type: ['clinic', 'hospital'] },
     tiers: single(1000),
     newFacilityRadiusMeters: 1000,
@@ -150,6 +201,7 @@ export const COVERAGE_PRESETS: readonly CoveragePreset[] = [
     id: 'elderly_care',
     title: { zh: '养老服务 300 米', en: 'Elderly care: 300 m' },
     facilities: 'facilities',
+    dataCompleteness: FACILITY_DATA_COMPLETENESS.facilities,
     filter: { type: 'elderly_care' },
     tiers: single(300),
     newFacilityRadiusMeters: 300,
@@ -161,6 +213,7 @@ export const COVERAGE_PRESETS: readonly CoveragePreset[] = [
     id: 'sports',
     title: { zh: '体育健身 500 米（10分钟健身圈）', en: 'Sports and fitness: 500 m (10-minute fitness circle)' },
     facilities: 'facilities',
+    dataCompleteness: FACILITY_DATA_COMPLETENESS.facilities,
     filter: { type: 'sports' },
     tiers: single(500),
     newFacilityRadiusMeters: 500,
@@ -176,6 +229,7 @@ export const COVERAGE_PRESETS: readonly CoveragePreset[] = [
     id: 'fire_station',
     title: { zh: '消防站 1500 米（5 分钟到达，按辖区面积折算）', en: 'Fire stations: 1500 m (5-minute response, from the district-area rule)' },
     facilities: 'facilities',
+    dataCompleteness: FACILITY_DATA_COMPLETENESS.facilities,
     filter: { type: 'fire_station' },
     tiers: single(FIRE_STATION_RADIUS_METERS),
     newFacilityRadiusMeters: FIRE_STATION_RADIUS_METERS,

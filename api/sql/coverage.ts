@@ -157,10 +157,11 @@ export function coverageQuery(spec: CoverageSpec): SqlQuery {
       -- overlap by a few m²) and the part outside every zone, then into single polygons.
       gz as (select z.id, z.properties->>'name_zh' as name, z.properties->>'name_en' as name_en, ST_Transform(z.geom, 4546) as g
         from zones z, parts p where z.geom is not null and p.gaps is not null and ST_Intersects(ST_Transform(z.geom, 4546), p.gaps)),
-      gap_pieces as (select gz.id, gz.name, gz.name_en, ST_CollectionExtract(
-            case when earlier.g is null then ST_Intersection(p.gaps, gz.g, ${GRID_METERS})
-              else ST_Difference(ST_Intersection(p.gaps, gz.g, ${GRID_METERS}), earlier.g, ${GRID_METERS}) end, 3) as g
+      -- Polygons only before the next overlay: GEOS refuses a collection mixing polygons with lines and points.
+      gap_pieces as (select gz.id, gz.name, gz.name_en,
+            case when earlier.g is null or ST_IsEmpty(i.g) then i.g else ST_CollectionExtract(ST_Difference(i.g, earlier.g, ${GRID_METERS}), 3) end as g
           from parts p cross join gz
+          cross join lateral (select ST_CollectionExtract(ST_Intersection(p.gaps, gz.g, ${GRID_METERS}), 3) as g) i
           cross join lateral (select ST_Union(e.g, ${GRID_METERS}) as g from gz e where e.id < gz.id) earlier
         union all
         select null, null, null, case when (select count(*) from gz) = 0 then p.gaps

@@ -11,7 +11,17 @@ import { tierRadiusMeters } from '../presets.ts';
 /** A facility as the collections API serves it (geometry may be null when the position is unknown). */
 export type FacilityFeature = Feature<Geometry | null, Record<string, unknown> | null>;
 export type AreaFeature = Feature<Polygon | MultiPolygon, Record<string, unknown> | null>;
-export type GapFeature = Feature<Polygon, { areaSquareMeters: number }>;
+/** A gap polygon's properties: its area and the support zone it lies in (null: outside every zone). */
+export interface GapProperties {
+  areaSquareMeters: number;
+  zoneId?: string | null;
+  zoneName?: string | null;
+  zoneNameEn?: string | null;
+}
+export type GapFeature = Feature<Polygon, GapProperties>;
+
+/** Gap pieces under this area (m²) are not listed, as on the server. */
+export const MIN_GAP_SQUARE_METERS = 100;
 
 /** Every facility at one radius (m), or the size tiers of a preset. */
 export type RadiusRule = { radiusMeters: number } | { tiers: readonly RadiusTier[] };
@@ -37,7 +47,7 @@ export interface CoverageFigures {
   areaSquareMeters: number;
   coveredSquareMeters: number;
   coverageShare: number;
-  gaps: FeatureCollection<Polygon, { areaSquareMeters: number }>;
+  gaps: FeatureCollection<Polygon, GapProperties>;
   byZone: ZoneCoverage[];
 }
 
@@ -156,17 +166,53 @@ export function unionAll(polys: Feature<Polygon | MultiPolygon>[]): Feature<Poly
 const polygonsOf = (g: Feature<Polygon | MultiPolygon> | null): Position[][][] =>
   !g ? [] : g.geometry.type === 'Polygon' ? [g.geometry.coordinates] : g.geometry.coordinates;
 
-const asPolygon = (coordinates: Position[][]): Feature<Polygon> => ({ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates } });
+type ZoneTag = { zoneId: string | null; zoneName: string | null; zoneNameEn: string | null };
+const NO_ZONE: ZoneTag = { zoneId: null, zoneName: null, zoneNameEn: null };
+type Piece = Feature<Polygon, ZoneTag>;
 
-/** Gap polygons (≥ 1 m²) with their area, largest first, ids gap-1…n. */
-function gapCollection(polys: Feature<Polygon>[]): FeatureCollection<Polygon, { areaSquareMeters: number }> {
+const asPolygon = (coordinates: Position[][], tag: ZoneTag = NO_ZONE): Piece => ({ type: 'Feature', properties: { ...tag }, geometry: { type: 'Polygon', coordinates } });
+
+const tagOf = (z: AreaFeature): ZoneTag => ({
+  zoneId: String(z.id),
+  zoneName: String(z.properties?.name_zh ?? z.id),
+  zoneNameEn: typeof z.properties?.name_en === 'string' ? z.properties.name_en : null,
+});
+
+/**
+ * Splits gap polygons by support zone, as the server does: each zone's part (less the zones of
+ * smaller id, which it may overlap slightly) and the part outside every zone, as single polygons.
+ */
+export function splitGapsByZone(gaps: Feature<Polygon | MultiPolygon> | null, zones: AreaFeature[] = []): Piece[] {
+  if (!gaps) return [];
+  const sorted = [...zones].filter((z) => z.geometry).sort((a, b) => (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0));
+  const gapBox = bbox(gaps) as Box;
+  const meeting = sorted.filter((z) => boxesMeet(bbox(z) as Box, gapBox));
+  if (!meeting.length) return polygonsOf(gaps).map((c) => asPolygon(c));
+  const pieces: Piece[] = [];
+  meeting.forEach((z, i) => {
+    let part: Feature<Polygon | MultiPolygon> | null = intersect(featureCollection([gaps, z]));
+    if (part && i > 0) part = difference(featureCollection([part, ...meeting.slice(0, i)]));
+    pieces.push(...polygonsOf(part).map((c) => asPolygon(c, tagOf(z))));
+  });
+  const outside = difference(featureCollection([gaps, ...meeting]));
+  pieces.push(...polygonsOf(outside).map((c) => asPolygon(c)));
+  return pieces;
+}
+
+/** Gap polygons (≥ MIN_GAP_SQUARE_METERS) with their area and zone, largest first, ids gap-1…n. */
+function gapCollection(polys: Piece[]): FeatureCollection<Polygon, GapProperties> {
   const list = polys
     .map((p) => ({ p, m2: area(p), b: bbox(p) }))
-    .filter((g) => g.m2 >= 1)
+    .filter((g) => g.m2 >= MIN_GAP_SQUARE_METERS)
     .sort((a, b) => b.m2 - a.m2 || a.b[0] - b.b[0] || a.b[1] - b.b[1]);
   return {
     type: 'FeatureCollection',
-    features: list.map((g, i) => ({ type: 'Feature', id: `gap-${i + 1}`, properties: { areaSquareMeters: round(g.m2, 1) }, geometry: g.p.geometry })),
+    features: list.map((g, i) => ({
+      type: 'Feature',
+      id: `gap-${i + 1}`,
+      properties: { areaSquareMeters: round(g.m2, 1), ...(g.p.properties ?? NO_ZONE) },
+      geometry: g.p.geometry,
+    })),
   };
 }
 
@@ -214,7 +260,7 @@ export function computeCoverage(input: CoverageInput): CoverageResult {
     areaSquareMeters: round(areaM2, 1),
     coveredSquareMeters: round(coveredM2, 1),
     coverageShare: areaM2 > 0 ? round(coveredM2 / areaM2, 4) : 0,
-    gaps: gapCollection(polygonsOf(gaps).map(asPolygon)),
+    gaps: gapCollection(splitGapsByZone(gaps, input.zones)),
     byZone,
     facilityCount: count,
     gainsSquareMeters: [],
@@ -227,7 +273,9 @@ export function computeCoverage(input: CoverageInput): CoverageResult {
  * service area is cut out of the gaps it meets; returns the new figures and each addition's gain (m²).
  */
 export function updateCoverage(previous: CoverageResult, additions: Addition[], zones: AreaFeature[] = []): CoverageResult {
-  let gaps: Feature<Polygon>[] = previous.gaps.features.map((g) => asPolygon(g.geometry.coordinates));
+  let gaps: Piece[] = previous.gaps.features.map((g) =>
+    asPolygon(g.geometry.coordinates, { zoneId: g.properties.zoneId ?? null, zoneName: g.properties.zoneName ?? null, zoneNameEn: g.properties.zoneNameEn ?? null }),
+  );
   let coveredM2 = previous.coveredSquareMeters;
   const zoneCovered = new Map(previous.byZone.map((z) => [z.id, z.coveredSquareMeters]));
   const zoneById = new Map(zones.map((z) => [String(z.id), z]));
@@ -240,7 +288,7 @@ export function updateCoverage(previous: CoverageResult, additions: Addition[], 
     }
     const saBox = bbox(sa) as Box;
     let gain = 0;
-    const next: Feature<Polygon>[] = [];
+    const next: Piece[] = [];
     for (const g of gaps) {
       if (!boxesMeet(bbox(g) as Box, saBox)) {
         next.push(g);
@@ -258,7 +306,7 @@ export function updateCoverage(previous: CoverageResult, additions: Addition[], 
         const part = zf ? intersect(featureCollection([taken, zf])) : null;
         if (part) zoneCovered.set(z.id, (zoneCovered.get(z.id) ?? 0) + area(part));
       }
-      next.push(...polygonsOf(difference(featureCollection([g, sa]))).map(asPolygon));
+      next.push(...polygonsOf(difference(featureCollection([g, sa]))).map((c) => asPolygon(c, g.properties)));
     }
     gaps = next;
     coveredM2 += gain;

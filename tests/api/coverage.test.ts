@@ -36,14 +36,21 @@ interface CoverageBody {
   coveredSquareMeters: number;
   uncoveredSquareMeters: number;
   coverageShare: number;
-  target?: { share: number; met: boolean; source: string };
+  target?: { share: number; met: boolean | null; verdict: string; source: string };
+  targets: { met: boolean | null; verdict: string }[];
   method: string;
+  methodZh: string;
   warnings: string[];
-  denominator: { area: string; description: string };
+  warningDetails: { code: string; en: string; zh: string }[];
+  dataCompleteness: { level: string; note: { zh: string; en: string } } | null;
+  denominator: { area: string; title: { zh: string; en: string }; description: string };
   facilities: { counted: number; matched: number; notExisting: number; belowTiers: number; withoutGeometry: number };
   extraFacilities: { gainSquareMeters: number }[];
   byZone: { id: string; name: string; coverageShare: number; areaSquareMeters: number; coveredSquareMeters: number }[];
-  gaps: { type: 'FeatureCollection'; features: { id: string; properties: { areaSquareMeters: number }; geometry: { type: string } }[] };
+  gaps: {
+    type: 'FeatureCollection';
+    features: { id: string; properties: { areaSquareMeters: number; zoneId: string | null; zoneName: string | null; zoneNameEn: string | null }; geometry: { type: string } }[];
+  };
 }
 
 const near = (a: number, b: number, rel: number, abs = 0) => Math.abs(a - b) <= Math.max(abs, rel * Math.max(Math.abs(a), Math.abs(b)));
@@ -132,6 +139,11 @@ describeEachDb('service-radius coverage', (t) => {
           assert.ok(z && near(z.coverageShare, share, 0.005, 0.0001), `${file}: ${zone} share ${z?.coverageShare} vs ${share}`);
         }
         assert.equal(server.gaps.features.length, fx.expected.gaps, `${file}: gap count`);
+        // Gaps are split by support zone: every piece of the fixture square lies in the west or east zone.
+        for (const g of server.gaps.features) {
+          assert.ok(g.properties.zoneId === 'zone-west' || g.properties.zoneId === 'zone-east', `${file}: ${g.id} zone ${g.properties.zoneId}`);
+          assert.equal(g.properties.zoneName, g.properties.zoneId === 'zone-west' ? '西区' : '东区');
+        }
         const gapSum = server.gaps.features.reduce((s, g) => s + g.properties.areaSquareMeters, 0);
         assert.ok(near(gapSum, server.uncoveredSquareMeters, 1e-4, 1), `${file}: gaps add up to the uncovered area`);
         // A 2 km square on the ground is 4 km² (within the ellipsoid/grid difference).
@@ -189,12 +201,23 @@ describeEachDb('service-radius coverage', (t) => {
       // The plan's target for the central area is 100 %; not met here.
       assert.equal(without.target?.share, 1);
       assert.equal(without.target?.met, false);
+      assert.equal(without.target?.verdict, 'not_met');
+      assert.equal(without.dataCompleteness?.level, 'osm');
+      assert.match(without.dataCompleteness!.note.en, /OpenStreetMap 2022/);
+      // Warnings and method in both languages; the English contract fields stay.
+      assert.deepEqual(without.warningDetails.map((w) => w.en), without.warnings);
+      assert.ok(without.warningDetails.every((w) => w.code && /[\u4e00-\u9fff]/.test(w.zh)));
+      assert.match(without.methodZh, /EPSG:4546/);
+      assert.match(without.methodZh, /直线距离/);
       assert.match(without.target!.source, /第八章第一节/);
       // One zone as the area: only that zone's half of the square.
       const west = (await post(db, '/api/analysis/coverage', { preset: 'parks', area: 'zone:zone-west' })).body as CoverageBody;
       assert.ok(near(west.areaSquareMeters, 2_000_000, 0.002), `${west.areaSquareMeters}`);
       assert.deepEqual(west.byZone.map((z) => z.id), ['zone-west']);
       assert.equal(west.denominator.area, 'zone:zone-west');
+      // The denominator names the zone, not its id.
+      assert.deepEqual(west.denominator.title, { zh: '支撑区 西区', en: 'support zone West zone' });
+      assert.ok(west.gaps.features.every((g) => g.properties.zoneId === 'zone-west'));
     });
   });
 
@@ -242,7 +265,17 @@ describeEachDb('service-radius coverage', (t) => {
     assert.ok(b.byZone.length >= 3);
     const areas = b.gaps.features.map((g) => g.properties.areaSquareMeters);
     assert.deepEqual(areas, [...areas].sort((x, y) => y - x), 'gaps largest first');
-    assert.ok(near(areas.reduce((s, a) => s + a, 0), b.uncoveredSquareMeters, 1e-4, 5));
+    // Split by support zone, so the list has pieces a planner can zoom to, not one gap of almost everything.
+    assert.ok(b.gaps.features.length > 5, `${b.gaps.features.length} gaps`);
+    assert.ok(areas[0] < 0.6 * b.uncoveredSquareMeters, `largest gap ${areas[0]} of ${b.uncoveredSquareMeters}`);
+    assert.ok(areas.every((a) => a >= 100), 'no slivers under 100 m²');
+    // Every gap names its zone (or lies outside all zones); each zone of the per-zone table that is not fully covered has its gaps.
+    const zoneIds = new Set((await t.db.query<{ id: string }>('select id from zones')).rows.map((z) => z.id));
+    for (const g of b.gaps.features) {
+      assert.ok(g.properties.zoneId === null || (zoneIds.has(g.properties.zoneId) && g.properties.zoneName && g.properties.zoneNameEn), JSON.stringify(g.properties));
+    }
+    for (const z of b.byZone.filter((x) => x.coverageShare < 0.99)) assert.ok(b.gaps.features.some((g) => g.properties.zoneId === z.id), `gaps of ${z.id}`);
+    assert.ok(near(areas.reduce((s, a) => s + a, 0), b.uncoveredSquareMeters, 1e-4, 5), `${areas.reduce((s, a) => s + a, 0)} vs ${b.uncoveredSquareMeters}`);
 
     const turf = computeCoverage({
       facilities: await features('parks'),
@@ -280,11 +313,19 @@ describeEachDb('service-radius coverage', (t) => {
     assert.ok(district.body.areaSquareMeters > 500e6, `${district.body.areaSquareMeters}`);
     assert.deepEqual(district.body.facilities.filter, { type: ['primary_school', 'nine_year_school'] });
     assert.equal(district.body.target, undefined);
+    // The facilities dataset is only what the plan names: the result says so, in both languages.
+    assert.equal(district.body.dataCompleteness.level, 'plan-only');
+    assert.match(district.body.dataCompleteness.note.zh, /不是.*完整清单/);
+    assert.match(district.body.dataCompleteness.note.en, /not a complete inventory/);
+    assert.ok(district.body.warningDetails.some((w: { code: string }) => w.code === 'incomplete_inventory'));
     const zones = (await t.db.query<{ id: string }>('select id from zones order by id')).rows;
     const zone = await post(t.db, '/api/analysis/coverage', { facilities: 'parks', radiusMeters: 300, area: `zone:${zones[0].id}` });
     assert.equal(zone.status, 200);
     assert.deepEqual(zone.body.byZone.map((z: { id: string }) => z.id), [zones[0].id]);
     assert.equal(zone.body.radius.mode, 'uniform');
+    const zoneName = (await t.db.query<{ zh: string; en: string }>(`select properties->>'name_zh' as zh, properties->>'name_en' as en from zones where id = $1`, [zones[0].id])).rows[0];
+    assert.deepEqual(zone.body.denominator.title, { zh: `支撑区 ${zoneName.zh}`, en: `support zone ${zoneName.en}` });
+    assert.doesNotMatch(zone.body.denominator.description, new RegExp(zones[0].id));
     const all = await post(t.db, '/api/analysis/coverage', { preset: 'fire_station', area: 'zones' });
     assert.equal(all.status, 200);
     assert.equal(all.body.byZone.length, zones.length);
@@ -312,6 +353,7 @@ describeEachDb('service-radius coverage', (t) => {
     assert.ok(parks.targets.some((x: { source: string; share: number }) => /GB\/T 51346-2019 .*§4\.3\.4/.test(x.source) && x.share === 0.9));
     assert.ok(parks.targets.some((x: { source: string; share: number }) => /GB 55014-2021 .*§2\.1\.4/.test(x.source) && x.share === 0.8));
     assert.equal(presets.find((p: { id: string }) => p.id === 'kindergarten').radiusMeters, 300);
+    for (const p of presets) assert.equal(p.dataCompleteness.level, p.id === 'parks' ? 'osm' : 'plan-only', p.id);
     assert.equal(presets.find((p: { id: string }) => p.id === 'elderly_care').status, 'unconfirmed');
     assert.equal(presets.find((p: { id: string }) => p.id === 'fire_station').status, 'approximation');
     for (const p of presets) assert.ok(p.source.length > 10 && p.title.zh && p.title.en, p.id);

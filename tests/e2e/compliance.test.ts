@@ -4,7 +4,7 @@
  * updates the instant estimate before the server result; CSV export; line errors; the report.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { booleanPointInPolygon } from '@turf/turf';
 import type { Feature, Polygon } from 'geojson';
@@ -107,6 +107,28 @@ describe('compliance review (browser)', () => {
     assert.ok(header.startsWith('项目编号 Project id,项目名称 Project,Project (English),专栏 Column,支撑区 Zone,'), header);
     assert.ok(header.includes('重叠面积(平方米) Overlap (m²)'), header);
     assert.ok(lines.filter(Boolean).length > 0, 'data lines');
+    // Zone and kind as readable names in the current language (zh), not codes.
+    const zoneNames = (JSON.parse(readFileSync('geodata/zones/zones.geojson', 'utf8')) as { features: { properties: { name_zh: string } }[] }).features.map((f) => f.properties.name_zh);
+    const zones = new Set(lines.filter(Boolean).map((l) => l.split(',')[4]));
+    assert.ok(zoneNames.some((n) => zones.has(n)), `a zone name in the 支撑区 column: ${[...zones].join(' | ')}`);
+    assert.ok(!text.includes('zone-qianpo') && !/,(eco_redline|nature_reserve|water_source),/.test(text), 'no zone or kind codes');
+    assert.ok(text.includes('生态保护红线'), 'the kind as a label');
+  });
+
+  test('sorting by overlap puts every conflict above the rows without one', async () => {
+    const { page } = map;
+    await page.locator('.xc-cmp-table th[data-sort="overlap"] button').click();
+    assert.equal(await page.locator('.xc-cmp-table th[data-sort="overlap"]').getAttribute('aria-sort'), 'descending');
+    const rows = await page.$$eval('.xc-cmp-table tbody tr', (trs) =>
+      trs.map((tr) => ({ conflict: tr.classList.contains('xc-cmp-conflict'), m2: Number(tr.querySelector('[data-overlap-m2]')!.getAttribute('data-overlap-m2')) })),
+    );
+    const firstOk = rows.findIndex((r) => !r.conflict);
+    assert.ok(firstOk > 0, 'conflicts and non-conflicts');
+    assert.ok(rows.slice(firstOk).every((r) => !r.conflict), 'no conflict after the first non-conflict row');
+    for (let i = 1; i < firstOk; i++) assert.ok(rows[i - 1].m2 >= rows[i].m2, `overlap descending at row ${i}`);
+    await page.locator('.xc-cmp-table th[data-sort="overlap"] button').click();
+    const ascending = await page.$$eval('.xc-cmp-table tbody tr', (trs) => trs.map((tr) => tr.classList.contains('xc-cmp-conflict')));
+    assert.ok(ascending.indexOf(false) > 0 && ascending.slice(ascending.indexOf(false)).every((c) => !c), 'ascending too: no-conflict rows last');
   });
 
   test('a malformed pasted line is reported by its number', async () => {
@@ -117,6 +139,51 @@ describe('compliance review (browser)', () => {
     const error = page.locator('.xc-cmp-input-error');
     await error.waitFor();
     assert.match((await error.textContent())!, /第 3 行/);
+  });
+
+  test('pasted coordinates in the wrong order or system: the message quotes the line as typed and names the control to change', async () => {
+    const { page } = map;
+    await page.locator('.xc-cmp-input-tab[data-pane="paste"]').click();
+    await page.locator('.xc-cmp-crs').selectOption('EPSG:4546');
+    const error = page.locator('.xc-cmp-input-error');
+    // X = easting, against the X = northing convention: tick the swap box.
+    await page.locator('.xc-cmp-paste').fill('J1, 558992.65, 4528593.38\nJ2, 559092.65, 4528593.38\nJ3, 559092.65, 4528493.38');
+    await page.locator('.xc-cmp-check').click();
+    await error.waitFor();
+    assert.equal((await error.locator('.xc-cmp-input-error-lead').textContent())!, '第 1 行 (X=558992.65, Y=4528593.38)：X 像是东坐标。请勾选“交换 X 与 Y”。');
+    // Degrees with EPSG:4546 chosen: choose EPSG:4326.
+    await page.locator('.xc-cmp-paste').fill('111.70, 40.89');
+    await page.locator('.xc-cmp-check').click();
+    await error.filter({ hasText: 'EPSG:4326' }).waitFor();
+    const text = (await error.textContent())!;
+    assert.match(text, /^第 1 行 \(X=111\.70, Y=40\.89\)：看起来是经纬度/);
+    assert.ok(!/send crs|\(40\.89, 111\.7\)/.test(text), text);
+  });
+
+  test('a failed input check clears the previous result and its map layers', async () => {
+    const { page } = map;
+    await page.locator('.xc-cmp-input-tab[data-pane="paste"]').click();
+    await page.locator('.xc-cmp-crs').selectOption('EPSG:4546');
+    await page.locator('.xc-cmp-paste').fill(squareLines(edge, 0.001));
+    await page.locator('.xc-cmp-check').click();
+    await page.locator('.xc-cmp-result[data-source="server"]').waitFor();
+    const siteFeatures = () =>
+      page.evaluate(async () => {
+        const source = window.__map!.getSource('xc-compliance-site') as unknown as { getData(): Promise<{ features: unknown[] }> } | undefined;
+        return source ? (await source.getData()).features.length : 0;
+      });
+    assert.ok((await siteFeatures()) > 0, 'the site is drawn');
+    for (const bad of ['J1, 4533000.00, 563000.00\nJ2, 4533000.00, 563100.00', 'J1, 4533000.00\nJ2, 4533000.00, 563100.00', '']) {
+      await page.locator('.xc-cmp-paste').fill(bad);
+      await page.locator('.xc-cmp-check').click();
+      await page.locator('.xc-cmp-input-error').waitFor();
+      assert.equal(await page.locator('.xc-cmp-result').count(), 0, `no result left on screen after ${JSON.stringify(bad)}`);
+      assert.equal(await siteFeatures(), 0, 'the map layers cleared');
+      await page.locator('.xc-cmp-paste').fill(squareLines(edge, 0.001));
+      await page.locator('.xc-cmp-check').click();
+      await page.locator('.xc-cmp-result[data-source="server"]').waitFor();
+    }
+    await page.locator('.xc-cmp-clear').click();
   });
 
   test('pasted EPSG:4546 coordinates of a site across the red line show the conflict with its overlap area', async () => {
@@ -145,9 +212,31 @@ describe('compliance review (browser)', () => {
     await page.screenshot({ path: `${SHOTS}/compliance-report.png`, fullPage: false });
     await page.emulateMedia({ media: 'print' });
     await page.screenshot({ path: `${SHOTS}/compliance-report-print.png`, fullPage: true });
+    // The one-page report is one A4 page when printed (page.pdf renders the print media, as set above).
+    const pdfPages = async (name: string) => {
+      const pdf = (await page.pdf({ format: 'A4' })).toString('latin1');
+      writeFileSync(`${SHOTS}/${name}`, pdf, 'latin1');
+      return pdf.match(/\/Type\s*\/Page(?!s)/g)?.length ?? 0;
+    };
+    const zhPages = await pdfPages('compliance-report.pdf');
+    assert.equal(zhPages, 1, `the report prints on ${zhPages} A4 pages`);
     await page.emulateMedia({ media: 'screen' });
     await report.locator('.xc-report-close').click();
     await report.waitFor({ state: 'detached' });
+
+    // The English report (longer words) fits one page too.
+    await page.locator('.xc-lang-switch').click();
+    await result.locator('.xc-cmp-print').click();
+    await report.locator('.xc-report-image').waitFor();
+    assert.match((await report.locator('.xc-report-page').getAttribute('lang'))!, /^en/);
+    await page.emulateMedia({ media: 'print' });
+    const enPages = await pdfPages('compliance-report-en.pdf');
+    await page.emulateMedia({ media: 'screen' });
+    assert.equal(enPages, 1, `the English report prints on ${enPages} A4 pages`);
+    await report.locator('.xc-report-close').click();
+    await report.waitFor({ state: 'detached' });
+    await page.locator('.xc-lang-switch').click();
+    await result.locator('.xc-cmp-verdict').filter({ hasText: '触及' }).waitFor();
   });
 
   test('drawing a site shows the instant estimate while drawing, then the server result', async () => {

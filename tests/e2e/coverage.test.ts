@@ -16,7 +16,7 @@ const SHOTS = process.env.SCREENSHOT_DIR ?? 'test-results';
 
 interface CoverageAnswer {
   coverageShare: number;
-  gaps: FeatureCollection<Polygon, { areaSquareMeters: number }>;
+  gaps: FeatureCollection<Polygon, { areaSquareMeters: number; zoneId: string | null; zoneName: string | null }>;
 }
 
 describe('service-radius coverage (browser)', () => {
@@ -68,6 +68,17 @@ describe('service-radius coverage (browser)', () => {
     assert.ok((await page.locator('.xc-cov-targets li').count()) >= 3, 'targets with met / not met');
     assert.ok((await page.locator('.xc-cov-zones tbody tr').count()) >= 1, 'per-zone table');
     assert.equal(await page.locator('.xc-cov-gap').count(), Math.min(12, baseline.gaps.features.length));
+    // Gaps are split by support zone: each row names its zone; park data is OSM, so no incompleteness notice.
+    assert.ok(baseline.gaps.features.length > 2, `${baseline.gaps.features.length} gaps`);
+    const firstZone = baseline.gaps.features[0].properties.zoneName;
+    assert.ok(firstZone, 'the largest gap lies in a zone');
+    assert.match((await page.textContent('.xc-cov-gap[data-gap="gap-1"] .xc-cov-gap-zone'))!, new RegExp(firstZone!));
+    assert.equal(await page.locator('.xc-cov-incomplete').count(), 0);
+    assert.equal(await page.locator('.xc-cov-targets li[data-verdict="not_assessable"]').count(), 0);
+    // Server notes and method in Chinese.
+    assert.match((await page.textContent('.xc-cov-warnings'))!, /未计入/);
+    assert.doesNotMatch((await page.textContent('.xc-cov-warnings'))!, /are not counted/);
+    assert.match((await page.locator('.xc-cov-method p').first().textContent())!, /直线距离/);
 
     const gaps = await sourceFeatures('xc-coverage-gaps');
     assert.equal(gaps.length, baseline.gaps.features.length, 'every gap polygon is in the map source');
@@ -167,6 +178,45 @@ describe('service-radius coverage (browser)', () => {
     const fc = JSON.parse(readFileSync((await geo.path())!, 'utf8')) as FeatureCollection;
     assert.equal(fc.type, 'FeatureCollection');
     assert.ok(fc.features.length > 0 && fc.features.every((f) => f.geometry.type === 'Polygon'));
+  });
+
+  test('a suggestion count outside 1–10 says so next to the input', async () => {
+    const { page } = map;
+    await page.locator('.xc-cov-count').fill('20');
+    assert.equal(await page.isDisabled('.xc-cov-suggest-run'), true);
+    assert.equal(await page.isVisible('.xc-cov-count-invalid'), true);
+    assert.match((await page.textContent('.xc-cov-count-invalid'))!, /1–10/);
+    await page.locator('.xc-cov-count').fill('2');
+    assert.equal(await page.isDisabled('.xc-cov-suggest-run'), false);
+    assert.equal(await page.isVisible('.xc-cov-count-invalid'), false);
+  });
+
+  test('a plan-only preset (kindergartens) shows the amber incompleteness notice; English uses its own punctuation', async () => {
+    const { page } = map;
+    await page.selectOption('.xc-cov-preset', 'kindergarten');
+    assert.equal(await page.locator('.xc-cov-preset-info .xc-cov-incomplete').count(), 1, 'the notice shows with the preset, before running');
+    await page.locator('.xc-cov-run').click();
+    await page.locator('.xc-cov[data-state="ready"] .xc-cov-result[data-source="server"] .xc-cov-incomplete').waitFor({ timeout: 30_000 });
+    const notice = (await page.textContent('.xc-cov-result .xc-cov-incomplete'))!;
+    assert.match(notice, /设施数据不完整/);
+    assert.match(notice, /完整清单/);
+    // Above the figures.
+    const [noticeTop, headTop] = await Promise.all(['.xc-cov-result .xc-cov-incomplete', '.xc-cov-headline'].map((sel) => page.locator(sel).evaluate((el) => el.getBoundingClientRect().top)));
+    assert.ok(noticeTop < headTop, 'the notice is above the coverage figure');
+    assert.equal(await page.getAttribute('.xc-cov-headline', 'data-assessable'), 'false');
+    assert.equal(await page.locator('.xc-cov-targets li[data-verdict="not_met"]').count(), 0, 'no ✗ for plan-only data');
+
+    await page.locator('.xc-lang-switch').click();
+    await page.locator('.xc-cov-result .xc-cov-incomplete').waitFor();
+    assert.match((await page.textContent('.xc-cov-result .xc-cov-incomplete'))!, /Incomplete facility data/);
+    const info = (await page.textContent('.xc-cov-preset-info'))!;
+    assert.match(info, /Source: /);
+    assert.match(info, /Targets: /);
+    assert.doesNotMatch(info, /：/, 'no fullwidth colons in English');
+    assert.match((await page.textContent('.xc-cov-warnings'))!, /Incomplete facility data/);
+    await page.locator('.xc-lang-switch').click();
+    await page.locator('.xc-cov-result .xc-cov-incomplete').waitFor();
+    await page.screenshot({ path: `${SHOTS}/coverage-plan-only.png` });
   });
 
   test('closing the tool removes its layers; no console errors', async () => {

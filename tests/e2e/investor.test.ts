@@ -236,6 +236,34 @@ describe('investor view (browser)', () => {
     assert.deepEqual(map.errors, [], 'no console errors through the whole session');
   });
 
+  test('entering the investor view folds the layer panel and fits the district beside the drawer', async () => {
+    const m = await openMap(browser, app.url);
+    try {
+      await m.page.locator('.xc-mode-switch').click();
+      await m.page.locator('#app.xc-presenting').waitFor();
+      assert.equal(await m.page.locator('.xc-layer-panel.xc-layer-panel-folded').count(), 1, 'layer panel folded');
+      assert.equal(await m.page.locator('.xc-layer-panel .xc-layer').first().isVisible(), false, 'no layer rows shown');
+      await waitForIdle(m.page);
+      const fit = await m.page.evaluate(() => {
+        const map = window.__map!;
+        const drawer = document.querySelector('.xc-presentation')!.getBoundingClientRect();
+        const district = window.__xc!.store.features.get('district')!.find((f) => f.properties.role === 'district')!;
+        const ring = (district.geometry as { coordinates: number[][][] | number[][][][] }).coordinates.flat(Infinity) as unknown as number[];
+        let maxX = -Infinity;
+        for (let i = 0; i < ring.length; i += 2) maxX = Math.max(maxX, map.project([ring[i], ring[i + 1]]).x);
+        return { maxX, drawerLeft: drawer.left };
+      });
+      assert.ok(fit.maxX < fit.drawerLeft, `district left of the drawer: ${JSON.stringify(fit)}`);
+      // The folded panel opens to a compact legend.
+      await m.page.locator('.xc-layer-panel-toggle').click();
+      assert.ok(await m.page.locator('.xc-layer-panel .xc-layer[data-layer="zones"]').isVisible());
+      assert.equal(await m.page.locator('.xc-layer-panel .xc-opacity').first().isVisible(), false, 'no opacity sliders');
+      assert.deepEqual(m.errors, []);
+    } finally {
+      await m.page.close();
+    }
+  });
+
   test('a malformed or hand-edited link opens the map with its valid parts', async () => {
     const bad = '#99/abc/%E4%B8&zone=zone-atlantis&layers=roads,zones,%zz&lang=en&mode=kiosk&sectors=%&project=<x>&&=';
     const m = await openMap(browser, app.url + bad);

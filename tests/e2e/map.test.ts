@@ -111,6 +111,35 @@ describe('planning map (browser)', () => {
     }
   });
 
+  test('search leaves out unnamed features and tells apart features with the same name', async () => {
+    await map.page.locator('.xc-search-input').fill('公园');
+    await map.page.locator('.xc-search-result').first().waitFor();
+    const rows = await map.page.locator('.xc-search-result').evaluateAll((els) => els.map((e) => `${(e as HTMLElement).dataset.layer}|${e.querySelector('.xc-search-name')?.textContent}`));
+    assert.ok(rows.length > 0);
+    assert.ok(rows.every((r) => !r.includes('未命名')), rows.join(', '));
+    assert.equal(new Set(rows).size, rows.length, `no two rows alike: ${rows.join(', ')}`);
+    await map.page.locator('.xc-search-input').fill('');
+  });
+
+  test('MapLibre controls and unnamed stations follow the language', async () => {
+    assert.equal(await map.page.getAttribute('.maplibregl-ctrl-zoom-in', 'title'), '放大');
+    assert.equal(await map.page.getAttribute('.maplibregl-ctrl-fullscreen', 'title'), '全屏显示');
+    await map.page.locator('.xc-lang-switch').click();
+    await map.page.locator('.xc-title', { hasText: 'Xincheng planning map' }).waitFor();
+    assert.equal(await map.page.getAttribute('.maplibregl-ctrl-zoom-in', 'title'), 'Zoom in');
+    assert.equal(await map.page.getAttribute('.xc-mode-switch', 'aria-label'), 'Investor view');
+    // Station labels at a zoom they are drawn: none for unnamed stations, none mixing scripts.
+    await map.page.evaluate(() => window.__map!.jumpTo({ center: [111.72, 40.84], zoom: 13.5 }));
+    await waitForIdle(map.page);
+    const labels = await map.page.evaluate(() =>
+      window.__map!.queryRenderedFeatures({ layers: ['facilities-icon'] }).map((f) => (f.layer.layout as { 'text-field'?: { sections: { text: string }[] } })['text-field']?.sections.map((x) => x.text).join('') ?? ''),
+    );
+    assert.ok(labels.length > 0, 'stations drawn');
+    for (const l of labels) assert.ok(!/Unnamed|未命名/.test(l) && !/[\u4e00-\u9fff]/.test(l), `English label "${l}"`);
+    await map.page.locator('.xc-lang-switch').click();
+    await map.page.locator('.xc-title', { hasText: '新城区规划地图' }).waitFor();
+  });
+
   test('switching the language changes the UI strings and the map labels', async () => {
     const zoneLabel = () =>
       map.page.evaluate(() => {

@@ -10,7 +10,7 @@ import {
   type AreaFeature,
   type FacilityFeature,
 } from '../../core/analysis/coverage.ts';
-import { COVERAGE_PRESETS, findPreset, meetsTarget, tierRadiusMeters } from '../../core/presets.ts';
+import { COVERAGE_PRESETS, findPreset, meetsTarget, targetVerdict, tierRadiusMeters } from '../../core/presets.ts';
 
 const DIR = 'tests/fixtures/coverage';
 const world = JSON.parse(readFileSync(`${DIR}/world.geojson`, 'utf8')) as { features: (AreaFeature & { properties: { role: string } })[] };
@@ -101,12 +101,20 @@ test('computeCoverage: a facility at the centre of the square covers π/16 of it
   assert.ok(near(r.areaSquareMeters, 4_000_000, 0.005), `${r.areaSquareMeters}`);
   assert.deepEqual(r.byZone.map((z) => z.id), ['zone-east', 'zone-west']);
   for (const z of r.byZone) assert.ok(near(z.coverageShare, Math.PI / 16, 0.003), `${z.id} ${z.coverageShare}`);
-  assert.equal(r.gaps.features.length, 1);
-  assert.equal(r.gaps.features[0].id, 'gap-1');
-  assert.ok(near(r.gaps.features[0].properties.areaSquareMeters, r.areaSquareMeters - r.coveredSquareMeters, 1e-4));
+  // The gap is split by support zone: one piece in each half of the square.
+  assert.equal(r.gaps.features.length, 2);
+  assert.deepEqual(r.gaps.features.map((g) => g.id), ['gap-1', 'gap-2']);
+  assert.deepEqual(r.gaps.features.map((g) => g.properties.zoneId).sort(), ['zone-east', 'zone-west']);
+  assert.ok(r.gaps.features.every((g) => g.properties.zoneName === (g.properties.zoneId === 'zone-west' ? '西区' : '东区')));
+  const gapSum = r.gaps.features.reduce((s, g) => s + g.properties.areaSquareMeters, 0);
+  assert.ok(near(gapSum, r.areaSquareMeters - r.coveredSquareMeters, 1e-4));
+  // Without zones the gap stays whole and lies in no zone.
+  const whole = computeCoverage({ facilities: [pointFeature(centre)], rule: { radiusMeters: 500 }, area: square });
+  assert.equal(whole.gaps.features.length, 1);
+  assert.equal(whole.gaps.features[0].properties.zoneId, null);
 });
 
-test('computeCoverage: two overlapping radii are counted once; an empty set leaves one gap, the whole area', () => {
+test('computeCoverage: two overlapping radii are counted once; an empty set leaves the whole area as gap', () => {
   const two = fixture('two-overlapping-radii');
   const r = computeCoverage({ facilities: two.features, rule: { radiusMeters: 500 }, area: square });
   assert.ok(near(r.coverageShare, two.expected.coverageShare, 0.003), `${r.coverageShare} vs ${two.expected.coverageShare}`);
@@ -114,8 +122,8 @@ test('computeCoverage: two overlapping radii are counted once; an empty set leav
   const none = computeCoverage({ facilities: [], rule: { radiusMeters: 500 }, area: square, zones });
   assert.equal(none.coverageShare, 0);
   assert.equal(none.coveredSquareMeters, 0);
-  assert.equal(none.gaps.features.length, 1);
-  assert.ok(near(none.gaps.features[0].properties.areaSquareMeters, none.areaSquareMeters, 1e-6));
+  assert.equal(none.gaps.features.length, 2, 'the whole square, one piece per zone');
+  assert.ok(near(none.gaps.features.reduce((s, g) => s + g.properties.areaSquareMeters, 0), none.areaSquareMeters, 1e-4));
   assert.ok(none.byZone.every((z) => z.coverageShare === 0));
 });
 
@@ -163,4 +171,27 @@ test('greedyMaximalCoverage: picks the densest uncovered places first and stops 
   assert.deepEqual(greedyMaximalCoverage([], 10, candidates, 300, 2), []);
   assert.throws(() => greedyMaximalCoverage(demand, 10, candidates, 300, 0), /count/);
   assert.throws(() => greedyMaximalCoverage(demand, 10, candidates, 0, 1), /radiusMeters/);
+});
+
+test('presets: data completeness — parks from OSM, the rest plan-only; plan-only targets are not assessable', () => {
+  for (const p of COVERAGE_PRESETS) {
+    assert.equal(p.dataCompleteness.level, p.id === 'parks' ? 'osm' : 'plan-only', p.id);
+    assert.ok(p.dataCompleteness.note.zh && p.dataCompleteness.note.en, p.id);
+  }
+  const target = findPreset('parks')!.targets[0];
+  assert.equal(targetVerdict(0.95, target, findPreset('parks')!.dataCompleteness), 'met');
+  assert.equal(targetVerdict(0.5, target, findPreset('parks')!.dataCompleteness), 'not_met');
+  assert.equal(targetVerdict(0.5, target, findPreset('kindergarten')!.dataCompleteness), 'not_assessable');
+  assert.equal(targetVerdict(1, target, findPreset('kindergarten')!.dataCompleteness), 'not_assessable');
+  assert.equal(targetVerdict(0.95, target, undefined), 'met');
+});
+
+test('updateCoverage: pieces cut from a gap keep its support zone', () => {
+  const base = computeCoverage({ facilities: [], rule: { radiusMeters: 500 }, area: square, zones });
+  const west = base.gaps.features.find((g) => g.properties.zoneId === 'zone-west')!;
+  const xs = west.geometry.coordinates[0].map((c) => c[0]);
+  const after = updateCoverage(base, [{ geometry: { type: 'Point', coordinates: [(Math.min(...xs) + Math.max(...xs)) / 2, centre[1]] }, radiusMeters: 300 }], zones);
+  assert.ok(after.gaps.features.length >= 2);
+  assert.ok(after.gaps.features.every((g) => g.properties.zoneId === 'zone-west' || g.properties.zoneId === 'zone-east'));
+  assert.ok(after.coverageShare > 0);
 });

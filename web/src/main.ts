@@ -75,7 +75,7 @@ const map = new MapLibreMap({
   container: 'map',
   style: baseStyle(config.basemaps, getLang()),
   center: link.view?.center ?? XINCHENG_CENTER,
-  zoom: link.view?.zoom ?? (link.view?.center ? 12 : 9.6),
+  zoom: link.view?.zoom ?? 9.6,
   bearing: link.view?.bearing ?? 0,
   pitch: link.view?.pitch ?? 0,
   // The permalink keeps the view in the hash, with the layers, selection, language and mode.
@@ -85,6 +85,8 @@ const map = new MapLibreMap({
   localIdeographFontFamily: "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif",
   maxZoom: 18,
   minZoom: 6,
+  // MapLibre's own control tooltips in the page's language (switched with it, see localizeMapUi).
+  locale: t().mapUi,
 });
 window.__map = map;
 
@@ -106,12 +108,41 @@ if (config.basemaps.length) map.addControl(new BasemapPanel(store), 'top-left');
 map.addControl(new LayerPanel(store, panelModules, focus), 'top-left');
 map.addControl(new NavigationControl({ visualizePitch: true }), 'top-right');
 map.addControl(new FullscreenControl(), 'top-right');
-map.addControl(new ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
+const scaleControl = new ScaleControl({ unit: 'metric', maxWidth: 120 });
+map.addControl(scaleControl, 'bottom-left');
 const status = new StatusPanel(store, LAYER_MODULES.map((m) => m.id), () => void loadAll());
 // The status overlay floats over the map's centre top, outside MapLibre's four control corners.
 map.getContainer().append(status.onAdd());
 
+/**
+ * MapLibre reads its UI strings when a control is built (zoom, compass) or on its next update
+ * (fullscreen, scale): on a language switch the dictionary is replaced and the built titles rewritten.
+ */
+function localizeMapUi() {
+  const strings = t().mapUi;
+  const internal = map as unknown as { _locale?: Record<string, string> };
+  internal._locale = { ...internal._locale, ...strings };
+  const container = map.getContainer();
+  const retitle = (selector: string, key: string) => {
+    for (const el of container.querySelectorAll<HTMLElement>(selector)) {
+      if (!strings[key]) continue;
+      el.title = strings[key];
+      el.setAttribute('aria-label', strings[key]);
+    }
+  };
+  retitle('.maplibregl-ctrl-zoom-in', 'NavigationControl.ZoomIn');
+  retitle('.maplibregl-ctrl-zoom-out', 'NavigationControl.ZoomOut');
+  retitle('.maplibregl-ctrl-compass', 'NavigationControl.ResetBearing');
+  retitle('.maplibregl-ctrl-fullscreen', 'FullscreenControl.Enter');
+  retitle('.maplibregl-ctrl-shrink', 'FullscreenControl.Exit');
+  retitle('.maplibregl-ctrl-attrib-button', 'AttributionControl.ToggleAttribution');
+  map.getCanvas().setAttribute('aria-label', strings['Map.Title'] ?? '');
+  // The scale bar writes its unit on each move.
+  (scaleControl as unknown as { _onMove?: () => void })._onMove?.();
+}
+
 onLangChange((lang) => {
+  localizeMapUi();
   map.setGlobalStateProperty('lang', lang);
   document.documentElement.lang = t().htmlLang;
   document.title = t().appTitle;

@@ -39,7 +39,8 @@ export class PermalinkSync {
       this.store.emit('layers');
     }
     if (valid.sectors) this.presentation.setSectors(valid.sectors);
-    if (valid.mode) this.presentation.setMode(valid.mode);
+    // The link's own view (or, once loaded, the district fitted by mount.ts) is what opens.
+    if (valid.mode) this.presentation.setMode(valid.mode, { fit: !state.view });
   }
 
   /** Applies the selection once the features are loaded (unknown ids are dropped), then starts writing the hash. */

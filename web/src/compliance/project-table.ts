@@ -6,7 +6,7 @@ import { complianceCsvColumns, complianceRows, zoneSummary, type ComplianceRow, 
 import { toCsv } from '../../../core/export/csv.ts';
 import { ApiError } from '../api.ts';
 import { download, h } from '../dom.ts';
-import { getLang, t } from '../i18n/index.ts';
+import { getLang, label, t } from '../i18n/index.ts';
 import type { AnalysisContext } from '../panels/analysis-dock.ts';
 import { areaText, distanceText, featureLabel, otherUnitText, percentText } from './format.ts';
 
@@ -18,6 +18,17 @@ const OUTSIDE = '__outside';
 export function csvFileName(date = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `compliance-${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}.csv`;
+}
+
+/**
+ * Ascending order of conflict rows by overlap area then share (`overlap`), or share then area
+ * (`share`): a point site wholly inside a control zone has 0 m² but a share of 1, and ranks above
+ * a polygon with 0 m² too.
+ */
+function compareOverlap(key: 'overlap' | 'share'): (a: ComplianceRow, b: ComplianceRow) => number {
+  return key === 'overlap'
+    ? (a, b) => a.overlapSquareMeters - b.overlapSquareMeters || a.overlapShare - b.overlapShare
+    : (a, b) => a.overlapShare - b.overlapShare || a.overlapSquareMeters - b.overlapSquareMeters;
 }
 
 export class ProjectTable {
@@ -66,13 +77,20 @@ export class ProjectTable {
     const rows = complianceRows(projects);
     if (!this.sort) return rows;
     const { key, descending } = this.sort;
-    const lang = getLang();
+    const collator = new Intl.Collator(getLang() === 'zh' ? 'zh-CN' : 'en');
     const text = (r: ComplianceRow) => (key === 'project' ? this.projectName(r) : r.controlName ? this.controlName(r) : '');
-    const num = (r: ComplianceRow) => (key === 'overlap' ? r.overlapSquareMeters : key === 'share' ? r.overlapShare : (r.distanceMeters ?? -1));
-    const sorted = [...rows].sort((a, b) =>
-      key === 'project' || key === 'control' ? text(a).localeCompare(text(b), lang === 'zh' ? 'zh-CN' : 'en') : num(a) - num(b),
-    );
-    return descending ? sorted.reverse() : sorted;
+    const compare =
+      key === 'project' || key === 'control'
+        ? (a: ComplianceRow, b: ComplianceRow) => collator.compare(text(a), text(b))
+        : key === 'distance'
+          ? (a: ComplianceRow, b: ComplianceRow) => (a.distanceMeters ?? -1) - (b.distanceMeters ?? -1)
+          : compareOverlap(key);
+    const sign = descending ? -1 : 1;
+    // Ties keep the order of `complianceRows` (a stable sort, not reversed).
+    const sorted = [...rows].sort((a, b) => sign * compare(a, b));
+    if (key !== 'overlap' && key !== 'share') return sorted;
+    // "No conflict" rows last in both directions: they have no overlap to rank.
+    return [...sorted.filter((r) => r.controlId !== null), ...sorted.filter((r) => r.controlId === null)];
   }
 
   private projectName(r: { projectId: string; name: string; nameEn: string }): string {
@@ -89,8 +107,17 @@ export class ProjectTable {
     return this.ctx.store.zoneName(zoneId) ?? zoneId;
   }
 
+  /** The rows as exported: zone and kind as readable names in the current language, not codes. */
+  private csvRows(): ComplianceRow[] {
+    return complianceRows(this.filtered()).map((r) => ({
+      ...r,
+      zoneId: this.zoneName(r.zoneId),
+      kind: r.kind === null ? null : label(t().controlKind, r.kind),
+    }));
+  }
+
   private exportCsv(): void {
-    download(csvFileName(), toCsv(complianceRows(this.filtered()), complianceCsvColumns), 'text/csv;charset=utf-8');
+    download(csvFileName(), toCsv(this.csvRows(), complianceCsvColumns), 'text/csv;charset=utf-8');
   }
 
   render(): void {

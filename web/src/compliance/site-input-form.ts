@@ -3,12 +3,13 @@
  * coordinates (界址点坐标) in a chosen CRS, or upload a GeoJSON/KML file. Input problems are shown
  * here, before anything is sent to the server.
  */
-import { parseCoordinateText, rowsToGeometry } from '../../../core/geometry/coordinate-text.ts';
+import { parseCoordinateText } from '../../../core/geometry/coordinate-text.ts';
 import { readSiteFile } from '../../../core/geometry/site-file.ts';
 import { readSite, type SiteGeometry } from '../../../core/geometry/site-input.ts';
 import { CRS_TITLES, SITE_CRS, type SiteCrs } from '../../../core/crs.ts';
 import { h } from '../dom.ts';
-import { pick, t } from '../i18n/index.ts';
+import { label, pick, t } from '../i18n/index.ts';
+import { diagnosePaste, type PasteDiagnosis } from './paste-diagnosis.ts';
 import type { DrawMode } from './site-draw.ts';
 
 /** A site ready to check: as given (in `crs`), and converted to EPSG:4326 for the map. */
@@ -23,7 +24,29 @@ export interface SiteInputEvents {
   draw(mode: DrawMode | null): void;
   /** A pasted or uploaded site passed the checks: send it to the server. */
   submit(site: SiteSubmission): void;
+  /** A pasted or uploaded site failed the checks: any earlier result no longer stands for the input. */
+  invalid(): void;
 }
+
+/** An input problem: a sentence in the current language, and the core's (English) reason as detail. */
+interface InputError {
+  lead: string;
+  detail?: string;
+}
+
+/** The words of a failed paste diagnosis in the current language. */
+export function pasteErrorText(d: Extract<PasteDiagnosis, { valid: false }>): InputError {
+  const m = t().compliance;
+  const row = m.pasteRow(d.row.line, d.row.x, d.row.y);
+  const fix = d.fix;
+  if (!fix) return { lead: m.pasteNoFix(row), detail: d.reason };
+  const role = label(m.axisRole, fix.xRole);
+  return fix.crs === d.crs
+    ? { lead: m.pasteFixSwap(row, role, fix.swap) }
+    : { lead: m.pasteFixCrs(row, pick(CRS_TITLES[fix.crs]), crsName(fix.crs), fix.swap !== d.swap ? { tick: fix.swap, role } : null) };
+}
+
+const crsName = (crs: SiteCrs) => (crs === 'GCJ02' ? 'GCJ-02' : crs);
 
 type Pane = 'draw' | 'paste' | 'file';
 
@@ -36,7 +59,8 @@ export class SiteInputForm {
   private swap = false;
   private fileCrs: SiteCrs = 'EPSG:4326';
   private file: { name: string; geometries: unknown[]; names: (string | null)[]; chosen: number } | null = null;
-  private error = '';
+  /** Worded at each render, so the message follows a change of language. */
+  private error: (() => InputError) | null = null;
 
   constructor(private readonly events: SiteInputEvents) {}
 
@@ -46,30 +70,34 @@ export class SiteInputForm {
     this.render();
   }
 
-  private setError(message: string): void {
-    this.error = message;
+  private setError(error: () => InputError): void {
+    this.error = error;
     this.render();
+    this.events.invalid();
   }
 
   private checkPaste(): void {
-    const m = t().compliance;
-    const parsed = parseCoordinateText(this.pasteText);
+    const text = this.pasteText;
+    const parsed = parseCoordinateText(text);
     if (!parsed.valid) {
-      if (parsed.line === 0) return this.setError(m.noCoordinates);
-      return this.setError(/^Two points/.test(parsed.reason) ? m.twoPoints(parsed.line) : m.lineError(parsed.line));
+      const { line, reason } = parsed;
+      if (line === 0) return this.setError(() => ({ lead: t().compliance.noCoordinates }));
+      return this.setError(() => ({ lead: /^Two points/.test(reason) ? t().compliance.twoPoints(line) : t().compliance.lineError(line) }));
     }
-    this.submit(rowsToGeometry(parsed.rows, this.pasteCrs, this.swap), this.pasteCrs);
+    const d = diagnosePaste(text, parsed.rows, this.pasteCrs, this.swap);
+    if (!d.valid) return this.setError(() => pasteErrorText(d));
+    this.accept({ geometry: d.geometry, crs: this.pasteCrs, lonLat: d.lonLat });
   }
 
   private async readFile(input: HTMLInputElement): Promise<void> {
-    const m = t().compliance;
     const f = input.files?.[0];
     if (!f) return;
     const text = await f.text();
     const read = readSiteFile(f.name, text, (s) => new DOMParser().parseFromString(s, 'text/xml'));
     if (!read.valid) {
       this.file = null;
-      return this.setError(m.fileInvalid(read.reason));
+      const reason = read.reason;
+      return this.setError(() => ({ lead: t().compliance.fileInvalid, detail: reason }));
     }
     this.file = { name: f.name, geometries: read.geometries, names: read.names, chosen: 0 };
     this.submit(read.geometries[0], this.fileCrs);
@@ -78,10 +106,17 @@ export class SiteInputForm {
   /** Checks the geometry in the browser (structure, CRS plausibility) and passes it on, or shows why not. */
   private submit(geometry: unknown, crs: SiteCrs): void {
     const site = readSite(geometry, crs);
-    if (!site.valid) return this.setError(t().compliance.siteInvalid(site.reason));
-    this.error = '';
+    if (!site.valid) {
+      const reason = site.reason;
+      return this.setError(() => ({ lead: t().compliance.siteInvalid, detail: reason }));
+    }
+    this.accept({ geometry, crs, lonLat: site.geometry });
+  }
+
+  private accept(site: SiteSubmission): void {
+    this.error = null;
     this.render();
-    this.events.submit({ geometry, crs, lonLat: site.geometry });
+    this.events.submit(site);
   }
 
   private crsSelect(value: SiteCrs, onChange: (crs: SiteCrs) => void, cls: string): HTMLSelectElement {
@@ -92,6 +127,15 @@ export class SiteInputForm {
     return select;
   }
 
+  private errorElement(e: InputError): HTMLElement {
+    return h(
+      'div',
+      { class: 'xc-cmp-input-error', role: 'alert' },
+      h('div', { class: 'xc-cmp-input-error-lead' }, e.lead),
+      e.detail ? h('div', { class: 'xc-cmp-input-error-detail' }, t().compliance.errorDetail, h('span', { lang: 'en' }, e.detail)) : null,
+    );
+  }
+
   render(): void {
     const m = t().compliance;
     const tab = (pane: Pane, text: string) => {
@@ -99,7 +143,7 @@ export class SiteInputForm {
       b.addEventListener('click', () => {
         if (this.pane === 'draw' && pane !== 'draw' && this.drawing) this.events.draw(null);
         this.pane = pane;
-        this.error = '';
+        this.error = null;
         this.render();
       });
       return b;
@@ -160,7 +204,7 @@ export class SiteInputForm {
     this.element.replaceChildren(
       h('div', { class: 'xc-cmp-input-tabs', role: 'group' }, tab('draw', m.inputDraw), tab('paste', m.inputPaste), tab('file', m.inputFile)),
       body,
-      ...(this.error ? [h('div', { class: 'xc-cmp-input-error', role: 'alert' }, this.error)] : []),
+      ...(this.error ? [this.errorElement(this.error())] : []),
     );
   }
 }

@@ -1,7 +1,7 @@
 /** Downloads of the coverage tool: the gaps as GeoJSON and the figures (overall + per zone) as CSV. */
 import type { FeatureCollection, Polygon } from 'geojson';
 import type { CoverageResult } from '../../../core/analysis/coverage.ts';
-import { meetsTarget } from '../../../core/presets.ts';
+import { targetVerdict } from '../../../core/presets.ts';
 import { toCsv } from '../../../core/export/csv.ts';
 import { getLang, pick, t } from '../i18n/index.ts';
 import type { CoverageResponse } from './types.ts';
@@ -25,7 +25,13 @@ export function gapsGeoJson(result: CoverageResult, meta: ExportMeta): string {
     features: result.gaps.features.map((g, i) => ({
       type: 'Feature',
       id: `gap-${i + 1}`,
-      properties: { rank: i + 1, areaSquareMeters: g.properties.areaSquareMeters },
+      properties: {
+        rank: i + 1,
+        areaSquareMeters: g.properties.areaSquareMeters,
+        zoneId: g.properties.zoneId ?? null,
+        zoneName: g.properties.zoneName ?? null,
+        zoneNameEn: g.properties.zoneNameEn ?? null,
+      },
       geometry: g.geometry,
     })),
   };
@@ -47,7 +53,9 @@ export function figuresCsv(result: CoverageResult, response: CoverageResponse, m
   const m = t().coverage;
   const target = response.target;
   const targetCells = (share: number) =>
-    target ? { target: `${pick(target.title)} (${target.source})`, met: meetsTarget(share, target) ? m.csv.yes : m.csv.no } : { target: '', met: '' };
+    target
+      ? { target: `${pick(target.title)} (${target.source})`, met: { met: m.csv.yes, not_met: m.csv.no, not_assessable: m.notAssessable }[targetVerdict(share, target, response.dataCompleteness ?? undefined)] }
+      : { target: '', met: '' };
   const rows: CsvRow[] = [
     {
       scope: `${m.overall}: ${meta.areaTitle}`,

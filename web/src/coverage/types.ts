@@ -4,8 +4,8 @@
  */
 import type { FeatureCollection, Point, Polygon } from 'geojson';
 import type { Bilingual } from '../../../core/catalog.ts';
-import type { ZoneCoverage } from '../../../core/analysis/coverage.ts';
-import type { CoveragePreset, CoverageTarget, FacilityFilter, PresetStatus, RadiusTier } from '../../../core/presets.ts';
+import type { GapProperties, ZoneCoverage } from '../../../core/analysis/coverage.ts';
+import type { CoveragePreset, CoverageTarget, DataCompleteness, FacilityFilter, PresetStatus, RadiusTier, TargetVerdict } from '../../../core/presets.ts';
 
 /** `central_area`, `district`, `zone:<id>` or a polygon collection id. */
 export type CoverageArea = string;
@@ -36,7 +36,15 @@ export interface PresetsResponse {
   presets: PresetInfo[];
 }
 
-export type TargetResult = CoverageTarget & { met: boolean };
+/** A target with its verdict: `met` is null (verdict `not_assessable`) when the facility data is plan-only. */
+export type TargetResult = CoverageTarget & { met: boolean | null; verdict?: TargetVerdict };
+
+/** A server warning in both languages. */
+export interface WarningDetail {
+  code: string;
+  en: string;
+  zh: string;
+}
 
 /** One support zone's figures: the core's shape (areas in m², share 0–1). */
 export type ZoneFigures = ZoneCoverage;
@@ -51,6 +59,8 @@ export interface CoverageResponse {
   target?: TargetResult;
   targets: TargetResult[];
   denominator: { area: string; title: Bilingual; description: string };
+  /** How complete the facility data is (null: unknown collection). */
+  dataCompleteness?: DataCompleteness | null;
   preset: { id: string; title: Bilingual; source: string; status: PresetStatus } | null;
   radius: ({ mode: 'uniform'; radiusMeters: number } | { mode: 'tiers'; tiers: RadiusTier[] }) & { newFacilityRadiusMeters: number };
   facilities: {
@@ -67,10 +77,12 @@ export interface CoverageResponse {
   /** What each what-if facility adds (m²), in the order sent. */
   extraFacilities: { coordinates: [number, number]; radiusMeters: number; gainSquareMeters: number }[];
   method: string;
+  methodZh?: string;
   warnings: string[];
+  warningDetails?: WarningDetail[];
   byZone: ZoneFigures[];
-  /** Gap polygons, largest first. */
-  gaps: FeatureCollection<Polygon, { areaSquareMeters: number }>;
+  /** Gap polygons split by support zone, largest first. */
+  gaps: FeatureCollection<Polygon, GapProperties>;
 }
 
 export interface SuggestionProps {
@@ -88,5 +100,7 @@ export interface CoverageSuggestResponse {
   before: { areaSquareMeters: number; coveredSquareMeters: number; coverageShare: number };
   after: CoverageResponse;
   method: string;
+  methodZh?: string;
   notes: string[];
+  notesZh?: string[];
 }

@@ -31,6 +31,8 @@ const MM_PER_INCH = 25.4;
 const MARGIN_MM = 10;
 const TITLE_MM = 17;
 const FOOTER_MM = 16;
+/** Space between the map frame and the legend strip. */
+const LEGEND_GAP_MM = 4;
 
 export interface ExportContext {
   map: MapLibreMap;
@@ -125,23 +127,37 @@ export async function exportMap(ctx: ExportContext, request: ExportRequest, prog
   const pageH = Math.round(pageHmm * pxPerMm);
   // A layout unit (CSS pixel) is 1/96 inch on paper, as a browser prints.
   const unit = PAGE_DPI / 96;
+  // The legend has a strip of its own outside the map frame: at the right on a landscape page, along
+  // the bottom on a portrait one.
+  const landscape = request.orientation === 'landscape';
+  const contentWmm = pageWmm - 2 * MARGIN_MM;
+  const contentHmm = pageHmm - 2 * MARGIN_MM - TITLE_MM - FOOTER_MM;
+  const stripMm = landscape ? Math.round(contentWmm * 0.25) : Math.round(contentHmm * 0.24);
   const frame: Rect = {
     x: Math.round(MARGIN_MM * pxPerMm),
     y: Math.round((MARGIN_MM + TITLE_MM) * pxPerMm),
-    w: Math.round((pageWmm - 2 * MARGIN_MM) * pxPerMm),
-    h: Math.round((pageHmm - 2 * MARGIN_MM - TITLE_MM - FOOTER_MM) * pxPerMm),
+    w: Math.round((landscape ? contentWmm - stripMm - LEGEND_GAP_MM : contentWmm) * pxPerMm),
+    h: Math.round((landscape ? contentHmm : contentHmm - stripMm - LEGEND_GAP_MM) * pxPerMm),
   };
+  const legendArea: Rect = landscape
+    ? { x: frame.x + frame.w + Math.round(LEGEND_GAP_MM * pxPerMm), y: frame.y, w: Math.round(stripMm * pxPerMm), h: frame.h }
+    : { x: frame.x, y: frame.y + frame.h + Math.round(LEGEND_GAP_MM * pxPerMm), w: frame.w, h: Math.round(stripMm * pxPerMm) };
   // The map is laid out at print size (labels as large on paper as the legend's text) and zoomed
   // so that everything on screen fits in the frame: out for a small page, in for a large one.
   const cssW = Math.round(frame.w / unit);
   const cssH = Math.round(frame.h / unit);
-  const zoom = Math.min(map.getMaxZoom(), Math.max(map.getMinZoom(), map.getZoom() + Math.log2(Math.min(cssW / screenW, cssH / screenH))));
+  // In the investor view the drawer covers the right of the screen: the page shows the map left of it.
+  const drawer = ctx.store.mode === 'presentation' ? container.querySelector('.xc-presentation') : null;
+  const drawerLeft = drawer ? drawer.getBoundingClientRect().left - container.getBoundingClientRect().left : screenW;
+  const shownW = drawerLeft > screenW * 0.3 && drawerLeft < screenW ? drawerLeft : screenW;
+  const center = shownW < screenW ? map.unproject([shownW / 2, screenH / 2]) : map.getCenter();
+  const zoom = Math.min(map.getMaxZoom(), Math.max(map.getMinZoom(), map.getZoom() + Math.log2(Math.min(cssW / shownW, cssH / screenH))));
   progress('render', 0.15);
   await nextFrame();
-  const rendered = await renderMapCanvas(map, { widthCssPx: cssW, heightCssPx: cssH, pixelRatio: unit, zoom, modules: ctx.modules });
+  const rendered = await renderMapCanvas(map, { widthCssPx: cssW, heightCssPx: cssH, pixelRatio: unit, zoom, center, modules: ctx.modules });
   progress('compose', 0.6);
   await nextFrame();
-  const page = composePage(rendered, frame, pageW, pageH, sheet, view(map, zoom), unit, unit, lang);
+  const page = composePage(rendered, frame, pageW, pageH, sheet, view(map, zoom), unit, unit, lang, legendArea);
   progress('encode', 0.75);
   await nextFrame();
   const jpeg = new Uint8Array(await (await canvasBlob(page, 'image/jpeg', 0.92)).arrayBuffer());

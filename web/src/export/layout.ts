@@ -163,72 +163,135 @@ function drawSymbol(ctx: CanvasRenderingContext2D, s: LegendSymbol, x: number, y
   ctx.restore();
 }
 
+export interface LegendOptions {
+  /** Largest share of the area's height the box may take. */
+  maxHeightShare?: number;
+  /** Largest share of the area's width the box may take. */
+  maxWidthShare?: number;
+  /** Where the box sits in the area. */
+  anchor?: 'bottom-left' | 'top-left' | 'top-right';
+  /** Type and symbol size relative to the default (1). */
+  scale?: number;
+  maxColumns?: number;
+  /** Fill the area's width (a margin strip) instead of shrinking to the columns. */
+  fillWidth?: boolean;
+}
+
+type LegendRow = { kind: 'head'; lines: string[]; h: number } | { kind: 'item'; symbol: LegendSymbol; lines: string[]; h: number };
+
 /**
- * The legend in a box at the bottom left of `area`, flowing into columns so it takes at most
- * `maxHeightShare` of the area's height; groups that do not fit are left out, never drawn over.
+ * The legend in a box in `area`, flowing into balanced columns so it takes at most the given share
+ * of the area; labels wrap to two lines (then an ellipsis); rows that do not fit are left out,
+ * never drawn over the area's edge.
  */
-export function drawLegend(ctx: CanvasRenderingContext2D, sheet: Sheet, area: Rect, unit: number, maxHeightShare = 0.5): Rect | null {
-  const rows: ({ kind: 'head'; text: string } | { kind: 'item'; symbol: LegendSymbol; text: string })[] = [];
-  for (const g of sheet.legend) {
-    if (!g.items.length) continue;
-    rows.push({ kind: 'head', text: g.title });
-    for (const i of g.items) rows.push({ kind: 'item', symbol: i.symbol, text: i.label });
-  }
-  if (!rows.length) return null;
-  const pad = 10 * unit;
-  const rowH = 16 * unit;
-  const titleH = 20 * unit;
-  // Columns as wide as the longest label needs, within reason.
+export function drawLegend(ctx: CanvasRenderingContext2D, sheet: Sheet, area: Rect, unit: number, options: LegendOptions = {}): Rect | null {
+  const { maxHeightShare = 0.5, maxWidthShare = 0.6, anchor = 'bottom-left', scale = 1, maxColumns = 4, fillWidth = false } = options;
+  const u = unit * scale;
+  const pad = 9 * u;
+  const titleH = 18 * u;
+  const lineH = 13 * u;
+  const headSize = 10 * u;
+  const itemSize = 10.5 * u;
+  const symbol = 11 * u;
+  const gap = 5 * u;
+  const colGap = 10 * u;
+  const groups = sheet.legend.filter((g) => g.items.length);
+  if (!groups.length) return null;
+  // Column width: what the longest label needs, within reason and within the area.
   let widest = 0;
-  for (const row of rows) {
-    font(ctx, (row.kind === 'head' ? 10.5 : 11) * unit, row.kind === 'head' ? 700 : 400);
-    widest = Math.max(widest, ctx.measureText(row.text).width + (row.kind === 'item' ? 18 * unit : 0));
+  for (const g of groups) {
+    font(ctx, headSize, 700);
+    widest = Math.max(widest, ctx.measureText(g.title).width);
+    font(ctx, itemSize);
+    for (const i of g.items) widest = Math.max(widest, ctx.measureText(i.label).width + symbol + gap);
   }
-  const colW = Math.min(250 * unit, Math.max(120 * unit, widest + 14 * unit));
-  const maxH = area.h * maxHeightShare;
-  const fitting = Math.max(4, Math.floor((maxH - 2 * pad - titleH) / rowH));
-  const maxColumns = Math.max(1, Math.floor((area.w * 0.6) / colW));
-  // Balanced columns: as many as needed, each about equally long.
-  const perColumn = Math.ceil(rows.length / Math.min(maxColumns, Math.ceil(rows.length / fitting)));
-  // A heading never ends a column: move it to the next one with its first item.
-  const columns: (typeof rows)[] = [[]];
-  for (const row of rows) {
-    let col = columns[columns.length - 1];
-    const full = col.length >= perColumn || (row.kind === 'head' && col.length >= perColumn - 1);
-    if (full && columns.length < maxColumns) {
-      col = [];
-      columns.push(col);
-    } else if (col.length >= fitting) break; // Out of room: the rest is left out rather than drawn over the map's edge.
-    col.push(row);
+  const usableW = area.w * maxWidthShare - 2 * pad;
+  const maxInnerH = area.h * maxHeightShare - 2 * pad - titleH;
+  let colW = Math.min(usableW, 190 * u, Math.max(100 * u, widest + 4 * u));
+  const rows: LegendRow[] = [];
+  const layoutRows = () => {
+    rows.length = 0;
+    for (const g of groups) {
+      font(ctx, headSize, 700);
+      rows.push({ kind: 'head', lines: [fit(ctx, g.title, colW)], h: lineH + 2 * u });
+      font(ctx, itemSize);
+      for (const i of g.items) {
+        const textW = colW - symbol - gap;
+        let lines = wrap(ctx, i.label, textW);
+        if (lines.length > 2) lines = [lines[0], fit(ctx, lines.slice(1).join(' '), textW)];
+        if (!lines.length) lines = [''];
+        rows.push({ kind: 'item', symbol: i.symbol, lines, h: lines.length * lineH + 3 * u });
+      }
+    }
+  };
+  const totalH = () => rows.reduce((a, r) => a + r.h, 0);
+  let wanted = 1;
+  if (fillWidth) {
+    // A margin strip: the fewest columns (as wide as the strip allows) that hold every row.
+    for (let n = 1; n <= maxColumns; n++) {
+      const w = Math.min(260 * u, (usableW - (n - 1) * colGap) / n);
+      if (n > 1 && w < 85 * u) break;
+      colW = w;
+      wanted = n;
+      layoutRows();
+      if (totalH() / n <= maxInnerH * 0.92) break;
+    }
+  } else {
+    const columnsAllowed = Math.max(1, Math.min(maxColumns, Math.floor((usableW + colGap) / (colW + colGap))));
+    layoutRows();
+    wanted = Math.max(1, Math.min(columnsAllowed, Math.ceil(totalH() / Math.max(maxInnerH, lineH))));
   }
-  const tallest = Math.max(...columns.map((c) => c.length));
-  const box: Rect = { x: area.x, y: 0, w: columns.length * colW + 2 * pad - 8 * unit, h: titleH + tallest * rowH + 2 * pad };
-  box.y = area.y + area.h - box.h;
+  const total = totalH();
+  // Balanced columns of about equal height; a heading never ends a column.
+  const target = Math.min(maxInnerH, Math.max(total / wanted, ...rows.map((r) => r.h)));
+  const columns: LegendRow[][] = [[]];
+  const heights = [0];
+  rows.forEach((row, index) => {
+    let c = columns.length - 1;
+    const next = rows[index + 1];
+    const need = row.h + (row.kind === 'head' && next ? next.h : 0);
+    const tooTall = heights[c] + need > target + 0.5 * lineH || heights[c] + need > maxInnerH;
+    if (columns[c].length && tooTall && columns.length < wanted) {
+      columns.push([]);
+      heights.push(0);
+      c++;
+    }
+    if (heights[c] + row.h > maxInnerH) return; // Out of room: left out rather than drawn over the edge.
+    columns[c].push(row);
+    heights[c] += row.h;
+  });
+  // Drop a trailing heading left alone at a column's end.
+  for (const col of columns) while (col.length && col[col.length - 1].kind === 'head') col.pop();
+  const used = columns.filter((c) => c.length);
+  const innerW = used.length * colW + (used.length - 1) * colGap;
+  const box: Rect = { x: area.x, y: area.y, w: fillWidth ? area.w * maxWidthShare : innerW + 2 * pad, h: titleH + Math.max(...heights) + 2 * pad };
+  if (anchor === 'bottom-left') box.y = area.y + area.h - box.h;
+  if (anchor === 'top-right') box.x = area.x + area.w - box.w;
   ctx.save();
   ctx.shadowColor = 'rgba(20, 30, 40, 0.18)';
   ctx.shadowBlur = 6 * unit;
   roundRect(ctx, box, 6 * unit, BOX);
   ctx.restore();
   ctx.textBaseline = 'middle';
-  font(ctx, 12 * unit, 700);
+  font(ctx, 12 * u, 700);
   ctx.fillStyle = TEXT;
-  ctx.fillText(sheet.legendTitle, box.x + pad, box.y + pad + titleH / 2 - 2 * unit);
-  columns.forEach((col, c) => {
-    const x = box.x + pad + c * colW;
-    col.forEach((row, r) => {
-      const y = box.y + pad + titleH + r * rowH;
+  ctx.fillText(sheet.legendTitle, box.x + pad, box.y + pad + titleH / 2 - 2 * u);
+  used.forEach((col, c) => {
+    const x = box.x + pad + c * (colW + colGap);
+    let y = box.y + pad + titleH;
+    for (const row of col) {
       if (row.kind === 'head') {
-        font(ctx, 10.5 * unit, 700);
+        font(ctx, headSize, 700);
         ctx.fillStyle = MUTED;
-        ctx.fillText(fit(ctx, row.text, colW - 10 * unit), x, y + rowH / 2);
+        ctx.fillText(row.lines[0], x, y + lineH / 2 + 1 * u);
       } else {
-        const size = 12 * unit;
-        drawSymbol(ctx, row.symbol, x, y + (rowH - size) / 2, size, unit);
-        font(ctx, 11 * unit);
+        drawSymbol(ctx, row.symbol, x, y + (lineH - symbol) / 2 + 1.5 * u, symbol, u);
+        font(ctx, itemSize);
         ctx.fillStyle = TEXT;
-        ctx.fillText(fit(ctx, row.text, colW - size - 14 * unit), x + size + 6 * unit, y + rowH / 2);
+        row.lines.forEach((l, i) => ctx.fillText(l, x + symbol + gap, y + 1.5 * u + i * lineH + lineH / 2));
       }
-    });
+      y += row.h;
+    }
   });
   return box;
 }
@@ -365,15 +428,19 @@ export function composeOverMap(map: HTMLCanvasElement, sheet: Sheet, view: Sheet
   drawFooter(ctx, sheet, margin, canvas.height - footerH + pad, canvas.width - 2 * margin, unit);
   drawTitleBox(ctx, sheet, margin, margin, canvas.width * 0.7, unit);
   drawNorthArrow(ctx, canvas.width - margin - 18 * unit, margin + 18 * unit, view.bearing, sheet.northLabel, unit);
-  const inner: Rect = { x: margin, y: margin + 70 * unit, w: canvas.width - 2 * margin, h: canvas.height - footerH - margin - (margin + 70 * unit) };
-  drawLegend(ctx, sheet, inner, unit, 0.75);
+  // A compact legend at the right, under the north arrow and above the scale bar: away from the
+  // district's built-up south-west, which the view centres, and from the title at the top left.
+  const top = margin + 62 * unit;
+  const legendArea: Rect = { x: margin, y: top, w: canvas.width - 2 * margin, h: canvas.height - footerH - margin - 44 * unit - top };
+  drawLegend(ctx, sheet, legendArea, unit, { anchor: 'top-right', maxHeightShare: 1, maxWidthShare: 0.36, maxColumns: 2, scale: 0.85 });
   // Here a layout unit is a CSS pixel of the rendered map, so device pixels per CSS pixel = unit.
   drawScaleBar(ctx, canvas.width - margin, canvas.height - footerH - margin, view.metersPerCssPx / unit, unit, lang);
   return canvas;
 }
 
 /**
- * A page: title above, the map in a frame with legend, scale bar and north arrow, footer below.
+ * A page: title above, the map in a frame with scale bar and north arrow, the legend in a margin
+ * strip (`legendArea`) beside or below the frame, footer below.
  * `pageWidthPx`×`pageHeightPx` is the page at print resolution; `unit` is device pixels per layout unit.
  */
 export function composePage(
@@ -386,6 +453,7 @@ export function composePage(
   mapPixelRatio: number,
   unit: number,
   lang: 'zh' | 'en',
+  legendArea?: Rect,
 ): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
   canvas.width = pageWidthPx;
@@ -411,10 +479,14 @@ export function composePage(
   const inset = 10 * unit;
   const inner: Rect = { x: frame.x + inset, y: frame.y + inset, w: frame.w - 2 * inset, h: frame.h - 2 * inset };
   drawNorthArrow(ctx, inner.x + inner.w - 18 * unit, inner.y + 18 * unit, view.bearing, sheet.northLabel, unit);
-  drawLegend(ctx, sheet, inner, unit, 0.8);
+  // The legend in its own margin strip beside or below the frame, so it covers no part of the map.
+  if (legendArea) drawLegend(ctx, sheet, legendArea, unit, { anchor: 'top-left', maxHeightShare: 1, maxWidthShare: 1, maxColumns: 4, fillWidth: true, scale: 0.95 });
+  else drawLegend(ctx, sheet, inner, unit, { maxHeightShare: 0.5, maxWidthShare: 0.4, maxColumns: 2, scale: 0.85 });
   // Device pixels of the page per CSS pixel of the rendered map.
   const pagePxPerMapCssPx = (frame.w / map.width) * mapPixelRatio;
   drawScaleBar(ctx, inner.x + inner.w, inner.y + inner.h, view.metersPerCssPx / pagePxPerMapCssPx, unit, lang);
-  drawFooter(ctx, sheet, frame.x, frame.y + frame.h + 6 * unit, frame.w, unit);
+  const bottom = Math.max(frame.y + frame.h, legendArea ? legendArea.y + legendArea.h : 0);
+  const right = Math.max(frame.x + frame.w, legendArea ? legendArea.x + legendArea.w : 0);
+  drawFooter(ctx, sheet, frame.x, bottom + 6 * unit, right - frame.x, unit);
   return canvas;
 }

@@ -3,7 +3,7 @@
  * the same style, data, global state and camera, read back once it is idle. The live map is not
  * touched, so the user's view does not flicker or resize while a large export renders.
  */
-import { Map as MapLibreMap } from 'maplibre-gl';
+import { Map as MapLibreMap, type LngLat } from 'maplibre-gl';
 import type { MapLayerModule } from '../layers/layer.ts';
 
 export interface RenderOptions {
@@ -14,6 +14,8 @@ export interface RenderOptions {
   pixelRatio: number;
   /** Zoom of the rendered map; by default the live map's. */
   zoom?: number;
+  /** Centre of the rendered map; by default the live map's. */
+  center?: LngLat;
   /** Layer modules whose images (icons, patterns) the style needs. */
   modules: readonly MapLayerModule[];
   /** Gives up after this long rather than wait forever on a tile that never comes. */
@@ -36,7 +38,7 @@ export async function renderMapCanvas(map: MapLibreMap, options: RenderOptions):
     offscreen = new MapLibreMap({
       container: holder,
       style: map.getStyle(),
-      center: map.getCenter(),
+      center: options.center ?? map.getCenter(),
       zoom: options.zoom ?? map.getZoom(),
       bearing: map.getBearing(),
       pitch: map.getPitch(),

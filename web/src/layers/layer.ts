@@ -73,12 +73,32 @@ export type Credit = 'osm' | 'tianditu';
 export const FONT_REGULAR = ['Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', 'sans-serif'];
 export const FONT_BOLD = ['Noto Sans CJK SC Bold', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', 'sans-serif'];
 
-/** The feature's name in the map's current language (global state `lang`), else the Chinese name. */
+/** Names the data gives features without one ("未命名公园", "Unnamed metro station (probably …)"). */
+const UNNAMED_ZH = '未命名';
+const UNNAMED_EN = 'Unnamed';
+
+/** Whether a feature has no name of its own: not labelled on the map nor offered in the search. */
+export function isUnnamed(properties: Record<string, unknown>): boolean {
+  const zh = typeof properties.name_zh === 'string' ? properties.name_zh.trim() : '';
+  const en = typeof properties.name_en === 'string' ? properties.name_en.trim() : '';
+  return (!zh && !en) || zh.startsWith(UNNAMED_ZH) || (!zh && en.startsWith(UNNAMED_EN));
+}
+
+const zhName: ExpressionSpecification = ['coalesce', ['get', 'name_zh'], ''];
+const enName: ExpressionSpecification = ['coalesce', ['get', 'name_en'], ''];
+
+/**
+ * The feature's name in the map's current language (global state `lang`), else the Chinese name.
+ * Unnamed features get no label (they stay clickable), and in English a name that only wraps the
+ * Chinese one ("乌兰夫纪念馆 station") is not drawn: no labels mixing scripts.
+ */
 export const NAME_FIELD: ExpressionSpecification = [
-  'coalesce',
-  ['get', ['concat', 'name_', ['global-state', 'lang']]],
-  ['get', 'name_zh'],
+  'case',
+  ['any', ['==', ['index-of', UNNAMED_ZH, zhName], 0], ['==', ['index-of', UNNAMED_EN, enName], 0]],
   '',
+  ['all', ['==', ['global-state', 'lang'], 'en'], ['!=', zhName, ''], ['in', zhName, enName], ['!=', zhName, enName]],
+  '',
+  ['coalesce', ['get', ['concat', 'name_', ['global-state', 'lang']]], ['get', 'name_zh'], ''],
 ];
 
 /** A GeoJSON source with no features yet; the data arrives with `setData` once fetched. */

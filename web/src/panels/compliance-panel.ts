@@ -8,7 +8,7 @@ import './compliance.css';
 import type { Geometry } from 'geojson';
 import { checkCompliance, type AreaFeature, type ComplianceResult, type ControlLayer } from '../../../core/analysis/compliance.ts';
 import type { ProjectCompliance } from '../../../core/analysis/compliance-table.ts';
-import type { SiteGeometry } from '../../../core/geometry/site-input.ts';
+import { readSite, type SiteGeometry } from '../../../core/geometry/site-input.ts';
 import { ApiError, type ComplianceRequest, type ComplianceResponse } from '../api.ts';
 import { areaText, featureLabel, otherUnitText, percentText, verdictLines, warningTexts, zonesText, type ResultLike } from '../compliance/format.ts';
 import { ProjectTable } from '../compliance/project-table.ts';
@@ -28,7 +28,7 @@ type ResultState =
   | { kind: 'instant'; geometry: SiteGeometry; result: ComplianceResult }
   | { kind: 'checking'; projectId: string | null }
   | { kind: 'server'; projectId: string | null; response: ComplianceResponse }
-  | { kind: 'error'; projectId: string | null; message: string };
+  | { kind: 'error'; projectId: string | null; message: string; /** The site itself was refused (400/413): the message is the reason. */ invalid?: boolean };
 
 const POLYGONAL = new Set(['Polygon', 'MultiPolygon']);
 
@@ -65,13 +65,15 @@ export class CompliancePanel {
     this.layers = new SiteLayers(ctx.map);
     this.draw = new SiteDraw(ctx.map, {
       change: (g) => this.onDrawChange(g),
-      finish: (g) => void this.check({ geometry: g, crs: 'EPSG:4326' }, null, false),
+      finish: (g) => this.finishDrawing(g),
       stop: () => this.setDrawing(null),
     });
     this.table = new ProjectTable(ctx, (p) => void this.showProject(p));
     this.form = new SiteInputForm({
       draw: (mode) => this.startDrawing(mode),
       submit: (site) => this.submit(site),
+      // A failed input check: the result on screen (and its map layers) belonged to an earlier input.
+      invalid: () => this.clear(),
     });
     this.element.append(
       this.heading.intro,
@@ -152,6 +154,20 @@ export class CompliancePanel {
     });
   }
 
+  /** A finished drawing: checked in the browser first (e.g. outside China), then by the server. */
+  private finishDrawing(geometry: SiteGeometry): void {
+    const site = readSite(geometry, 'EPSG:4326');
+    if (!site.valid) {
+      this.request?.abort();
+      if (this.frame) cancelAnimationFrame(this.frame);
+      this.frame = 0;
+      this.result = { kind: 'error', projectId: null, message: site.reason, invalid: true };
+      this.renderResult();
+      return;
+    }
+    void this.check({ geometry, crs: 'EPSG:4326' }, null, false);
+  }
+
   private submit(site: SiteSubmission): void {
     if (this.draw.drawing) this.draw.cancel();
     this.table.select(null);
@@ -179,7 +195,8 @@ export class CompliancePanel {
       if (fit) this.fit(response.site.geometry);
     } catch (err) {
       if (request.signal.aborted) return;
-      this.result = { kind: 'error', projectId, message: errorText(err) };
+      const invalid = err instanceof ApiError && (err.status === 400 || err.status === 413);
+      this.result = { kind: 'error', projectId, message: invalid ? err.message : errorText(err), invalid };
     }
     this.renderResult();
     this.resultBox.scrollIntoView({ block: 'nearest' });
@@ -243,7 +260,14 @@ export class CompliancePanel {
           h('div', { class: 'xc-cmp-result-head' }, h('strong', {}, this.siteTitle(s.projectId))),
           s.kind === 'checking'
             ? h('div', { class: 'xc-cmp-progress', role: 'status' }, h('span', { class: 'xc-spinner', 'aria-hidden': 'true' }), m.checking)
-            : h('div', { class: 'xc-cmp-error', role: 'alert' }, m.serverFailed(s.message)),
+            : s.invalid
+              ? h(
+                  'div',
+                  { class: 'xc-cmp-error', role: 'alert' },
+                  h('div', { class: 'xc-cmp-input-error-lead' }, m.siteInvalid),
+                  h('div', { class: 'xc-cmp-input-error-detail' }, m.errorDetail, h('span', { lang: 'en' }, s.message)),
+                )
+              : h('div', { class: 'xc-cmp-error', role: 'alert' }, m.serverFailed(s.message)),
           h('div', { class: 'xc-cmp-toolbar' }, clear),
         ),
       );

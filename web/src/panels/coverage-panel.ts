@@ -9,7 +9,7 @@ import { bbox } from '@turf/turf';
 import type { Geometry, MultiPolygon, Polygon } from 'geojson';
 import type { MapMouseEvent } from 'maplibre-gl';
 import type { AreaFeature, CoverageResult } from '../../../core/analysis/coverage.ts';
-import { meetsTarget, type CoverageTarget } from '../../../core/presets.ts';
+import { targetVerdict, type CoverageTarget, type DataCompleteness } from '../../../core/presets.ts';
 import { ApiError } from '../api.ts';
 import { CoverageLayers, type MarkedSite } from '../coverage/coverage-layers.ts';
 import { figuresCsv, gapsGeoJson, type ExportMeta } from '../coverage/export.ts';
@@ -460,13 +460,14 @@ export class CoveragePanel {
       ? h(
           'div',
           { class: 'xc-cov-preset-info', 'data-preset': p.id, 'data-status': p.status },
-          h('div', {}, h('strong', {}, `${m.tiers}：`), this.useCustom ? m.customRadiusHint : this.radiusText(p, null), ' ', this.useCustom ? null : this.statusBadge(p.status)),
-          h('div', { class: 'xc-cov-source' }, h('strong', {}, `${m.source}：`), p.source),
+          p.dataCompleteness.level === 'plan-only' ? this.incompleteNotice(p.dataCompleteness, false) : null,
+          h('div', {}, h('strong', {}, `${m.tiers}${m.colon}`), this.useCustom ? m.customRadiusHint : this.radiusText(p, null), ' ', this.useCustom ? null : this.statusBadge(p.status)),
+          h('div', { class: 'xc-cov-source' }, h('strong', {}, `${m.source}${m.colon}`), p.source),
           p.note ? h('div', { class: 'xc-cov-note' }, pick(p.note)) : null,
           h(
             'div',
             {},
-            h('strong', {}, `${m.targets}：`),
+            h('strong', {}, `${m.targets}${m.colon}`),
             // Each target's source is listed with the result, next to whether it is met.
             p.targets.length ? p.targets.map((x) => pick(x.title)).join('；') : m.noTargets,
           ),
@@ -506,15 +507,40 @@ export class CoveragePanel {
     };
   }
 
-  private targetLine(target: CoverageTarget, share: number, main: boolean): HTMLElement {
+  private targetLine(target: CoverageTarget, share: number, main: boolean, completeness: DataCompleteness | undefined): HTMLElement {
     const m = t().coverage;
-    const met = meetsTarget(share, target);
+    const verdict = targetVerdict(share, target, completeness);
+    const cls = verdict === 'met' ? 'xc-cov-met' : verdict === 'not_met' ? 'xc-cov-not-met' : 'xc-cov-not-assessable';
+    const mark = verdict === 'met' ? '✓' : verdict === 'not_met' ? '✗' : '–';
+    const text = verdict === 'met' ? m.met : verdict === 'not_met' ? m.notMet : m.notAssessable;
     return h(
       'li',
-      { class: `xc-cov-target ${met ? 'xc-cov-met' : 'xc-cov-not-met'}${main ? ' xc-cov-target-main' : ''}`, 'data-met': String(met) },
-      h('span', { class: 'xc-cov-mark', 'aria-hidden': 'true' }, met ? '✓' : '✗'),
-      h('span', {}, `${pick(target.title)}：${met ? m.met : m.notMet}`, main ? ` (${m.mainTarget})` : '', h('div', { class: 'xc-cov-sub' }, target.source)),
+      {
+        class: `xc-cov-target ${cls}${main ? ' xc-cov-target-main' : ''}`,
+        'data-met': verdict === 'not_assessable' ? 'null' : String(verdict === 'met'),
+        'data-verdict': verdict,
+      },
+      h('span', { class: 'xc-cov-mark', 'aria-hidden': 'true' }, mark),
+      h('span', {}, `${pick(target.title)}${m.colon}${text}`, main ? ` (${m.mainTarget})` : '', h('div', { class: 'xc-cov-sub' }, target.source)),
     );
+  }
+
+  /** The amber notice for plan-only facility data: the share is not a finding, targets not assessable. */
+  private incompleteNotice(c: DataCompleteness, withHint: boolean): HTMLElement {
+    const m = t().coverage;
+    return h(
+      'div',
+      { class: 'xc-cov-incomplete', role: 'note', 'data-level': c.level },
+      h('strong', {}, m.incompleteTitle),
+      h('div', {}, pick(c.note)),
+      withHint ? h('div', { class: 'xc-cov-sub' }, m.incompleteHint) : null,
+    );
+  }
+
+  /** The support zone a gap lies in, in the current language (the store's name first). */
+  private gapZoneText(id: string | null, name: string | null, nameEn: string | null): string {
+    if (!id) return t().coverage.gapOutside;
+    return this.ctx.store.zoneName(id) ?? (getLang() === 'en' ? (nameEn ?? name ?? id) : (name ?? id));
   }
 
   private renderResult(): void {
@@ -531,6 +557,10 @@ export class CoveragePanel {
     const resp = s.response;
     const lang = getLang();
     const isParks = resp.preset?.id === 'parks';
+    const completeness = resp.dataCompleteness ?? undefined;
+    const incomplete = completeness?.level === 'plan-only' ? this.incompleteNotice(completeness, resp.targets.length > 0) : null;
+    const warnings = resp.warningDetails?.length ? resp.warningDetails.map((w) => (lang === 'en' ? w.en : w.zh)) : resp.warnings;
+    const method = lang === 'en' ? resp.method : (resp.methodZh ?? resp.method);
 
     const zoneRows = r.byZone.map((z) =>
       h(
@@ -547,6 +577,7 @@ export class CoveragePanel {
         'li',
         { class: 'xc-cov-gap', 'data-gap': id, 'aria-selected': String(this.selectedGap === id) },
         h('button', { type: 'button', class: 'xc-cov-link', title: m.zoomTo }, m.gap(i + 1)),
+        h('span', { class: 'xc-cov-gap-zone' }, this.gapZoneText(g.properties.zoneId ?? null, g.properties.zoneName ?? null, g.properties.zoneNameEn ?? null)),
         h('span', { class: 'xc-cov-num' }, areaText(g.properties.areaSquareMeters)),
       );
       li.querySelector('button')!.addEventListener('click', () => {
@@ -595,9 +626,10 @@ export class CoveragePanel {
           ),
           progress,
           error,
+          incomplete,
           h(
             'div',
-            { class: 'xc-cov-headline' },
+            { class: 'xc-cov-headline', 'data-assessable': String(!incomplete) },
             h('span', { class: 'xc-cov-share', 'data-share': String(r.coverageShare) }, shareText(r.coverageShare)),
             h('span', { class: 'xc-cov-share-label' }, m.coverage),
           ),
@@ -618,7 +650,7 @@ export class CoveragePanel {
           h('div', { class: 'xc-cov-straight' }, m.straightLine),
           resp.facilities.counted === 0 && !this.items.length ? h('div', { class: 'xc-cov-none', role: 'note' }, m.noneCounted(resp.facilities.includePlanned ? 0 : resp.facilities.notExisting)) : null,
           resp.targets.length
-            ? h('ul', { class: 'xc-cov-targets' }, ...resp.targets.map((x) => this.targetLine(x, r.coverageShare, !!mainTarget && x.title.en === mainTarget.title.en && x.source === mainTarget.source)))
+            ? h('ul', { class: 'xc-cov-targets' }, ...resp.targets.map((x) => this.targetLine(x, r.coverageShare, !!mainTarget && x.title.en === mainTarget.title.en && x.source === mainTarget.source, completeness)))
             : null,
           legend,
           zoneRows.length
@@ -633,8 +665,8 @@ export class CoveragePanel {
           h('div', { class: 'xc-cov-gaps-title' }, m.gaps(r.gaps.features.length)),
           h('ol', { class: 'xc-cov-gaps' }, ...gapRows),
           r.gaps.features.length > GAPS_LISTED ? h('div', { class: 'xc-cov-sub' }, m.moreGaps(r.gaps.features.length - GAPS_LISTED)) : null,
-          resp.warnings.length ? h('details', { class: 'xc-cov-warnings' }, h('summary', {}, `${m.warnings} (${resp.warnings.length})`), h('ul', {}, ...resp.warnings.map((w) => h('li', {}, w)))) : null,
-          h('details', { class: 'xc-cov-method' }, h('summary', {}, m.method), h('p', {}, resp.method)),
+          warnings.length ? h('details', { class: 'xc-cov-warnings' }, h('summary', {}, `${m.warnings} (${warnings.length})`), h('ul', {}, ...warnings.map((w) => h('li', {}, w)))) : null,
+          h('details', { class: 'xc-cov-method' }, h('summary', {}, m.method), h('p', {}, method)),
           h('div', { class: 'xc-cov-toolbar' }, exportGaps, exportCsv),
         ),
       ),
@@ -677,7 +709,7 @@ export class CoveragePanel {
           ? h(
               'div',
               { class: 'xc-cov-delta', 'data-source': s.source },
-              `${m.coverage}：${shareText(this.baseShare)} → `,
+              `${m.coverage}${m.colon}${shareText(this.baseShare)} → `,
               h('strong', {}, shareText(s.figures.coverageShare)),
               ' ',
               h('span', { class: `xc-cov-source-tag xc-cov-source-${s.source}` }, s.source === 'instant' ? m.instant : m.server),
@@ -700,11 +732,15 @@ export class CoveragePanel {
     }
     const count = h('input', { type: 'number', class: 'xc-cov-count', min: '1', max: '10', step: '1', value: String(this.suggestCount), 'aria-label': m.suggestCount });
     const go = h('button', { type: 'button', class: 'xc-cov-button xc-cov-suggest-run', disabled: this.suggestPhase === 'computing' }, m.suggestRun);
+    // Out of range: say so next to the input (the button alone going grey told the planner nothing).
+    const invalid = h('span', { class: 'xc-cov-count-invalid', role: 'alert', hidden: true }, m.countInvalid);
     const check = () => {
       const n = Number(count.value);
-      const ok = Number.isInteger(n) && n >= 1 && n <= 10;
+      const ok = count.value.trim() !== '' && Number.isInteger(n) && n >= 1 && n <= 10;
       if (ok) this.suggestCount = n;
       go.disabled = !ok || this.suggestPhase === 'computing';
+      invalid.hidden = ok;
+      count.setAttribute('aria-invalid', String(!ok));
     };
     count.addEventListener('input', check);
     go.addEventListener('click', () => void this.suggest());
@@ -739,7 +775,7 @@ export class CoveragePanel {
             ),
             h('div', { class: 'xc-cov-note' }, m.after(shareText(res.after.coverageShare))),
             h('div', { class: 'xc-cov-note' }, m.suggestNote),
-            h('details', { class: 'xc-cov-method' }, h('summary', {}, m.method), h('p', {}, res.method)),
+            h('details', { class: 'xc-cov-method' }, h('summary', {}, m.method), h('p', {}, getLang() === 'en' ? res.method : (res.methodZh ?? res.method))),
           ]
         : [h('div', { class: 'xc-cov-note' }, m.noSuggestions)];
     }
@@ -749,6 +785,7 @@ export class CoveragePanel {
         { class: 'xc-cov-section', open: true },
         h('summary', {}, m.suggest),
         h('div', { class: 'xc-cov-toolbar' }, h('label', {}, m.suggestCount, ' ', count), go),
+        invalid,
         ...body,
       ),
     );

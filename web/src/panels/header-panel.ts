@@ -40,7 +40,15 @@ export class HeaderPanel implements IControl {
       this.store && this.setMode
         ? h(
             'button',
-            { type: 'button', class: 'xc-mode-switch', 'aria-pressed': String(presenting), title: presenting ? m.investor.modeToPlannerTitle : m.investor.modeToPresentationTitle },
+            {
+              type: 'button',
+              class: 'xc-mode-switch',
+              // An action button named by what it switches to, in the current language (not a pressed
+              // toggle, whose name would have to stay the same); `data-presenting` styles it.
+              'aria-label': presenting ? m.investor.modeToPlanner : m.investor.modeToPresentation,
+              'data-presenting': String(presenting),
+              title: presenting ? m.investor.modeToPlannerTitle : m.investor.modeToPresentationTitle,
+            },
             presenting ? m.investor.modeToPlanner : m.investor.modeToPresentation,
           )
         : null;

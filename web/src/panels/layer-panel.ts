@@ -11,6 +11,8 @@ import { featureName, layerQuality, unplacedKind, type Store } from '../store.ts
 import { legendSymbol } from './legend-symbol.ts';
 
 export class LayerPanel extends Panel {
+  /** In the investor view the panel is folded to a "Layers" button; opened, it shows a compact legend. */
+  private openInPresentation = false;
 
   constructor(
     private readonly store: Store,
@@ -26,7 +28,14 @@ export class LayerPanel extends Panel {
     this.listen(
       onLangChange(() => this.render()),
       // Visibility and opacity changes only sync the inputs: rebuilding would break a slider drag.
-      this.store.on((c) => (c === 'layers' ? this.sync() : c === 'data' && this.render())),
+      this.store.on((c) => {
+        if (c === 'layers') this.sync();
+        else if (c === 'data') this.render();
+        else if (c === 'mode') {
+          this.openInPresentation = false;
+          this.render();
+        }
+      }),
     );
     this.render();
     return this.container;
@@ -36,7 +45,22 @@ export class LayerPanel extends Panel {
     if (!this.container) return;
     const m = t();
     const sections = this.modules.filter((mod) => this.store.info.has(mod.id)).map((mod) => this.section(mod));
-    this.container.replaceChildren(h('h2', { class: 'xc-panel-title' }, m.layers), ...sections);
+    const presenting = this.store.mode === 'presentation';
+    let title: HTMLElement;
+    if (presenting) {
+      const button = h(
+        'button',
+        { type: 'button', class: 'xc-layer-panel-toggle', 'aria-expanded': String(this.openInPresentation), title: this.openInPresentation ? m.hideLayerPanel : m.showLayerPanel },
+        m.layers,
+      );
+      button.addEventListener('click', () => {
+        this.openInPresentation = !this.openInPresentation;
+        this.render();
+      });
+      title = h('h2', { class: 'xc-panel-title' }, button);
+    } else title = h('h2', { class: 'xc-panel-title' }, m.layers);
+    this.container.classList.toggle('xc-layer-panel-folded', presenting && !this.openInPresentation);
+    this.container.replaceChildren(title, ...sections);
     this.sync();
   }
 

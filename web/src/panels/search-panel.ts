@@ -7,7 +7,7 @@ import type { ApiFeature } from '../api.ts';
 import { h } from '../dom.ts';
 import { Panel } from './panel.ts';
 import { onLangChange, pick, t } from '../i18n/index.ts';
-import type { MapLayerModule } from '../layers/layer.ts';
+import { isUnnamed, type MapLayerModule } from '../layers/layer.ts';
 import { featureName, otherName, unplacedKind, type Store } from '../store.ts';
 
 export interface SearchHit {
@@ -15,6 +15,8 @@ export interface SearchHit {
   feature: ApiFeature;
   /** Lower is better: exact, then prefix, then anywhere in the name. */
   rank: number;
+  /** Tells apart features of one layer with the same name ("2", "3", …); absent when the name is unique. */
+  ordinal?: number;
 }
 
 const MAX_RESULTS = 12;
@@ -32,6 +34,8 @@ export function searchFeatures(store: Store, modules: readonly MapLayerModule[],
   for (const m of modules) {
     if (!m.searchable) continue;
     for (const f of store.features.get(m.id) ?? []) {
+      // Unnamed features ("未命名公园") are not listed: they are still clickable on the map.
+      if (isUnnamed(f.properties)) continue;
       let best = Infinity;
       for (const name of [f.properties.name_zh, f.properties.name_en]) {
         if (typeof name !== 'string' || !name) continue;
@@ -43,7 +47,15 @@ export function searchFeatures(store: Store, modules: readonly MapLayerModule[],
       if (best < Infinity) hits.push({ layerId: m.id, feature: f, rank: best });
     }
   }
-  return hits.sort((a, b) => a.rank - b.rank || featureName(a.feature).length - featureName(b.feature).length);
+  hits.sort((a, b) => a.rank - b.rank || featureName(a.feature).length - featureName(b.feature).length);
+  // The same name twice in one layer (two parts of a park): numbered so the rows differ.
+  const seen = new Map<string, SearchHit[]>();
+  for (const hit of hits) {
+    const key = `${hit.layerId}\u0000${featureName(hit.feature)}`;
+    seen.set(key, [...(seen.get(key) ?? []), hit]);
+  }
+  for (const same of seen.values()) if (same.length > 1) same.forEach((hit, i) => (hit.ordinal = i + 1));
+  return hits;
 }
 
 export class SearchPanel extends Panel {
@@ -107,7 +119,7 @@ export class SearchPanel extends Panel {
       const li = h(
         'li',
         { class: 'xc-search-result', role: 'option', 'data-layer': hit.layerId, 'data-feature': hit.feature.id, 'aria-selected': i === this.active ? 'true' : 'false' },
-        h('span', { class: 'xc-search-name' }, featureName(hit.feature)),
+        h('span', { class: 'xc-search-name' }, featureName(hit.feature), hit.ordinal !== undefined && h('span', { class: 'xc-search-ordinal' }, ` (${hit.ordinal})`)),
         otherName(hit.feature) && h('span', { class: 'xc-search-other' }, otherName(hit.feature)),
         h('span', { class: 'xc-search-meta' }, info ? pick(info.titles) : hit.layerId, unplaced && h('span', { class: 'xc-tag' }, unplaced === 'district-wide' ? m.districtWide : m.notLocated)),
       );

@@ -5,7 +5,6 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { PermalinkState } from '../../../core/permalink.ts';
 import type { ApiClient, ApiFeature } from '../api.ts';
-import { geometryBounds } from '../geometry.ts';
 import type { FeatureInteraction } from '../interaction.ts';
 import type { MapLayerModule } from '../layers/layer.ts';
 import type { MapLayers } from '../map-layers.ts';
@@ -79,10 +78,7 @@ export function mountInvestorView(o: InvestorViewOptions): InvestorView {
     permalink,
     loaded() {
       // A presentation link without a view opens on the district with room for the drawer.
-      if (!o.link.view?.center && o.store.mode === 'presentation') {
-        const district = o.store.features.get('district')?.find((f) => f.properties.role === 'district');
-        if (district?.geometry) o.map.fitBounds(geometryBounds(district.geometry), { padding: presentation.padding(), duration: 0 });
-      }
+      if (!o.link.view?.center && o.store.mode === 'presentation') presentation.fitDistrict();
       permalink.applyLoaded(o.link);
     },
   };

@@ -96,7 +96,11 @@ export class Presentation {
     return isPublicCollection(this.store.info.get(layerId));
   }
 
-  setMode(mode: ViewMode): void {
+  /**
+   * Switches the view. Entering the investor view refits the district to the room the drawer and
+   * the left column leave, unless `fit: false` (a link that brings its own view).
+   */
+  setMode(mode: ViewMode, options: { fit?: boolean } = {}): void {
     if (mode === this.store.mode) return;
     this.store.mode = mode;
     this.root.classList.toggle('xc-presenting', mode === 'presentation');
@@ -113,7 +117,14 @@ export class Presentation {
     this.applySectors();
     this.drawFocus();
     this.store.emit('mode');
+    if (mode === 'presentation' && options.fit !== false) this.fitDistrict();
     this.changed();
+  }
+
+  /** Fits the district (or, before it loads, nothing) into the room left by the drawer and panels. */
+  fitDistrict(duration = 0): void {
+    const district = this.store.features.get('district')?.find((f) => f.properties.role === 'district');
+    if (district?.geometry) this.map.fitBounds(geometryBounds(district.geometry), { padding: this.padding(), duration });
   }
 
   private hidePlannerLayers() {
@@ -202,15 +213,32 @@ export class Presentation {
     this.openProfile(projectId);
   }
 
-  /** Room for the left column and the drawer, so what is shown is not under them. */
+  /**
+   * Room for the left column and the drawer, so what is shown is not under them. The left column
+   * (header, search, folded layer list) is short in this view: the map keeps the space beside or
+   * below it, whichever leaves the larger square.
+   */
   padding() {
     const container = this.map.getContainer();
+    const box = container.getBoundingClientRect();
     const width = container.clientWidth;
-    const left = container.querySelector('.maplibregl-ctrl-top-left .xc-panel')?.getBoundingClientRect().right ?? 0;
-    const drawer = this.root.querySelector('.xc-presentation');
-    const right = drawer ? width - drawer.getBoundingClientRect().left : 0;
-    const room = width - left - right;
-    return room > 240 ? { top: 70, bottom: 60, left: left + 30, right: right + 30 } : { top: 60, bottom: 60, left: 30, right: 30 };
+    const height = container.clientHeight;
+    let left = 0;
+    let bottom = 0;
+    for (const panel of container.querySelectorAll<HTMLElement>('.maplibregl-ctrl-top-left .xc-panel')) {
+      const r = panel.getBoundingClientRect();
+      if (!r.width || !r.height) continue;
+      left = Math.max(left, r.right - box.left);
+      bottom = Math.max(bottom, r.bottom - box.top);
+    }
+    const drawer = this.store.mode === 'presentation' ? this.root.querySelector('.xc-presentation') : null;
+    const drawerLeft = drawer?.getBoundingClientRect().left;
+    const right = drawerLeft !== undefined && drawerLeft > box.left ? box.right - drawerLeft : 0;
+    if (width - left - right <= 240) return { top: 60, bottom: 60, left: 30, right: 30 };
+    const beside = { top: 70, bottom: 60, left: left + 30, right: right + 30 };
+    const below = { top: bottom + 20, bottom: 60, left: 30, right: right + 30 };
+    const square = (p: typeof beside) => Math.min(width - p.left - p.right, height - p.top - p.bottom);
+    return square(below) > square(beside) ? below : beside;
   }
 
   private onClick = (e: MapMouseEvent) => {

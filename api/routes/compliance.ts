@@ -4,7 +4,7 @@ import { SITE_CRS } from '../../core/crs.ts';
 import { readSite } from '../../core/geometry/site-input.ts';
 import type { Db } from '../db/db.ts';
 import { apiError } from '../errors.ts';
-import { COMPLIANCE_METHOD, complianceQuery, overlapsQuery, projectsComplianceQuery } from '../sql/compliance.ts';
+import { COMPLIANCE_METHOD, COMPLIANCE_METHOD_ZH, complianceQuery, overlapsQuery, projectsComplianceQuery } from '../sql/compliance.ts';
 import { readJson } from './read-json.ts';
 
 const ComplianceRequest = z.object({
@@ -68,13 +68,14 @@ export function complianceRoutes(db: Db) {
       warnings: details.map((d) => d.en),
       warningDetails: details,
       method: COMPLIANCE_METHOD,
+      methodZh: COMPLIANCE_METHOD_ZH,
     });
   });
 
   app.get('/analysis/compliance/projects', async (c) => {
     const q = projectsComplianceQuery();
     const row = (await db.query<{ projects: string }>(q.text, q.values)).rows[0];
-    const body = `{"method":${JSON.stringify(COMPLIANCE_METHOD)},"projects":${row.projects}}`;
+    const body = `{"method":${JSON.stringify(COMPLIANCE_METHOD)},"methodZh":${JSON.stringify(COMPLIANCE_METHOD_ZH)},"projects":${row.projects}}`;
     return c.body(body, 200, { 'content-type': 'application/json; charset=utf-8' });
   });
 

@@ -5,6 +5,10 @@ import type { SqlQuery } from '../db/db.ts';
 export const COMPLIANCE_METHOD =
   'PostGIS: overlaps intersected in EPSG:4326; areas geodesic on the WGS84/CGCS2000 ellipsoid (geography); distances in EPSG:4546 (CGCS2000 3° Gauss-Krüger, CM 111° E, scale error < 0.01 % here); a point site counts as inside a control feature it lies in or on; a line site (a road) is measured by the share of its geodesic length inside.';
 
+/** The same, in Chinese, for the panel and the report. */
+export const COMPLIANCE_METHOD_ZH =
+  'PostGIS 计算：重叠部分在 EPSG:4326 中求交；面积按 WGS84/CGCS2000 椭球面测地计算（geography）；距离在 EPSG:4546（CGCS2000 3度带高斯-克吕格投影，中央经线 111°E，本区尺度误差 < 0.01%）中计算；点状地块落在管控要素内或其边界上即视为位于其中；线状地块（道路）按其测地长度位于管控要素内的比例计算。';
+
 /** The control layers (catalogue entries marked `control`), e.g. `controls`. */
 const controlLayers = () => collections.filter((c) => c.control).map((c) => c.id);
 

@@ -126,6 +126,7 @@ describeEachDb('compliance review', (t) => {
     assert.ok(r.body.site.conflictSquareMeters >= largest - 1);
     assert.equal(r.body.nearest.distanceMeters, 0);
     assert.match(r.body.method, /geodesic/);
+    assert.match(r.body.methodZh, /测地/);
     assert.ok(r.body.warnings.some((w: string) => /indicative/.test(w)));
     const indicative = r.body.warningDetails.find((d: { code: string }) => d.code === 'indicative');
     assert.match(indicative.zh, /示意数据/, 'each warning also comes in Chinese for the UI');

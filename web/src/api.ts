@@ -93,6 +93,7 @@ export interface ComplianceResponse {
   warnings: string[];
   warningDetails?: { code: string; en: string; zh: string }[];
   method: string;
+  methodZh?: string;
 }
 
 /** Answer of GET /api/analysis/compliance/projects. */

@@ -76,3 +76,8 @@ export function warningTexts(res: Pick<ComplianceResponse, 'warnings' | 'warning
   const lang = getLang();
   return res.warningDetails ? res.warningDetails.map((d) => d[lang]) : res.warnings;
 }
+
+/** The server's method statement in the current language. */
+export function methodText(res: Pick<ComplianceResponse, 'method' | 'methodZh'>): string {
+  return getLang() === 'zh' && res.methodZh ? res.methodZh : res.method;
+}

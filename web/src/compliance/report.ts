@@ -13,7 +13,7 @@ import { geometryBounds } from '../geometry.ts';
 import { getLang, label, pick, t } from '../i18n/index.ts';
 import { CONTROL_RED } from '../layers/controls.ts';
 import { layerQuality, type Store } from '../store.ts';
-import { areaText, featureLabel, percentText, squareMetersText, verdictLines, warningTexts, zonesText } from './format.ts';
+import { areaText, featureLabel, percentText, squareMetersText, verdictLines, methodText, warningTexts, zonesText } from './format.ts';
 import { OVERLAP_RED, SITE_BLUE } from './site-layers.ts';
 
 export interface ReportInput {
@@ -215,7 +215,7 @@ export async function openReport(map: MapLibreMap, store: Store, input: ReportIn
       points.length > MAX_LISTED_POINTS ? h('div', { class: 'xc-report-muted' }, r.more(points.length - MAX_LISTED_POINTS)) : null,
     ),
     h('section', {}, h('h2', {}, r.sources), sources),
-    h('section', {}, h('h2', {}, m.method), h('p', { class: 'xc-report-method' }, res.method)),
+    h('section', {}, h('h2', {}, m.method), h('p', { class: 'xc-report-method' }, methodText(res))),
     h('footer', { class: 'xc-report-muted' }, `${t().appTitle} · ${dateText}`),
   );
   const view = h('div', { class: 'xc-report xc-analysis-report', role: 'dialog', 'aria-label': r.title }, h('div', { class: 'xc-report-toolbar' }, printButton, closeButton), page);

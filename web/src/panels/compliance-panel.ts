@@ -10,7 +10,7 @@ import { checkCompliance, type AreaFeature, type ComplianceResult, type ControlL
 import type { ProjectCompliance } from '../../../core/analysis/compliance-table.ts';
 import { readSite, type SiteGeometry } from '../../../core/geometry/site-input.ts';
 import { ApiError, type ComplianceRequest, type ComplianceResponse } from '../api.ts';
-import { areaText, featureLabel, otherUnitText, percentText, verdictLines, warningTexts, zonesText, type ResultLike } from '../compliance/format.ts';
+import { areaText, featureLabel, otherUnitText, percentText, verdictLines, methodText, warningTexts, zonesText, type ResultLike } from '../compliance/format.ts';
 import { ProjectTable } from '../compliance/project-table.ts';
 import { openReport } from '../compliance/report.ts';
 import { SiteDraw, type DrawMode } from '../compliance/site-draw.ts';
@@ -333,7 +333,7 @@ export class CompliancePanel {
         s.kind === 'server' && s.response.warnings.length
           ? h('div', { class: 'xc-cmp-warnings' }, h('strong', {}, m.warnings), h('ul', {}, ...warningTexts(s.response).map((w) => h('li', {}, w))))
           : null,
-        s.kind === 'server' ? h('div', { class: 'xc-cmp-method' }, h('strong', {}, `${m.method}: `), s.response.method) : null,
+        s.kind === 'server' ? h('div', { class: 'xc-cmp-method' }, h('strong', {}, `${m.method}: `), methodText(s.response)) : null,
         indicative ? h('div', { class: 'xc-cmp-indicative' }, m.indicativeNotice) : null,
         h('div', { class: 'xc-cmp-toolbar' }, print, clear),
       ),

@@ -61,3 +61,15 @@ for (const file of readdirSync(assets).filter((f) => /\.m?js$/.test(f))) {
 }
 const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 console.log(`bundle (dist/web/assets/*.js, *.mjs incl. the map worker): ${kib(rawBytes)} raw, ${kib(gzipBytes)} gzip`);
+// What the first visit loads: the entry script and its module preloads (the map worker comes on top);
+// the analysis tools and the export libraries are chunks loaded on first use.
+const html = readFileSync(join(WEB_DIR, 'index.html'), 'utf8');
+const initial = [...html.matchAll(/(?:src|href)="\/assets\/([^"]+\.js)"/g)].map((m) => m[1]);
+let initialRaw = 0;
+let initialGzip = 0;
+for (const file of initial) {
+  const content = readFileSync(join(assets, file));
+  initialRaw += content.length;
+  initialGzip += gzipSync(content, { level: 9 }).length;
+}
+console.log(`first load (${initial.length} scripts from index.html, without the worker): ${kib(initialRaw)} raw, ${kib(initialGzip)} gzip`);

@@ -18,8 +18,7 @@ import { MapLayers } from './map-layers.ts';
 import { baseStyle, basemapLayerIds } from './map-style.ts';
 import { AnalysisDock } from './panels/analysis-dock.ts';
 import { BasemapPanel } from './panels/basemap-panel.ts';
-import { registerComplianceTool } from './panels/compliance-panel.ts';
-import { registerCoverageTool } from './panels/coverage-panel.ts';
+import { registerAnalysisTools } from './panels/analysis-tools.ts';
 import { HeaderPanel } from './panels/header-panel.ts';
 import { LayerPanel } from './panels/layer-panel.ts';
 import { SearchPanel } from './panels/search-panel.ts';
@@ -258,6 +257,5 @@ const ready = (async () => {
 })();
 window.__xc = { store, interaction, ready, interactiveLayers: () => layers.visibleInteractive() };
 // Analysis tools in a right-side drawer; each registers itself as a tab.
-registerComplianceTool();
-registerCoverageTool();
+registerAnalysisTools();
 map.addControl(new AnalysisDock({ store, api, interaction, ready }), 'top-right');

@@ -20,7 +20,7 @@ import { h } from '../dom.ts';
 import { geometryBounds } from '../geometry.ts';
 import { label, onLangChange, t } from '../i18n/index.ts';
 import { featureName, layerQuality, type Store } from '../store.ts';
-import { registerAnalysisTool, type AnalysisContext } from './analysis-dock.ts';
+import type { AnalysisContext } from './analysis-dock.ts';
 
 /** What the result area shows. `title` is a project's id, or null for a new site. */
 type ResultState =
@@ -341,17 +341,3 @@ export class CompliancePanel {
   }
 }
 
-/** Registers the compliance tool with the analysis dock. */
-export function registerComplianceTool(): void {
-  let panel: CompliancePanel | null = null;
-  registerAnalysisTool({
-    id: 'compliance',
-    title: { zh: '合规审查', en: 'Compliance review' },
-    create(ctx) {
-      panel = new CompliancePanel(ctx);
-      return panel.element;
-    },
-    onOpen: () => void panel?.open(),
-    onClose: () => panel?.close(),
-  });
-}

@@ -20,7 +20,7 @@ import { download, h } from '../dom.ts';
 import { anchorPoint, geometryBounds } from '../geometry.ts';
 import { getLang, label, onLangChange, pick, t } from '../i18n/index.ts';
 import { featureName } from '../store.ts';
-import { registerAnalysisTool, type AnalysisContext } from './analysis-dock.ts';
+import type { AnalysisContext } from './analysis-dock.ts';
 
 /** Gap polygons listed in the panel; the rest are counted. */
 const GAPS_LISTED = 12;
@@ -792,17 +792,3 @@ export class CoveragePanel {
   }
 }
 
-/** Registers the coverage tool with the analysis dock. */
-export function registerCoverageTool(): void {
-  let panel: CoveragePanel | null = null;
-  registerAnalysisTool({
-    id: 'coverage',
-    title: { zh: '服务覆盖', en: 'Service coverage' },
-    create(ctx) {
-      panel = new CoveragePanel(ctx);
-      return panel.element;
-    },
-    onOpen: () => void panel?.open(),
-    onClose: () => panel?.close(),
-  });
-}

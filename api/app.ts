@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
+import { edge } from './edge.ts';
 import { apiError, renderError } from './errors.ts';
 import { collectionRoutes } from './routes/collections.ts';
 import { complianceRoutes } from './routes/compliance.ts';
@@ -14,7 +15,7 @@ export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export interface AppDeps {
   db: Db;
-  config: Pick<Config, 'BASEMAPS' | 'TIANDITU_TOKEN'>;
+  config: Pick<Config, 'BASEMAPS' | 'TIANDITU_TOKEN'> & Partial<Pick<Config, 'HOST' | 'PUBLIC_URL' | 'ALLOWED_HOSTS' | 'CORS_ORIGINS'>>;
   /** Folder of the built web app to serve at `/`; omitted in API tests. */
   webDir?: string;
 }
@@ -23,6 +24,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps) {
   const app = new Hono();
   app.onError(renderError);
+  const { config } = deps;
   // Only on methods with a body: touching the body of a GET would make node-server build a full Request.
   app.on(
     ['POST', 'PUT', 'PATCH'],
@@ -30,6 +32,15 @@ export function createApp(deps: AppDeps) {
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => apiError(413, 'PayloadTooLarge', `Request body larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`),
+    }),
+  );
+  // After the body limit, so the edge reads at most MAX_BODY_BYTES.
+  app.use(
+    '*',
+    edge({
+      listenHost: config.HOST,
+      allowedHosts: [...(config.ALLOWED_HOSTS ?? []), ...(config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).hostname] : [])],
+      corsOrigins: config.CORS_ORIGINS,
     }),
   );
   app.route('/api', collectionRoutes(deps.db));

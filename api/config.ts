@@ -1,5 +1,10 @@
 import { z } from 'zod';
 
+const list = z
+  .string()
+  .default('')
+  .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean));
+
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('127.0.0.1'),
@@ -17,6 +22,18 @@ const Env = z.object({
     .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
     .pipe(z.array(z.enum(['osm', 'tianditu']))),
   TIANDITU_TOKEN: z.string().optional(),
+  /** The address users reach the server by (behind a proxy or by a name); its host is allowed. */
+  PUBLIC_URL: z.string().url('must be a URL such as https://map.example.gov.cn/').optional().or(z.literal('').transform(() => undefined)),
+  /** More host names the server answers to (comma-separated); "*" allows any (not recommended). */
+  ALLOWED_HOSTS: list,
+  /** Web origins allowed to call the API from their pages (comma-separated, scheme://host[:port]). */
+  CORS_ORIGINS: list,
+  /** Seconds a request may take to arrive (headers and body) before it is dropped with 408. */
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(30),
+  /** Seconds one analysis statement may run before it is stopped (503). */
+  ANALYSIS_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(60),
+  /** Analyses run at once; more wait in a queue, and a full queue answers 503. */
+  ANALYSIS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
 });
 
 export type Config = z.infer<typeof Env>;

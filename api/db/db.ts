@@ -18,3 +18,6 @@ export interface SqlQuery {
   text: string;
   values: unknown[];
 }
+
+/** The geometry engine (GEOS) could not compute a statement's result (e.g. a TopologyException). */
+export class GeometryEngineError extends Error {}

@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
 import { mkdirSync } from 'node:fs';
-import type { Db } from './db.ts';
+import { GeometryEngineError, type Db } from './db.ts';
 
 type Result = { rows: unknown[]; command?: string };
 
@@ -11,7 +11,7 @@ type Result = { rows: unknown[]; command?: string };
  */
 function checked<T>(r: Result, text: string): { rows: T[] } {
   if (r.command === undefined && r.rows.length === 0) {
-    throw new Error(`The embedded PostGIS failed on this statement (a GEOS error, reported without a message): ${text.replace(/\s+/g, ' ').slice(0, 80)}…`);
+    throw new GeometryEngineError(`The embedded PostGIS failed on this statement (a GEOS error, reported without a message): ${text.replace(/\s+/g, ' ').slice(0, 80)}…`);
   }
   return { rows: r.rows as T[] };
 }

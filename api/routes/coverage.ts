@@ -93,7 +93,7 @@ function resolve(body: CoverageBody): Resolved {
   const rawFilter = body.filter ?? (preset && preset.facilities === facilities.id ? preset.filter : {});
   const filter: Record<string, string[]> = {};
   for (const [key, value] of Object.entries(rawFilter)) {
-    if (!facilities.properties[key]) {
+    if (!Object.hasOwn(facilities.properties, key)) {
       apiError(400, 'InvalidRequestBody', `filter: "${key.slice(0, 60)}" is not a property of ${facilities.id}; use one of ${Object.keys(facilities.properties).join(', ')}.`);
     }
     filter[key] = (Array.isArray(value) ? value : [value]).map(String);

@@ -13,7 +13,7 @@ const RESERVED = new Set(['bbox', 'limit', 'offset', 'f']);
 export function parseItemsParams(c: CollectionDef, query: Record<string, string>): ItemsParams {
   for (const key of Object.keys(query)) {
     if (RESERVED.has(key)) continue;
-    if (!c.properties[key]?.filter) {
+    if (!Object.hasOwn(c.properties, key) || !c.properties[key].filter) {
       const allowed = Object.entries(c.properties)
         .filter(([, d]) => d.filter)
         .map(([k]) => k);

@@ -1,19 +1,16 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
+import { checkedJsonBody, isJsonType, mimeEssence } from '../edge.ts';
 import { apiError } from '../errors.ts';
 
-/** Reads and validates a JSON request body; throws 400 naming the first problem. */
+/** Validates the JSON request body (parsed and checked by the edge) against `schema`; throws 400 naming the first problem. */
 export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  const type = c.req.header('content-type') ?? '';
-  if (!/application\/(geo\+)?json/.test(type)) {
-    apiError(400, 'InvalidRequestBody', `Send the request body as JSON (Content-Type: application/json), not "${type.slice(0, 60) || 'none'}".`);
+  const type = c.req.header('content-type');
+  if (!isJsonType(type)) {
+    apiError(400, 'InvalidRequestBody', `Send the request body as JSON (Content-Type: application/json), not "${mimeEssence(type).slice(0, 60) || 'none'}".`);
   }
-  let body: unknown;
-  try {
-    body = await c.req.json();
-  } catch (err) {
-    apiError(400, 'InvalidRequestBody', `The request body is not valid JSON: ${(err as Error).message.slice(0, 120)}`);
-  }
+  const body = checkedJsonBody(c);
+  if (body === undefined) apiError(400, 'InvalidRequestBody', 'The request body is empty; send a JSON object.');
   const r = schema.safeParse(body);
   if (!r.success) {
     const i = r.error.issues[0];

@@ -4,6 +4,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
 import { edge } from './edge.ts';
+import { AnalysisQueue, analysisSlot } from './limiter.ts';
 import { apiError, renderError } from './errors.ts';
 import { collectionRoutes } from './routes/collections.ts';
 import { complianceRoutes } from './routes/compliance.ts';
@@ -15,7 +16,8 @@ export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export interface AppDeps {
   db: Db;
-  config: Pick<Config, 'BASEMAPS' | 'TIANDITU_TOKEN'> & Partial<Pick<Config, 'HOST' | 'PUBLIC_URL' | 'ALLOWED_HOSTS' | 'CORS_ORIGINS'>>;
+  config: Pick<Config, 'BASEMAPS' | 'TIANDITU_TOKEN'> &
+    Partial<Pick<Config, 'HOST' | 'PUBLIC_URL' | 'ALLOWED_HOSTS' | 'CORS_ORIGINS' | 'ANALYSIS_CONCURRENCY' | 'ANALYSIS_TIMEOUT_SECONDS'>>;
   /** Folder of the built web app to serve at `/`; omitted in API tests. */
   webDir?: string;
 }
@@ -43,6 +45,15 @@ export function createApp(deps: AppDeps) {
       corsOrigins: config.CORS_ORIGINS,
     }),
   );
+  // The analyses hold a slot of one queue: the embedded database has one connection, so one at a time there.
+  const queue = new AnalysisQueue({
+    concurrency: config.ANALYSIS_CONCURRENCY ?? (deps.db.kind === 'pglite' ? 1 : 4),
+    maxWaiting: 16,
+    maxWaitMs: 30_000,
+    statementTimeoutMs: (config.ANALYSIS_TIMEOUT_SECONDS ?? 60) * 1000,
+  });
+  app.post('/api/analysis/*', analysisSlot(queue));
+  app.get('/api/analysis/compliance/projects', analysisSlot(queue));
   app.route('/api', collectionRoutes(deps.db));
   app.route('/api', metaRoutes(deps.db, deps.config));
   app.route('/api', complianceRoutes(deps.db));

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { GeometryEngineError } from './db/db.ts';
+import { GeometryEngineError, StatementCancelledError } from './db/db.ts';
 
 /** The error codes the API answers with, one per kind of problem. */
 export type ErrorCode =
@@ -29,8 +29,12 @@ export function apiError(status: ContentfulStatusCode, code: ErrorCode, descript
 }
 
 /** What a database error means for the client, when it is not a bug: status, code, message, retry. */
-export function databaseErrorAnswer(err: Error & { code?: string }): { status: ContentfulStatusCode; code: ErrorCode; description: string; retryAfter?: number } | null {
+export function databaseErrorAnswer(err: Error & { code?: string }): { status: ContentfulStatusCode; code: ErrorCode; description: string; retryAfter?: number; quiet?: boolean } | null {
   const code = typeof err.code === 'string' ? err.code : '';
+  if (err instanceof StatementCancelledError && code !== '57014') {
+    // The client went away: nobody reads this answer, and it is not a server fault (nginx's 499).
+    return { status: 499 as ContentfulStatusCode, code: 'RequestTimeout', description: err.message, quiet: true };
+  }
   if (err instanceof GeometryEngineError || (code === 'XX000' && /GEOS|TopologyException|geometry/i.test(err.message))) {
     return {
       status: 422,
@@ -60,7 +64,7 @@ export function renderError(err: Error, c: Context): Response {
   }
   const known = databaseErrorAnswer(err);
   if (known) {
-    if (known.status >= 500) console.warn(`${known.status} on ${c.req.method} ${c.req.path}: ${err.message}`);
+    if (known.status >= 500 && !known.quiet) console.warn(`${known.status} on ${c.req.method} ${c.req.path}: ${err.message}`);
     return c.json({ code: known.code, description: known.description }, known.status, known.retryAfter ? { 'Retry-After': String(known.retryAfter) } : {});
   }
   console.error(`500 on ${c.req.method} ${c.req.path}:`, err);

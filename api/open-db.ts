@@ -1,4 +1,5 @@
 import type { Db } from './db/db.ts';
+import { DataDirError } from './db/folder-lock.ts';
 import { migrate } from './db/migrate.ts';
 import { openPgDb } from './db/pg-db.ts';
 import { openPgliteDb } from './db/pglite-db.ts';
@@ -31,7 +32,20 @@ export async function openDatabase(
         ? `Opening the embedded database (PGlite + PostGIS) in ${config.DATA_DIR}/ (the first start creates it)…`
         : 'Opening an in-memory embedded database (PGlite + PostGIS)…',
     );
-    db = await openPgliteDb(config.DATA_DIR);
+    try {
+      const embedded = await openPgliteDb(config.DATA_DIR);
+      // A folder keeps its data across a watchdog restart; an in-memory database is rebuilt.
+      if (!config.DATA_DIR) {
+        embedded.onRestart = async (fresh) => {
+          await migrate(fresh);
+          if (opts.importGeodata !== false) await importGeodata(fresh, { geodataDir: config.GEODATA_DIR });
+        };
+      }
+      db = embedded;
+    } catch (err) {
+      if (err instanceof DataDirError) throw new StartupError(err.message);
+      throw err;
+    }
   }
   try {
     const applied = await migrate(db);
@@ -39,7 +53,7 @@ export async function openDatabase(
   } catch (err) {
     await db.close().catch(() => {});
     const msg = (err as Error).message;
-    const hint = /postgis/i.test(msg) ? ' Is PostGIS installed on the server (e.g. apt-get install postgresql-15-postgis-3)?' : '';
+    const hint = postgisHint(msg);
     throw new StartupError(`Database migration failed: ${msg}.${hint}`);
   }
   // Load PostGIS now (PGlite loads its library on first use), so the first map request is not slow.
@@ -59,4 +73,15 @@ function describeUrl(url: string): string {
   } catch {
     return '(unparseable URL)';
   }
+}
+
+/** What to do about a migration failure that concerns PostGIS: install it, or get the privilege to create it. */
+export function postgisHint(message: string): string {
+  if (/permission denied to create extension|must be (owner|superuser)|permission denied for database/i.test(message)) {
+    return ' The database user may not create the PostGIS extension: ask the database administrator to run "CREATE EXTENSION postgis;" once in this database (or make this user its owner), then start again.';
+  }
+  if (/could not open extension control file|extension "postgis" (is not available|does not exist)|postgis.*No such file/i.test(message)) {
+    return ' PostGIS is not installed on the server: install it (e.g. apt-get install postgresql-15-postgis-3), then start again.';
+  }
+  return '';
 }

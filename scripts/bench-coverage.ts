@@ -3,6 +3,7 @@
  *  1. Park 500 m coverage of the central area: the bare SQL vs the API end to end (in-process and over HTTP).
  *  2. What-if in the browser code (Turf) for the district's parks: full recompute and one-park update.
  *  3. Scale: 100, 1 000, 10 000 synthetic facilities over the district, server time each.
+ *  4. What-if cost: 100, 200, 1 000 extraFacilities in one request (the API's cap), API time each.
  * Uses DATABASE_URL (a PostgreSQL/PostGIS server) when set, else embedded PGlite (figures then say so).
  * Options: --runs N (default 15).
  */
@@ -148,4 +149,26 @@ await db
   .catch((err) => {
     if (err !== rollback) throw err;
   });
+
+// 4. What-if facilities in one request: the cost per facility should stay about flat (near-linear).
+console.log('\n4. What-if: extraFacilities in one coverage request (parks, district, 500 m), API in-process');
+const extraSizes = [100, 200, 1000];
+let prevPer = 0;
+for (const n of extraSizes) {
+  const pts = Array.from({ length: n }, (_, i) => ({
+    type: 'Point',
+    coordinates: [111.6 + ((i * 0.618034) % 1) * 0.3, 40.8 + ((i * 0.414214) % 1) * 0.2].map((v) => Math.round(v * 1e6) / 1e6),
+  }));
+  const req = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ facilities: 'parks', radiusMeters: 500, area: 'district', extraFacilities: pts }) };
+  let status = 0;
+  const t = await time(n >= 1000 ? 1 : Math.min(RUNS, 3), async () => {
+    const res = await app.request('/api/analysis/coverage', req);
+    status = res.status;
+    await res.text();
+  });
+  const m = median(t);
+  const per = m / n;
+  console.log(`   ${String(n).padStart(5)} points  ${ms(m).padStart(10)}  ${(per).toFixed(2)} ms per point${prevPer ? `  (${(per / prevPer).toFixed(2)}× the previous per point; quadratic would be ${(n / extraSizes[extraSizes.indexOf(n) - 1]).toFixed(0)}×)` : ''}  HTTP ${status}`);
+  prevPer = per;
+}
 await db.close();

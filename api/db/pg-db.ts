@@ -1,20 +1,60 @@
 import pg from 'pg';
-import type { Db } from './db.ts';
+import type { Db, DbHealth, QueryOptions } from './db.ts';
+import { StatementCancelledError } from './db.ts';
+
+/** Connections of the main pool (requests); one more is kept apart for /api/health. */
+export const POOL_SIZE = 8;
 
 /** Connects a pool to a PostgreSQL/PostGIS server and checks that it answers. */
 export async function openPgDb(connectionString: string): Promise<Db> {
-  const pool = new pg.Pool({ connectionString, max: 8, connectionTimeoutMillis: 5000 });
+  // A request that cannot get a connection within 3 s answers 503 with Retry-After (errors.ts).
+  const pool = new pg.Pool({ connectionString, max: POOL_SIZE, connectionTimeoutMillis: 3000 });
+  // Health never waits behind the requests: its own connection, a short statement limit.
+  const side = new pg.Pool({ connectionString, max: 1, connectionTimeoutMillis: 2000, statement_timeout: 2000, idleTimeoutMillis: 0 });
   // An idle client's network error must not crash the process; the next query reports it.
   pool.on('error', (err) => console.error('PostgreSQL pool error:', err.message));
+  side.on('error', (err) => console.error('PostgreSQL pool error:', err.message));
   try {
     await pool.query('select 1');
   } catch (err) {
     await pool.end().catch(() => {});
+    await side.end().catch(() => {});
     throw err;
   }
+
+  /** One statement with a time limit (statement_timeout) and cancellation when the client goes away. */
+  const limited = async (text: string, values: unknown[] | undefined, opts: QueryOptions) => {
+    if (opts.signal?.aborted) throw new StatementCancelledError('The client closed the request before the statement started.');
+    const client = await pool.connect();
+    let cancelled = false;
+    const onAbort = () => {
+      cancelled = true;
+      side.query('select pg_cancel_backend($1)', [(client as unknown as { processID: number }).processID]).catch(() => {});
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await client.query('begin');
+      if (opts.timeoutMs) await client.query(`set local statement_timeout = ${Math.round(opts.timeoutMs)}`);
+      const r = await client.query(text, values);
+      await client.query('commit');
+      return { rows: r.rows };
+    } catch (err) {
+      await client.query('rollback').catch(() => {});
+      if (cancelled) throw new StatementCancelledError('The client closed the request; its statement was stopped.');
+      if ((err as { code?: string }).code === '57014') {
+        throw Object.assign(new StatementCancelledError(`A statement ran longer than ${(opts.timeoutMs ?? 0) / 1000} s and was stopped.`), { code: '57014' });
+      }
+      throw err;
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+      client.release();
+    }
+  };
+
   return {
     kind: 'postgresql',
-    async query(text, values) {
+    async query(text, values, opts) {
+      if (opts && (opts.timeoutMs || opts.signal)) return limited(text, values, opts);
       const r = await pool.query(text, values);
       return { rows: r.rows };
     },
@@ -43,6 +83,12 @@ export async function openPgDb(connectionString: string): Promise<Db> {
         client.release();
       }
     },
-    close: () => pool.end(),
+    async health(): Promise<DbHealth> {
+      const r = await side.query<{ postgis: string; datasets: number }>('select postgis_lib_version() as postgis, (select count(*)::int from datasets) as datasets');
+      return { ...r.rows[0], busyForMs: 0, waiting: pool.waitingCount, restarts: 0 };
+    },
+    async close() {
+      await Promise.all([pool.end(), side.end()]);
+    },
   };
 }

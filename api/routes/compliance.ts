@@ -5,6 +5,7 @@ import { readSite } from '../../core/geometry/site-input.ts';
 import type { Db } from '../db/db.ts';
 import { apiError } from '../errors.ts';
 import { COMPLIANCE_METHOD, COMPLIANCE_METHOD_ZH, complianceQuery, overlapsQuery, projectsComplianceQuery } from '../sql/compliance.ts';
+import { statementLimits } from '../limiter.ts';
 import { readJson } from './read-json.ts';
 
 const ComplianceRequest = z.object({
@@ -29,7 +30,7 @@ export function complianceRoutes(db: Db) {
     if (!site.valid) apiError(site.status, site.status === 413 ? 'PayloadTooLarge' : 'InvalidRequestBody', site.reason);
     const geojson = JSON.stringify(site.geometry);
     const q = complianceQuery(geojson);
-    const row = (await db.query<ComplianceRow>(q.text, q.values)).rows[0];
+    const row = (await db.query<ComplianceRow>(q.text, q.values, statementLimits(c))).rows[0];
     if (row.empty || !row.result) {
       apiError(400, 'InvalidRequestBody', `The polygon has no area left after repair (${row.invalid_reason ?? 'degenerate'}): check the ring order of its points.`);
     }
@@ -58,7 +59,7 @@ export function complianceRoutes(db: Db) {
       });
     }
     const oq = overlapsQuery(row.repaired);
-    const overlaps = JSON.parse((await db.query<{ overlaps: string }>(oq.text, oq.values)).rows[0].overlaps);
+    const overlaps = JSON.parse((await db.query<{ overlaps: string }>(oq.text, oq.values, statementLimits(c))).rows[0].overlaps);
     return c.json({
       site: { ...result.site, crs: body.crs, geometry: JSON.parse(row.repaired) },
       zones: result.zones,
@@ -74,7 +75,7 @@ export function complianceRoutes(db: Db) {
 
   app.get('/analysis/compliance/projects', async (c) => {
     const q = projectsComplianceQuery();
-    const row = (await db.query<{ projects: string }>(q.text, q.values)).rows[0];
+    const row = (await db.query<{ projects: string }>(q.text, q.values, statementLimits(c))).rows[0];
     const body = `{"method":${JSON.stringify(COMPLIANCE_METHOD)},"methodZh":${JSON.stringify(COMPLIANCE_METHOD_ZH)},"projects":${row.projects}}`;
     return c.body(body, 200, { 'content-type': 'application/json; charset=utf-8' });
   });

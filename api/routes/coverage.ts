@@ -15,6 +15,7 @@ import {
 import type { Db } from '../db/db.ts';
 import { apiError } from '../errors.ts';
 import { COVERAGE_METHOD, COVERAGE_METHOD_ZH, coverageQuery, suggestSamplesQuery, type AreaSpec, type CoverageRow, type CoverageSpec, type SuggestSamplesRow } from '../sql/coverage.ts';
+import { statementLimits } from '../limiter.ts';
 import { readJson } from './read-json.ts';
 
 /** Largest radius a request may ask for (m). */
@@ -313,7 +314,7 @@ export function coverageRoutes(db: Db) {
   app.post('/analysis/coverage', async (c) => {
     const r = resolve(await readJson(c, CoverageRequest));
     const q = coverageQuery(r.spec);
-    const row = (await db.query<CoverageRow>(q.text, q.values)).rows[0];
+    const row = (await db.query<CoverageRow>(q.text, q.values, statementLimits(c))).rows[0];
     checkArea(r, row);
     const gains = JSON.parse(row.gains) as number[];
     const extras = r.spec.extra.map((e, i) => ({ coordinates: e.lonLat, radiusMeters: e.radiusMeters, gainSquareMeters: gains[i] }));
@@ -324,7 +325,7 @@ export function coverageRoutes(db: Db) {
     const body = await readJson(c, SuggestRequest);
     const r = resolve(body);
     const sq = suggestSamplesQuery(r.spec, r.newRadiusMeters);
-    const s = (await db.query<SuggestSamplesRow>(sq.text, sq.values)).rows[0];
+    const s = (await db.query<SuggestSamplesRow>(sq.text, sq.values, statementLimits(c))).rows[0];
     checkArea(r, s);
     const demand = (s.demand_x ?? []).map((x, i) => ({ x, y: s.demand_y![i] }));
     const candidates = (s.cand_x ?? []).map((x, i) => ({ x, y: s.cand_y![i] }));
@@ -339,7 +340,7 @@ export function coverageRoutes(db: Db) {
       },
     };
     const q = coverageQuery(after.spec);
-    const row = (await db.query<CoverageRow>(q.text, q.values)).rows[0];
+    const row = (await db.query<CoverageRow>(q.text, q.values, statementLimits(c))).rows[0];
     checkArea(after, row);
     const gains = JSON.parse(row.gains) as number[];
     const suggestions = {

@@ -72,7 +72,19 @@ function assertClose(actual: unknown, expected: unknown, where: string): void {
 
 /** A Db that runs every query in the open transaction `tx` (so the app sees the fixture tables). */
 function inTransaction(db: Db, tx: Queryable): Db {
-  return { kind: db.kind, query: (text, values) => tx.query(text, values), exec: (text) => tx.exec(text), transaction: (fn) => fn(tx), close: async () => {} };
+  return {
+    kind: db.kind,
+    query: (text, values) => tx.query(text, values),
+    exec: (text) => tx.exec(text),
+    transaction: (fn) => fn(tx),
+    health: async () => ({
+      ...(await tx.query<{ postgis: string; datasets: number }>('select postgis_lib_version() as postgis, (select count(*)::int from datasets) as datasets')).rows[0],
+      busyForMs: 0,
+      waiting: 0,
+      restarts: 0,
+    }),
+    close: async () => {},
+  };
 }
 
 /** Runs `fn` with the fixture square as central_area, its zones, and `facilities` in their table, then rolls back. */

@@ -1,0 +1,42 @@
+/**
+ * The embedded database's own thread: PGlite (PostgreSQL compiled to WebAssembly) runs every
+ * statement synchronously, so on the main thread one long statement would stop all HTTP. Here it
+ * runs beside the server; the main thread (pglite-db.ts, which declares the messages) sends
+ * statements and terminates this thread when one runs too long. Plain JavaScript, so the thread
+ * starts without a TypeScript loader.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { postgis } from '@electric-sql/pglite-postgis';
+import { parentPort, workerData } from 'node:worker_threads';
+
+const port = parentPort;
+const { dataDir } = workerData;
+
+const fail = (id, err) => ({
+  id,
+  ok: false,
+  error: { name: err?.name ?? 'Error', message: String(err?.message ?? err), code: err?.code, detail: err?.detail },
+});
+
+try {
+  const pg = await PGlite.create(dataDir ?? 'memory://', { extensions: { postgis } });
+  port.on('message', async (m) => {
+    try {
+      if (m.op === 'query') {
+        const r = await pg.query(m.text, m.values);
+        port.postMessage({ id: m.id, ok: true, rows: r.rows, command: r.command });
+      } else if (m.op === 'exec') {
+        await pg.exec(m.text);
+        port.postMessage({ id: m.id, ok: true, rows: [], command: 'EXEC' });
+      } else {
+        await pg.close();
+        port.postMessage({ id: m.id, ok: true, rows: [] });
+      }
+    } catch (err) {
+      port.postMessage(fail(m.id, err));
+    }
+  });
+  port.postMessage({ id: -1, ok: true, ready: true });
+} catch (err) {
+  port.postMessage(fail(-1, err));
+}

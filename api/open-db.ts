@@ -57,7 +57,7 @@ export async function openDatabase(
     throw new StartupError(`Database migration failed: ${msg}.${hint}`);
   }
   // Load PostGIS now (PGlite loads its library on first use), so the first map request is not slow.
-  await db.query('select postgis_lib_version()');
+  await db.health(); // also the first reading /api/health reports while the embedded database is busy
   if (opts.importGeodata === false) return db;
   const report = await importGeodata(db, { geodataDir: config.GEODATA_DIR, log });
   const loaded = report.filter((r) => r.action === 'loaded');

@@ -10,15 +10,15 @@ async function main() {
   // The app's modules load while the database opens (PGlite compiles its WASM meanwhile).
   const opening = openDatabase(config, (line) => console.log(line));
   opening.catch(() => {}); // Awaited below; reported by main().catch.
-  const [{ createApp }, { serve }] = await Promise.all([import('./app.ts'), import('@hono/node-server')]);
+  const [{ createApp }, { listen }] = await Promise.all([import('./app.ts'), import('./listen.ts')]);
   const db = await opening;
   if (!existsSync(`${config.WEB_DIR}/index.html`)) {
     console.warn(`No built web app in ${config.WEB_DIR}/ — run "npm run build" (npm start does). Serving the API only.`);
   }
   const app = createApp({ db, config, webDir: config.WEB_DIR });
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+  const server = listen(app, { port: config.PORT, hostname: config.HOST, requestTimeoutSeconds: config.REQUEST_TIMEOUT_SECONDS }, (port) => {
     const host = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
-    console.log(`Listening on http://${host}:${info.port}/ (${db.kind}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    console.log(`Listening on http://${host}:${port}/ (${db.kind}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
   });
   server.on('error', (err: NodeJS.ErrnoException) => {
     console.error(err.code === 'EADDRINUSE' ? `Port ${config.PORT} is in use; set PORT to another port.` : err.message);

@@ -12,8 +12,8 @@ export interface CsvColumn<T> {
 function field(v: string | number | null | undefined): string {
   if (v === null || v === undefined) return '';
   const s = String(v);
-  // A leading =, +, - or @ would be run as a formula by Excel; a quote prefix keeps it text.
-  const safe = /^[=+\-@]/.test(s) && typeof v === 'string' ? `'${s}` : s;
+  // A leading =, +, - or @ (or a TAB or CR before one, which Excel skips) would run as a formula; a quote prefix keeps it text.
+  const safe = /^[=+\-@\t\r]/.test(s) && typeof v === 'string' ? `'${s}` : s;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

@@ -11,6 +11,8 @@ export type SiteGeometry =
 
 /** Most vertices a site may have; more is refused as too large (413). */
 export const MAX_SITE_VERTICES = 100_000;
+/** Most rings (shells and holes of all parts) a site may have; more is refused as too costly (413). */
+export const MAX_SITE_RINGS = 500;
 
 export type SiteCheck =
   | { valid: true; geometry: SiteGeometry; vertexCount: number }
@@ -40,6 +42,12 @@ export function readSite(input: unknown, crs: SiteCrs = 'EPSG:4326'): SiteCheck 
   if (g.coordinates.length === 0) return fail(`${g.type} is empty (no coordinates).`);
 
   const positions: number[][] = [];
+  let ringCount = 0;
+  /** A ring as a key independent of its start and direction, to find a hole that repeats its shell. */
+  const ringKey = (ring: number[][]) => {
+    const pts = ring.slice(0, -1).map((p) => `${p[0]},${p[1]}`);
+    return [...pts].sort().join(';');
+  };
   const checkPosition = (p: unknown, where: string): string | null => {
     if (!Array.isArray(p) || p.length < 2) return `${where} is not a position [x, y].`;
     if (!p.slice(0, 2).every((v) => typeof v === 'number' && Number.isFinite(v))) {
@@ -50,6 +58,8 @@ export function readSite(input: unknown, crs: SiteCrs = 'EPSG:4326'): SiteCheck 
   };
   const checkPolygon = (rings: unknown, where: string): string | null => {
     if (!Array.isArray(rings) || rings.length === 0) return `${where} has no rings (empty geometry).`;
+    ringCount += rings.length;
+    if (ringCount > MAX_SITE_RINGS) return 'too many rings';
     for (let r = 0; r < rings.length; r++) {
       const ring = rings[r];
       const rw = `${where}, ring ${r + 1}`;
@@ -64,6 +74,11 @@ export function readSite(input: unknown, crs: SiteCrs = 'EPSG:4326'): SiteCheck 
       const b = ring[ring.length - 1] as number[];
       if (a[0] !== b[0] || a[1] !== b[1]) return `${rw} is not closed: its last position must repeat the first.`;
     }
+    if (rings.length > 1) {
+      const shell = ringKey(rings[0] as number[][]);
+      const same = rings.findIndex((ring, i) => i > 0 && ringKey(ring as number[][]) === shell);
+      if (same > 0) return `${where}, ring ${same + 1} (a hole) is the same as its outer ring: the polygon has no area.`;
+    }
     return null;
   };
 
@@ -72,6 +87,9 @@ export function readSite(input: unknown, crs: SiteCrs = 'EPSG:4326'): SiteCheck 
   else if (g.type === 'Polygon') err = checkPolygon(g.coordinates, 'Polygon');
   else {
     for (let i = 0; i < g.coordinates.length && !err; i++) err = checkPolygon(g.coordinates[i], `MultiPolygon part ${i + 1}`);
+  }
+  if (err === 'too many rings') {
+    return fail(`The site has more than ${MAX_SITE_RINGS} rings (outer rings and holes); simplify it or send its parts separately.`, 413);
   }
   if (err === 'too many' || positions.length > MAX_SITE_VERTICES) {
     return fail(`The site has more than ${MAX_SITE_VERTICES.toLocaleString('en')} vertices; simplify it first.`, 413);

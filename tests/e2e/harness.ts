@@ -3,13 +3,14 @@
  * offline: no basemap) and headless Chromium pages that record console errors and every request
  * that would leave this machine.
  */
-import { serve, type ServerType } from '@hono/node-server';
+import type { ServerType } from '@hono/node-server';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApp } from '../../api/app.ts';
 import type { Config } from '../../api/config.ts';
 import type { Db } from '../../api/db/db.ts';
+import { listen } from '../../api/listen.ts';
 import { openDatabase } from '../../api/open-db.ts';
 
 export const WEB_DIR = 'dist/web';
@@ -31,7 +32,7 @@ export async function startApp(config: Pick<Config, 'BASEMAPS' | 'TIANDITU_TOKEN
   const db = await openDatabase({ GEODATA_DIR: process.env.GEODATA_DIR ?? 'geodata' });
   const app = createApp({ db, config, webDir: WEB_DIR });
   const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    const s = listen(app, { port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {

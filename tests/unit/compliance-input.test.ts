@@ -129,6 +129,8 @@ test('conflict table rows, zone summary and the CSV with BOM and bilingual heade
   assert.equal(lines[0].split(',')[1], '项目名称 Project');
   assert.match(lines[1], /^p1,"甲, ""项目""",A,2,zone-qianpo,20000,红线,eco_redline,5000,0.5,25,$/);
   assert.equal(toCsv([{ v: '=1+1' }], [{ header: 'v', value: (r) => r.v }]).split('\r\n')[1], "'=1+1", 'formula injection is neutralised');
+  assert.equal(toCsv([{ v: '\t=1+1' }], [{ header: 'v', value: (r) => r.v }]).split('\r\n')[1], "'\t=1+1", 'a leading TAB (skipped by Excel) is neutralised too');
+  assert.equal(toCsv([{ v: '\r=1' }], [{ header: 'v', value: (r) => r.v }]).split('\r\n')[1], '"\'\r=1"', 'and a leading CR');
 });
 
 test('the compliance fixtures agree with the coordinate conversion: 1 ha in EPSG:4546', () => {
@@ -137,4 +139,21 @@ test('the compliance fixtures agree with the coordinate conversion: 1 ha in EPSG
   assert.ok(site.valid && site.geometry.type === 'Polygon');
   const out = JSON.parse(readFileSync('tests/fixtures/compliance/out/one-hectare-epsg4546.geojson', 'utf8'));
   assert.ok(Math.abs(out.result.site.areaSquareMeters - 10_000) / 10_000 < 0.005);
+});
+
+test('pathological sites get a named answer: a hole equal to its shell, too many holes', () => {
+  const shell = [[111.7, 40.8], [111.71, 40.8], [111.71, 40.81], [111.7, 40.81], [111.7, 40.8]];
+  // The same ring, reversed and started elsewhere, as a hole.
+  const hole = [[111.71, 40.8], [111.7, 40.8], [111.7, 40.81], [111.71, 40.81], [111.71, 40.8]];
+  const same = readSite({ type: 'Polygon', coordinates: [shell, hole] });
+  assert.ok(!same.valid && same.status === 400 && /ring 2 \(a hole\) is the same as its outer ring: the polygon has no area/.test(same.reason), JSON.stringify(same));
+  const holes = Array.from({ length: 600 }, (_, i) => {
+    const x = 111.7 + (i % 30) * 0.0003 + 0.0001;
+    const y = 40.8 + Math.floor(i / 30) * 0.0004 + 0.0001;
+    return [[x, y], [x, y + 0.0001], [x + 0.0001, y + 0.0001], [x + 0.0001, y], [x, y]];
+  });
+  const many = readSite({ type: 'Polygon', coordinates: [shell, ...holes] });
+  assert.ok(!many.valid && many.status === 413 && /more than 500 rings/.test(many.reason), JSON.stringify(many).slice(0, 200));
+  const fine = readSite({ type: 'Polygon', coordinates: [shell, ...holes.slice(0, 100)] });
+  assert.ok(fine.valid);
 });

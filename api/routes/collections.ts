@@ -4,6 +4,7 @@ import type { Db } from '../db/db.ts';
 import { apiError } from '../errors.ts';
 import { datasetsQuery, extentQuery, itemQuery, itemsQuery } from '../sql/collections.ts';
 import { parseItemsParams } from './items-params.ts';
+import { ResponseCache } from '../response-cache.ts';
 
 const GEOJSON = 'application/geo+json';
 
@@ -21,8 +22,9 @@ interface Provenance {
 }
 
 /** The OGC API – Features surface: landing, conformance, collections, items, item. */
-export function collectionRoutes(db: Db) {
+export function collectionRoutes(db: Db, cache = new ResponseCache(db)) {
   const app = new Hono();
+  const allTables = ['datasets', ...collections.map((d) => d.id)];
 
   app.get('/', (c) => {
     const base = apiBase(c.req.url);
@@ -40,20 +42,21 @@ export function collectionRoutes(db: Db) {
 
   app.get('/conformance', (c) => c.json({ conformsTo: CONFORMANCE }));
 
-  app.get('/collections', async (c) => {
-    const base = apiBase(c.req.url);
-    const prov = await provenanceById(db);
-    const list = await Promise.all(collections.map((def) => describe(db, def, base, prov.get(def.id))));
-    return c.json({
-      links: [{ href: `${base}/collections`, rel: 'self', type: 'application/json' }],
-      collections: list,
-    });
-  });
+  app.get('/collections', (c) =>
+    cache.respond(c, allTables, async () => {
+      const base = apiBase(c.req.url);
+      const prov = await provenanceById(db);
+      const list = await Promise.all(collections.map((def) => describe(db, def, base, prov.get(def.id))));
+      return json({ links: [{ href: `${base}/collections`, rel: 'self', type: 'application/json' }], collections: list });
+    }),
+  );
 
-  app.get('/collections/:id', async (c) => {
+  app.get('/collections/:id', (c) => {
     const def = lookup(c.req.param('id'));
-    const prov = await provenanceById(db);
-    return c.json(await describe(db, def, apiBase(c.req.url), prov.get(def.id)));
+    return cache.respond(c, ['datasets', def.id], async () => {
+      const prov = await provenanceById(db);
+      return json(await describe(db, def, apiBase(c.req.url), prov.get(def.id)));
+    });
   });
 
   app.get('/collections/:id/items', async (c) => {
@@ -61,9 +64,13 @@ export function collectionRoutes(db: Db) {
     const repeated = Object.entries(c.req.queries()).find(([, v]) => v.length > 1);
     if (repeated) apiError(400, 'InvalidParameterValue', `Parameter ${repeated[0].slice(0, 60)} is given ${repeated[1].length} times; give it once.`);
     const params = parseItemsParams(def, c.req.query());
+    return cache.respond(c, [def.id], () => itemsPage(c.req.url, def, params));
+  });
+
+  async function itemsPage(requestUrl: string, def: CollectionDef, params: ReturnType<typeof parseItemsParams>) {
     const q = itemsQuery(def, params);
     const row = (await db.query<{ number_matched: number; number_returned: number; features: string }>(q.text, q.values)).rows[0];
-    const url = new URL(c.req.url);
+    const url = new URL(requestUrl);
     const link = (rel: string, offset: number) => {
       const u = new URL(url);
       u.searchParams.set('offset', String(offset));
@@ -74,22 +81,28 @@ export function collectionRoutes(db: Db) {
     if (params.offset + row.number_returned < row.number_matched) links.push(link('next', params.offset + params.limit));
     // A page past the end links back to the last page that has features, not to another empty one.
     if (params.offset > 0) links.push(link('prev', Math.max(0, Math.min(params.offset - params.limit, row.number_matched - params.limit))));
-    links.push({ href: `${apiBase(c.req.url)}/collections/${def.id}`, rel: 'collection', type: 'application/json' });
+    links.push({ href: `${apiBase(requestUrl)}/collections/${def.id}`, rel: 'collection', type: 'application/json' });
     // The features array arrives as JSON text from PostGIS and is spliced in unparsed.
     const body = `{"type":"FeatureCollection","numberMatched":${row.number_matched},"numberReturned":${row.number_returned},"timeStamp":"${new Date().toISOString()}","links":${JSON.stringify(links)},"features":${row.features}}`;
-    return c.body(body, 200, { 'content-type': `${GEOJSON}; charset=utf-8` });
-  });
+    return { body, type: `${GEOJSON}; charset=utf-8` };
+  }
 
-  app.get('/collections/:id/items/:featureId', async (c) => {
+  app.get('/collections/:id/items/:featureId', (c) => {
     const def = lookup(c.req.param('id'));
     const featureId = c.req.param('featureId');
-    const q = itemQuery(def, featureId);
-    const row = (await db.query<{ feature: string }>(q.text, q.values)).rows[0];
-    if (!row) apiError(404, 'NotFound', `Collection "${def.id}" has no feature "${featureId.slice(0, 80)}".`);
-    return c.body(row.feature, 200, { 'content-type': `${GEOJSON}; charset=utf-8` });
+    return cache.respond(c, [def.id], async () => {
+      const q = itemQuery(def, featureId);
+      const row = (await db.query<{ feature: string }>(q.text, q.values)).rows[0];
+      if (!row) apiError(404, 'NotFound', `Collection "${def.id}" has no feature "${featureId.slice(0, 80)}".`);
+      return { body: row.feature, type: `${GEOJSON}; charset=utf-8` };
+    });
   });
 
   return app;
+}
+
+function json(value: unknown) {
+  return { body: JSON.stringify(value), type: 'application/json; charset=utf-8' };
 }
 
 function lookup(id: string): CollectionDef {

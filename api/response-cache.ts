@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import type { Context } from 'hono';
+import type { Db } from './db/db.ts';
+
+/** A response body kept for reuse while the versions of the tables it was built from are unchanged. */
+interface Entry {
+  etag: string;
+  body: string;
+  type: string;
+  bytes: number;
+}
+
+/**
+ * Responses of unchanged collections, answered from memory and revalidated by `ETag`.
+ *
+ * A response is keyed by its URL (the body holds links built from it) and tagged with the
+ * versions of the tables it reads; every write bumps those versions by a trigger
+ * (migration 002), so a cached body is never served after its data changed, whichever
+ * process or path wrote. Bounded by bytes, least recently used out first.
+ */
+export class ResponseCache {
+  private entries = new Map<string, Entry>();
+  private bytes = 0;
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly maxBytes = 64 * 1024 * 1024,
+  ) {}
+
+  /**
+   * Answers `c` with the body `build` makes, or from memory when the tables in `tables` are
+   * unchanged; 304 when the client already holds this version (`If-None-Match`).
+   */
+  async respond(c: Context, tables: readonly string[], build: () => Promise<{ body: string; type: string }>): Promise<Response> {
+    const key = c.req.url;
+    const etag = `"${createHash('sha256').update(key).update('\0').update(await this.versions(tables)).digest('base64url').slice(0, 27)}"`;
+    const headers = { ETag: etag, 'Cache-Control': 'no-cache' };
+    if (matches(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
+    let entry = this.entries.get(key);
+    if (entry?.etag === etag) {
+      this.hits++;
+      // Most recently used last, so the oldest is first when space is needed.
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+    } else {
+      this.misses++;
+      const built = await build();
+      entry = { etag, ...built, bytes: built.body.length * 2 };
+      this.put(key, entry);
+    }
+    return c.body(entry.body, 200, { 'content-type': entry.type, ...headers });
+  }
+
+  /** Bytes held (UTF-16 estimate), for the benchmark and the tests. */
+  get size(): number {
+    return this.bytes;
+  }
+
+  private async versions(tables: readonly string[]): Promise<string> {
+    const r = await this.db.query<{ v: string }>(
+      `select string_agg(id || ':' || version, ',' order by id) as v from collection_versions where id = any($1::text[])`,
+      [tables],
+    );
+    return r.rows[0]?.v ?? '';
+  }
+
+  private put(key: string, entry: Entry) {
+    const old = this.entries.get(key);
+    if (old) {
+      this.bytes -= old.bytes;
+      this.entries.delete(key);
+    }
+    // A body larger than an eighth of the cache would push out everything else; it is rebuilt each time.
+    if (entry.bytes > this.maxBytes / 8) return;
+    this.entries.set(key, entry);
+    this.bytes += entry.bytes;
+    for (const [k, e] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.entries.delete(k);
+      this.bytes -= e.bytes;
+    }
+  }
+}
+
+/** Whether an `If-None-Match` header names `etag` (weak comparison, as RFC 9110 asks for GET). */
+function matches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+}

@@ -8,6 +8,15 @@ describeEachDb('Db interface', (t) => {
     assert.deepEqual(r.rows, []);
   });
 
+  if (t.kind === 'pglite') {
+    test('the embedded database runs with 16 MB of shared buffers (memory), the usual single-user settings kept', async () => {
+      const setting = async (name: string) => (await t.db.query<{ v: string }>('select current_setting($1) as v', [name])).rows[0].v;
+      assert.equal(await setting('shared_buffers'), '16MB');
+      assert.equal(await setting('search_path'), 'public');
+      assert.equal(await setting('max_parallel_workers'), '0');
+    });
+  }
+
   test('values are bound parameters, never SQL', async () => {
     const r = await t.db.query<{ v: string }>('select $1::text as v', ["x'; drop table zones; --"]);
     assert.equal(r.rows[0].v, "x'; drop table zones; --");

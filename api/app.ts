@@ -6,7 +6,12 @@ import type { Db } from './db/db.ts';
 import { edge } from './edge.ts';
 import { AnalysisQueue, analysisSlot } from './limiter.ts';
 import { apiError, renderError } from './errors.ts';
+import { authenticate, defaultAnonymousRead } from './auth/middleware.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { authRoutes } from './routes/auth.ts';
 import { collectionRoutes } from './routes/collections.ts';
+import { featureRoutes } from './routes/features.ts';
+import { reviewRoutes } from './routes/reviews.ts';
 import { complianceRoutes } from './routes/compliance.ts';
 import { coverageRoutes } from './routes/coverage.ts';
 import { metaRoutes } from './routes/meta.ts';
@@ -17,7 +22,7 @@ export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 export interface AppDeps {
   db: Db;
   config: Pick<Config, 'BASEMAPS' | 'TIANDITU_TOKEN'> &
-    Partial<Pick<Config, 'HOST' | 'PUBLIC_URL' | 'ALLOWED_HOSTS' | 'CORS_ORIGINS' | 'ANALYSIS_CONCURRENCY' | 'ANALYSIS_TIMEOUT_SECONDS'>>;
+    Partial<Pick<Config, 'HOST' | 'PUBLIC_URL' | 'ALLOWED_HOSTS' | 'CORS_ORIGINS' | 'ANALYSIS_CONCURRENCY' | 'ANALYSIS_TIMEOUT_SECONDS' | 'ANONYMOUS_READ'>>;
   /** Folder of the built web app to serve at `/`; omitted in API tests. */
   webDir?: string;
 }
@@ -45,6 +50,8 @@ export function createApp(deps: AppDeps) {
       corsOrigins: config.CORS_ORIGINS,
     }),
   );
+  // Who the request is (session cookie or bearer token) and what an anonymous request may read.
+  app.use('/api/*', authenticate(deps.db, config.ANONYMOUS_READ ?? defaultAnonymousRead(config.HOST)));
   // The analyses hold a slot of one queue: the embedded database has one connection, so one at a time there.
   const queue = new AnalysisQueue({
     concurrency: config.ANALYSIS_CONCURRENCY ?? (deps.db.kind === 'pglite' ? 1 : 4),
@@ -55,6 +62,10 @@ export function createApp(deps: AppDeps) {
   app.post('/api/analysis/*', analysisSlot(queue));
   app.get('/api/analysis/compliance/projects', analysisSlot(queue));
   app.route('/api', collectionRoutes(deps.db));
+  app.route('/api', featureRoutes(deps.db));
+  app.route('/api', authRoutes(deps.db));
+  app.route('/api', auditRoutes(deps.db));
+  app.route('/api', reviewRoutes(deps.db));
   app.route('/api', metaRoutes(deps.db, deps.config));
   app.route('/api', complianceRoutes(deps.db));
   app.route('/api', coverageRoutes(deps.db));

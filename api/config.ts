@@ -34,6 +34,10 @@ const Env = z.object({
   ANALYSIS_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(60),
   /** Analyses run at once; more wait in a queue, and a full queue answers 503. */
   ANALYSIS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** What anonymous users may read: all, public (the investor audience) or none; by default all on loopback, public otherwise. */
+  ANONYMOUS_READ: z.enum(['all', 'public', 'none']).optional().or(z.literal('').transform(() => undefined)),
+  /** The first admin's password (only used when no admin exists yet); a random one is printed otherwise. */
+  ADMIN_PASSWORD: z.string().min(10, 'must have at least 10 characters').optional().or(z.literal('').transform(() => undefined)),
 });
 
 export type Config = z.infer<typeof Env>;

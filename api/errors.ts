@@ -12,16 +12,27 @@ export type ErrorCode =
   | 'PayloadTooLarge'
   | 'MethodNotAllowed'
   | 'MisdirectedRequest'
+  | 'Unauthorized'
   | 'Forbidden'
+  | 'PreconditionFailed'
+  | 'PreconditionRequired'
+  | 'Conflict'
   | 'RequestTimeout'
   | 'TooManyRequests'
   | 'ServiceUnavailable'
   | 'ServerError';
 
 /** Throws the JSON error `{ code, description }` with an HTTP status; for use at the edges (routes). */
-export function apiError(status: ContentfulStatusCode, code: ErrorCode, description: string, headers: Record<string, string> = {}): never {
+export function apiError(
+  status: ContentfulStatusCode,
+  code: ErrorCode,
+  description: string,
+  headers: Record<string, string> = {},
+  /** More members of the error body (e.g. the current version on a 412). */
+  extra: Record<string, unknown> = {},
+): never {
   throw new HTTPException(status, {
-    res: new Response(JSON.stringify({ code, description }), {
+    res: new Response(JSON.stringify({ code, description, ...extra }), {
       status,
       headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
     }),

@@ -33,9 +33,15 @@ export class ResponseCache {
    * Answers `c` with the body `build` makes, or from memory when the tables in `tables` are
    * unchanged; 304 when the client already holds this version (`If-None-Match`).
    */
-  async respond(c: Context, tables: readonly string[], build: () => Promise<{ body: string; type: string }>): Promise<Response> {
-    const key = c.req.url;
-    const etag = `"${createHash('sha256').update(key).update('\0').update(await this.versions(tables)).digest('base64url').slice(0, 27)}"`;
+  async respond(
+    c: Context,
+    tables: readonly string[],
+    build: () => Promise<{ body: string; type: string }>,
+    /** `variant`: who the body was built for (what anonymous users see differs); `etagPrefix`: e.g. a feature's version. */
+    opts: { variant?: string; etagPrefix?: string } = {},
+  ): Promise<Response> {
+    const key = `${opts.variant ?? ''} ${c.req.url}`;
+    const etag = `"${opts.etagPrefix ?? ''}${createHash('sha256').update(key).update('\0').update(await this.versions(tables)).digest('base64url').slice(0, 27)}"`;
     const headers = { ETag: etag, 'Cache-Control': 'no-cache' };
     if (matches(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
     let entry = this.entries.get(key);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { loadConfig } from './config.ts';
 import { GeodataError } from './import/geodata.ts';
 import { openDatabase, StartupError } from './open-db.ts';
+import { ensureAdmin } from './auth/accounts.ts';
 
 const started = Date.now();
 
@@ -16,9 +17,15 @@ async function main() {
     console.warn(`No built web app in ${config.WEB_DIR}/ — run "npm run build" (npm start does). Serving the API only.`);
   }
   const app = createApp({ db, config, webDir: config.WEB_DIR });
+  const firstAdmin = await ensureAdmin(db, config.ADMIN_PASSWORD);
   const server = listen(app, { port: config.PORT, hostname: config.HOST, requestTimeoutSeconds: config.REQUEST_TIMEOUT_SECONDS }, (port) => {
     const host = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
     console.log(`Listening on http://${host}:${port}/ (${db.kind}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    if (firstAdmin) {
+      // Printed once, the way Jupyter prints its token URL: one click from editing.
+      console.log(`\nFirst start: created the admin account "${firstAdmin.username}"${firstAdmin.password ? ` with the password  ${firstAdmin.password}  (shown only now; change it with "npm run users -- passwd ${firstAdmin.username}")` : ' with ADMIN_PASSWORD'}.`);
+      console.log(`Sign in with this one-time link (valid 24 h):\n    http://${host}:${port}/api/auth/link/${firstAdmin.linkSecret}\n`);
+    }
   });
   server.on('error', (err: NodeJS.ErrnoException) => {
     console.error(err.code === 'EADDRINUSE' ? `Port ${config.PORT} is in use; set PORT to another port.` : err.message);

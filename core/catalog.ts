@@ -15,8 +15,10 @@ export interface PropertyDef {
   filter?: boolean;
   /** `internal` attributes are hidden from the public (investor) view. */
   audience?: 'public' | 'internal';
-  /** Added by the import (area, spatial join), never typed into geodata/. */
+  /** Added by the import (area, spatial join), never typed into geodata/; read-only when editing. */
   derived?: boolean;
+  /** The values allowed (a closed list); any value of the type when absent. */
+  enum?: readonly string[];
 }
 
 export type GeometryKind = 'polygon' | 'point' | 'mixed' | 'none';
@@ -31,12 +33,16 @@ export interface CollectionDef {
   /** A control layer (red line, reserve, water source) checked by compliance review. */
   control: boolean;
   properties: Record<string, PropertyDef>;
+  /** The least role that may create, change and delete features (the audited write path checks it). */
+  editableBy: 'planner' | 'admin';
+  /** Whether a feature may have no geometry (an unlocated project, an indicator). */
+  nullGeometry: boolean;
 }
 
 const common: Record<string, PropertyDef> = {
   name_zh: { type: 'string', title: { zh: '名称', en: 'Name (Chinese)' }, filter: true },
   name_en: { type: 'string', title: { zh: '英文名称', en: 'Name' }, filter: true },
-  quality: { type: 'string', title: { zh: '数据质量', en: 'Data quality' }, filter: true },
+  quality: { type: 'string', title: { zh: '数据质量', en: 'Data quality' }, filter: true, enum: ['surveyed', 'approximate', 'indicative'] },
   source: { type: 'string', title: { zh: '来源', en: 'Source' } },
 };
 
@@ -48,7 +54,18 @@ const area: Record<string, PropertyDef> = {
   },
 };
 
-const status: PropertyDef = { type: 'string', title: { zh: '状态', en: 'Status' }, filter: true };
+const status: PropertyDef = { type: 'string', title: { zh: '状态', en: 'Status' }, filter: true, enum: ['existing', 'planned', 'under_construction'] };
+
+/** How precisely a project's or facility's site is known; `district-wide` means it has no site. */
+const locationQuality: PropertyDef = {
+  type: 'string',
+  title: { zh: '位置精度', en: 'Location quality' },
+  filter: true,
+  enum: ['known', 'approximate', 'district-wide'],
+};
+
+/** A flag the data preparation computed (e.g. inside the district); kept for planners, not shown to investors. */
+const flag = (zh: string, en: string): PropertyDef => ({ type: 'boolean', title: { zh, en }, audience: 'internal' });
 
 export const collections: readonly CollectionDef[] = [
   {
@@ -61,10 +78,15 @@ export const collections: readonly CollectionDef[] = [
     geometry: 'polygon',
     audience: 'public',
     control: false,
+    editableBy: 'admin',
+    nullGeometry: false,
     properties: {
       ...common,
       adcode: { type: 'string', title: { zh: '行政区划代码', en: 'Admin code' }, filter: true },
       role: { type: 'string', title: { zh: '类型', en: 'Role' }, filter: true },
+      city_adcode: { type: 'integer', title: { zh: '所属市代码', en: 'City code' } },
+      city_name_zh: { type: 'string', title: { zh: '所属市', en: 'City' } },
+      touches_xincheng: flag('与新城区相邻', 'Touches Xincheng'),
       ...area,
     },
   },
@@ -78,6 +100,8 @@ export const collections: readonly CollectionDef[] = [
     geometry: 'polygon',
     audience: 'public',
     control: false,
+    editableBy: 'admin',
+    nullGeometry: false,
     properties: {
       ...common,
       positioning_zh: { type: 'string', title: { zh: '功能定位', en: 'Positioning (Chinese)' } },
@@ -100,10 +124,14 @@ export const collections: readonly CollectionDef[] = [
     geometry: 'polygon',
     audience: 'planner',
     control: true,
+    editableBy: 'admin',
+    nullGeometry: false,
     properties: {
       ...common,
       kind: { type: 'string', title: { zh: '管控类型', en: 'Kind' }, filter: true },
       legal_basis_zh: { type: 'string', title: { zh: '依据', en: 'Basis' } },
+      legal_basis_en: { type: 'string', title: { zh: '依据（英文）', en: 'Basis (English)' } },
+      status,
       ...area,
     },
   },
@@ -117,7 +145,9 @@ export const collections: readonly CollectionDef[] = [
     geometry: 'polygon',
     audience: 'planner',
     control: false,
-    properties: { ...common, ...area },
+    editableBy: 'admin',
+    nullGeometry: false,
+    properties: { ...common, status, ...area },
   },
   {
     id: 'parks',
@@ -129,6 +159,8 @@ export const collections: readonly CollectionDef[] = [
     geometry: 'polygon',
     audience: 'public',
     control: false,
+    editableBy: 'planner',
+    nullGeometry: true,
     properties: {
       ...common,
       status,
@@ -138,6 +170,8 @@ export const collections: readonly CollectionDef[] = [
         title: { zh: '服务半径', en: 'Service radius' },
       },
       osm_id: { type: 'string', title: { zh: 'OSM 编号', en: 'OSM id' } },
+      osm_type: { type: 'string', title: { zh: 'OSM 类型', en: 'OSM type' }, audience: 'internal' },
+      centroid_in_xincheng: flag('中心点在新城区内', 'Centroid in Xincheng'),
       ...area,
     },
   },
@@ -151,6 +185,8 @@ export const collections: readonly CollectionDef[] = [
     geometry: 'mixed',
     audience: 'public',
     control: false,
+    editableBy: 'planner',
+    nullGeometry: true,
     properties: {
       ...common,
       column: { type: 'integer', title: { zh: '专栏', en: 'Column' }, filter: true },
@@ -159,12 +195,10 @@ export const collections: readonly CollectionDef[] = [
       column_title_en: { type: 'string', title: { zh: '专栏名称（英文）', en: 'Column title' } },
       sector: { type: 'string', title: { zh: '产业类别', en: 'Sector' }, filter: true },
       status,
-      location_quality: {
-        type: 'string',
-        title: { zh: '位置精度', en: 'Location quality' },
-        filter: true,
-      },
+      status_note_zh: { type: 'string', title: { zh: '状态说明', en: 'Status note' } },
+      location_quality: locationQuality,
       location_note_zh: { type: 'string', title: { zh: '位置说明', en: 'Location note' } },
+      outside_zones: flag('位于支撑区外', 'Outside the zones'),
       zone_id: {
         type: 'string',
         title: { zh: '所在支撑区', en: 'Support zone' },
@@ -184,16 +218,23 @@ export const collections: readonly CollectionDef[] = [
     geometry: 'mixed',
     audience: 'public',
     control: false,
+    editableBy: 'planner',
+    nullGeometry: true,
     properties: {
       ...common,
-      type: { type: 'string', title: { zh: '设施类型', en: 'Type' }, filter: true },
-      status,
-      location_quality: {
+      type: {
         type: 'string',
-        title: { zh: '位置精度', en: 'Location quality' },
+        title: { zh: '设施类型', en: 'Type' },
         filter: true,
+        enum: ['kindergarten', 'primary_school', 'middle_school', 'nine_year_school', 'clinic', 'hospital', 'elderly_care', 'sports', 'fire_station', 'rail_station', 'metro_station'],
       },
+      status,
+      location_quality: locationQuality,
+      location_note_zh: { type: 'string', title: { zh: '位置说明', en: 'Location note' } },
       osm_name: { type: 'string', title: { zh: 'OSM 名称', en: 'OSM name' } },
+      probable_name_zh: { type: 'string', title: { zh: '可能名称', en: 'Probable name' }, audience: 'internal' },
+      inside_xincheng: flag('位于新城区内', 'Inside Xincheng'),
+      outside_district: flag('位于新城区外', 'Outside the district'),
       ...area,
     },
   },
@@ -207,6 +248,8 @@ export const collections: readonly CollectionDef[] = [
     geometry: 'point',
     audience: 'public',
     control: false,
+    editableBy: 'planner',
+    nullGeometry: false,
     properties: {
       ...common,
       town_zh: { type: 'string', title: { zh: '所属镇', en: 'Town' }, filter: true },
@@ -222,6 +265,8 @@ export const collections: readonly CollectionDef[] = [
     geometry: 'none',
     audience: 'public',
     control: false,
+    editableBy: 'admin',
+    nullGeometry: true,
     properties: {
       ...common,
       seq: { type: 'integer', title: { zh: '序号', en: 'No.' } },
@@ -229,9 +274,14 @@ export const collections: readonly CollectionDef[] = [
       category_en: { type: 'string', title: { zh: '类别（英文）', en: 'Category' } },
       unit: { type: 'string', title: { zh: '单位', en: 'Unit' } },
       value_2020: { type: 'number', title: { zh: '2020年', en: '2020' } },
+      value_2020_text: { type: 'string', title: { zh: '2020年（原文）', en: '2020 (as written)' } },
       target_2025: { type: 'number', title: { zh: '2025年目标', en: '2025 target' } },
       target_text: { type: 'string', title: { zh: '目标说明', en: 'Target (text)' } },
+      annual_growth_pct: { type: 'number', title: { zh: '年均增长', en: 'Annual growth' } },
+      annual_growth_text: { type: 'string', title: { zh: '年均增长（原文）', en: 'Annual growth (as written)' } },
       nature: { type: 'string', title: { zh: '属性', en: 'Nature' }, filter: true },
+      nature_zh: { type: 'string', title: { zh: '属性（中文）', en: 'Nature (Chinese)' } },
+      note: { type: 'string', title: { zh: '备注', en: 'Note' } },
     },
   },
 ];

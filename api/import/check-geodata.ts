@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collections, QUALITIES } from '../../core/catalog.ts';
+import { checkProperties } from '../../core/feature-input.ts';
 import type { Queryable } from '../db/db.ts';
 
 /** One data check: what was checked, whether it passed, and the figures or offending ids. */
@@ -101,6 +102,18 @@ export async function checkGeodata(db: Queryable, geodataDir: string): Promise<D
       c.properties.location_quality ? [QUALITIES, ['known', 'approximate', 'district-wide']] : [QUALITIES],
     )).rows;
     out.push({ check: `${c.id}: quality${c.properties.location_quality ? ' and location_quality' : ''} on every feature`, ok: bad.length === 0, detail: list(bad) || 'all' });
+  }
+
+  // Every stored property is declared (the edit form and the write path only know declared ones),
+  // and every value has its declared type and allowed value.
+  for (const c of collections) {
+    const rows = (await db.query<{ id: string; props: Record<string, unknown> }>(`select id, properties as props from ${c.id} order by id`)).rows;
+    const problems: { id: string }[] = [];
+    for (const r of rows) {
+      const check = checkProperties(c, r.props);
+      if (!check.valid) problems.push({ id: `${r.id} (${check.reason})` });
+    }
+    out.push({ check: `${c.id}: properties declared in the catalogue, with their types`, ok: problems.length === 0, detail: list(problems, 3) || 'all' });
   }
 
   const prov = (await db.query<{ id: string; provenance: Record<string, unknown> }>('select id, provenance from datasets')).rows;

@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { collections } from '../../core/catalog.ts';
 import type { Db, Queryable } from '../db/db.ts';
 import { SCHEMA_LOCK } from '../db/migrate.ts';
-import { deriveQueries, insertFeaturesQuery } from '../sql/import.ts';
+import { insertAuditQuery } from '../sql/audit.ts';
+import { deriveQueries, editsSinceImportQuery, insertFeaturesQuery } from '../sql/import.ts';
 
 export interface ImportedDataset {
   id: string;
   features: number;
   /** `loaded` when the file changed since the last import, `unchanged` when it was skipped. */
-  action: 'loaded' | 'unchanged' | 'missing';
+  action: 'loaded' | 'unchanged' | 'missing' | 'edited';
 }
 
 export interface ImportOptions {
@@ -53,9 +54,25 @@ export async function importGeodata(db: Db, opts: ImportOptions): Promise<Import
         report.push({ id: c.id, features: prev.rows[0].feature_count, action: 'unchanged' });
         continue;
       }
+      // Planners' edits since the last import are never overwritten by a change to the seed file.
+      const edits = (await tx.query<{ n: number }>(editsSinceImportQuery(c.id).text, [c.id])).rows[0].n;
+      if (edits > 0) {
+        log(`  ${c.id}: geodata/${c.id}/ changed, but the table has ${edits} audited edit(s) since its import; kept the edited data (not replaced)`);
+        report.push({ id: c.id, features: prev.rows[0]?.feature_count ?? 0, action: 'edited' });
+        continue;
+      }
       const { fc, provenance } = parseDataset(c.id, text, provText);
       log(`  ${c.id}: loading ${fc.features.length} features…`);
       await loadDataset(tx, c.id, fc, provenance, checksum);
+      // The import is a write like any other: one audit row per dataset, in this transaction.
+      const q = insertAuditQuery({
+        actor: 'system',
+        action: 'import',
+        collection: c.id,
+        after: { source: `geodata/${c.id}/${c.id}.geojson`, checksum, features: fc.features.length, replacedFeatures: prev.rows[0]?.feature_count ?? 0 },
+        reason: prev.rows[0] ? 'geodata/ file changed' : 'first import',
+      });
+      await tx.query(q.text, q.values);
       report.push({ id: c.id, features: fc.features.length, action: 'loaded' });
     }
     // Derived values only change when some dataset did; skipping keeps a warm start fast.

@@ -1,4 +1,7 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { isPublicCollection, isPublicProperty } from '../../core/audience.ts';
+import { readAudience, type ReadAudience } from '../auth/middleware.ts';
+import { featureVersionQuery } from '../sql/features.ts';
 import { collections, findCollection, type CollectionDef } from '../../core/catalog.ts';
 import type { Db } from '../db/db.ts';
 import { apiError } from '../errors.ts';
@@ -42,33 +45,45 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db)) {
 
   app.get('/conformance', (c) => c.json({ conformsTo: CONFORMANCE }));
 
-  app.get('/collections', (c) =>
-    cache.respond(c, allTables, async () => {
-      const base = apiBase(c.req.url);
-      const prov = await provenanceById(db);
-      const list = await Promise.all(collections.map((def) => describe(db, def, base, prov.get(def.id))));
-      return json({ links: [{ href: `${base}/collections`, rel: 'self', type: 'application/json' }], collections: list });
-    }),
-  );
+  app.get('/collections', (c) => {
+    const audience = readAudience(c);
+    const visible = collections.filter((d) => audience === 'all' || isPublicCollection(d));
+    return cache.respond(
+      c,
+      allTables,
+      async () => {
+        const base = apiBase(c.req.url);
+        const prov = await provenanceById(db);
+        const list = await Promise.all(visible.map((def) => describe(db, def, base, prov.get(def.id), audience)));
+        return json({ links: [{ href: `${base}/collections`, rel: 'self', type: 'application/json' }], collections: list });
+      },
+      { variant: audience },
+    );
+  });
 
   app.get('/collections/:id', (c) => {
-    const def = lookup(c.req.param('id'));
-    return cache.respond(c, ['datasets', def.id], async () => {
-      const prov = await provenanceById(db);
-      return json(await describe(db, def, apiBase(c.req.url), prov.get(def.id)));
-    });
+    const { def, audience } = readable(c);
+    return cache.respond(
+      c,
+      ['datasets', def.id],
+      async () => {
+        const prov = await provenanceById(db);
+        return json(await describe(db, def, apiBase(c.req.url), prov.get(def.id), audience));
+      },
+      { variant: audience },
+    );
   });
 
   app.get('/collections/:id/items', async (c) => {
-    const def = lookup(c.req.param('id'));
+    const { def, audience } = readable(c);
     const repeated = Object.entries(c.req.queries()).find(([, v]) => v.length > 1);
     if (repeated) apiError(400, 'InvalidParameterValue', `Parameter ${repeated[0].slice(0, 60)} is given ${repeated[1].length} times; give it once.`);
     const params = parseItemsParams(def, c.req.query());
-    return cache.respond(c, [def.id], () => itemsPage(c.req.url, def, params));
+    return cache.respond(c, [def.id], () => itemsPage(c.req.url, def, params, audience), { variant: audience });
   });
 
-  async function itemsPage(requestUrl: string, def: CollectionDef, params: ReturnType<typeof parseItemsParams>) {
-    const q = itemsQuery(def, params);
+  async function itemsPage(requestUrl: string, def: CollectionDef, params: ReturnType<typeof parseItemsParams>, audience: ReadAudience) {
+    const q = itemsQuery(def, params, shownProperties(def, audience));
     const row = (await db.query<{ number_matched: number; number_returned: number; features: string }>(q.text, q.values)).rows[0];
     const url = new URL(requestUrl);
     const link = (rel: string, offset: number) => {
@@ -87,18 +102,41 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db)) {
     return { body, type: `${GEOJSON}; charset=utf-8` };
   }
 
-  app.get('/collections/:id/items/:featureId', (c) => {
-    const def = lookup(c.req.param('id'));
+  app.get('/collections/:id/items/:featureId', async (c) => {
+    const { def, audience } = readable(c);
     const featureId = c.req.param('featureId');
-    return cache.respond(c, [def.id], async () => {
-      const q = itemQuery(def, featureId);
-      const row = (await db.query<{ feature: string }>(q.text, q.values)).rows[0];
-      if (!row) apiError(404, 'NotFound', `Collection "${def.id}" has no feature "${featureId.slice(0, 80)}".`);
-      return { body: row.feature, type: `${GEOJSON}; charset=utf-8` };
-    });
+    // The ETag starts with the feature's version: If-Match on a write compares that part.
+    const v = (await db.query<{ version: number }>(featureVersionQuery(def, featureId).text, [featureId])).rows[0];
+    if (!v) apiError(404, 'NotFound', `Collection "${def.id}" has no feature "${featureId.slice(0, 80)}".`);
+    return cache.respond(
+      c,
+      [def.id],
+      async () => {
+        const q = itemQuery(def, featureId, shownProperties(def, audience));
+        const row = (await db.query<{ feature: string }>(q.text, q.values)).rows[0];
+        if (!row) apiError(404, 'NotFound', `Collection "${def.id}" has no feature "${featureId.slice(0, 80)}".`);
+        return { body: row.feature, type: `${GEOJSON}; charset=utf-8` };
+      },
+      { variant: audience, etagPrefix: `v${v.version}-` },
+    );
   });
 
   return app;
+}
+
+/** The collection of the path, if this request may read it (anonymous readers on a network server see the public ones). */
+function readable(c: Context): { def: CollectionDef; audience: ReadAudience } {
+  const audience = readAudience(c);
+  const def = lookup(c.req.param('id') ?? '');
+  if (audience === 'public' && !isPublicCollection(def)) {
+    apiError(401, 'Unauthorized', `Collection "${def.id}" is for signed-in users of this server; sign in to read it.`);
+  }
+  return { def, audience };
+}
+
+/** The properties a reader sees: all (null), or the public ones only. */
+function shownProperties(def: CollectionDef, audience: ReadAudience): string[] | null {
+  return audience === 'all' ? null : Object.keys(def.properties).filter((k) => isPublicProperty(k, def.properties));
 }
 
 function json(value: unknown) {
@@ -124,7 +162,7 @@ async function provenanceById(db: Db): Promise<Map<string, Provenance>> {
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-async function describe(db: Db, def: CollectionDef, base: string, prov: Provenance | undefined) {
+async function describe(db: Db, def: CollectionDef, base: string, prov: Provenance | undefined, audience: ReadAudience) {
   const q = extentQuery(def);
   const e = (await db.query<{ xmin: number | null; ymin: number; xmax: number; ymax: number; n: number }>(q.text, q.values)).rows[0];
   return {
@@ -148,7 +186,9 @@ async function describe(db: Db, def: CollectionDef, base: string, prov: Provenan
     audience: def.audience,
     control: def.control,
     numberOfFeatures: e.n,
-    properties: def.properties,
+    properties: audience === 'all' ? def.properties : Object.fromEntries(Object.entries(def.properties).filter(([k]) => isPublicProperty(k, def.properties))),
+    editableBy: def.editableBy,
+    nullGeometry: def.nullGeometry,
     provenance: prov ? { ...prov.provenance, importedAt: prov.imported_at } : null,
   };
 }

@@ -2,13 +2,14 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { SITE_CRS } from '../../core/crs.ts';
 import { readSite } from '../../core/geometry/site-input.ts';
-import type { Db } from '../db/db.ts';
+import type { Db, QueryOptions, Queryable } from '../db/db.ts';
+import { requireFullRead } from '../auth/middleware.ts';
 import { apiError } from '../errors.ts';
 import { COMPLIANCE_METHOD, COMPLIANCE_METHOD_ZH, complianceQuery, overlapsQuery, projectsComplianceQuery } from '../sql/compliance.ts';
 import { statementLimits } from '../limiter.ts';
 import { readJson } from './read-json.ts';
 
-const ComplianceRequest = z.object({
+export const ComplianceRequest = z.object({
   geometry: z.unknown().refine((g) => g !== undefined, 'a GeoJSON geometry is required: send {"geometry": {"type": "Polygon", "coordinates": …}, "crs": …}'),
   crs: z.enum(SITE_CRS, { message: `must be one of ${SITE_CRS.join(', ')}` }).default('EPSG:4326'),
 });
@@ -25,12 +26,29 @@ export function complianceRoutes(db: Db) {
   const app = new Hono();
 
   app.post('/analysis/compliance', async (c) => {
+    requireFullRead(c, 'run a compliance review');
     const body = await readJson(c, ComplianceRequest);
+    return c.json(await checkSite(db, body, statementLimits(c)));
+  });
+
+  app.get('/analysis/compliance/projects', async (c) => {
+    requireFullRead(c, 'run a compliance review');
+    const q = projectsComplianceQuery();
+    const row = (await db.query<{ projects: string }>(q.text, q.values, statementLimits(c))).rows[0];
+    const body = `{"method":${JSON.stringify(COMPLIANCE_METHOD)},"methodZh":${JSON.stringify(COMPLIANCE_METHOD_ZH)},"projects":${row.projects}}`;
+    return c.body(body, 200, { 'content-type': 'application/json; charset=utf-8' });
+  });
+
+  return app;
+}
+
+/** The compliance review of one site (POST /analysis/compliance; a saved review keeps this answer). */
+export async function checkSite(db: Queryable, body: z.infer<typeof ComplianceRequest>, limits?: QueryOptions) {
     const site = readSite(body.geometry, body.crs);
     if (!site.valid) apiError(site.status, site.status === 413 ? 'PayloadTooLarge' : 'InvalidRequestBody', site.reason);
     const geojson = JSON.stringify(site.geometry);
     const q = complianceQuery(geojson);
-    const row = (await db.query<ComplianceRow>(q.text, q.values, statementLimits(c))).rows[0];
+    const row = (await db.query<ComplianceRow>(q.text, q.values, limits)).rows[0];
     if (row.empty || !row.result) {
       apiError(400, 'InvalidRequestBody', `The polygon has no area left after repair (${row.invalid_reason ?? 'degenerate'}): check the ring order of its points.`);
     }
@@ -59,8 +77,8 @@ export function complianceRoutes(db: Db) {
       });
     }
     const oq = overlapsQuery(row.repaired);
-    const overlaps = JSON.parse((await db.query<{ overlaps: string }>(oq.text, oq.values, statementLimits(c))).rows[0].overlaps);
-    return c.json({
+    const overlaps = JSON.parse((await db.query<{ overlaps: string }>(oq.text, oq.values, limits)).rows[0].overlaps);
+    return {
       site: { ...result.site, crs: body.crs, geometry: JSON.parse(row.repaired) },
       zones: result.zones,
       conflicts: result.conflicts,
@@ -70,15 +88,5 @@ export function complianceRoutes(db: Db) {
       warningDetails: details,
       method: COMPLIANCE_METHOD,
       methodZh: COMPLIANCE_METHOD_ZH,
-    });
-  });
-
-  app.get('/analysis/compliance/projects', async (c) => {
-    const q = projectsComplianceQuery();
-    const row = (await db.query<{ projects: string }>(q.text, q.values, statementLimits(c))).rows[0];
-    const body = `{"method":${JSON.stringify(COMPLIANCE_METHOD)},"methodZh":${JSON.stringify(COMPLIANCE_METHOD_ZH)},"projects":${row.projects}}`;
-    return c.body(body, 200, { 'content-type': 'application/json; charset=utf-8' });
-  });
-
-  return app;
+    };
 }

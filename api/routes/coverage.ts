@@ -14,6 +14,7 @@ import {
 } from '../../core/presets.ts';
 import type { Db } from '../db/db.ts';
 import { apiError } from '../errors.ts';
+import { requireFullRead } from '../auth/middleware.ts';
 import { COVERAGE_METHOD, COVERAGE_METHOD_ZH, coverageQuery, suggestSamplesQuery, type AreaSpec, type CoverageRow, type CoverageSpec, type SuggestSamplesRow } from '../sql/coverage.ts';
 import { statementLimits } from '../limiter.ts';
 import { readJson } from './read-json.ts';
@@ -312,6 +313,7 @@ export function coverageRoutes(db: Db) {
   );
 
   app.post('/analysis/coverage', async (c) => {
+    requireFullRead(c, 'analyse service coverage');
     const r = resolve(await readJson(c, CoverageRequest));
     const q = coverageQuery(r.spec);
     const row = (await db.query<CoverageRow>(q.text, q.values, statementLimits(c))).rows[0];
@@ -322,6 +324,7 @@ export function coverageRoutes(db: Db) {
   });
 
   app.post('/analysis/coverage/suggest', async (c) => {
+    requireFullRead(c, 'analyse service coverage');
     const body = await readJson(c, SuggestRequest);
     const r = resolve(body);
     const sq = suggestSamplesQuery(r.spec, r.newRadiusMeters);

@@ -14,7 +14,7 @@ export interface ItemsParams {
  * One page of a collection's features as a GeoJSON features array (JSON text) plus the number
  * matched. The JSON is built in SQL, so the route only wraps it: no parse/serialise round trip.
  */
-export function itemsQuery(c: CollectionDef, p: ItemsParams): SqlQuery {
+export function itemsQuery(c: CollectionDef, p: ItemsParams, shown: string[] | null = null): SqlQuery {
   const values: unknown[] = [];
   const where: string[] = [];
   if (p.bbox) {
@@ -29,8 +29,9 @@ export function itemsQuery(c: CollectionDef, p: ItemsParams): SqlQuery {
   values.push(p.limit, p.offset);
   const n = values.length;
   const filter = where.length ? `where ${where.join(' and ')}` : '';
+  if (shown) values.push(shown);
   return {
-    text: `with matched as (select id, properties, geom from ${c.id} ${filter}),
+    text: `with matched as (select id, ${shown ? propertiesOnly(`$${n + 1}`) : 'properties'} as properties, geom from ${c.id} ${filter}),
       page as (select * from matched order by id limit $${n - 1} offset $${n})
       select (select count(*) from matched)::int as number_matched,
         (select count(*) from page)::int as number_returned,
@@ -41,12 +42,17 @@ export function itemsQuery(c: CollectionDef, p: ItemsParams): SqlQuery {
 }
 
 /** One feature as GeoJSON text, or no row. */
-export function itemQuery(c: CollectionDef, featureId: string): SqlQuery {
+export function itemQuery(c: CollectionDef, featureId: string, shown: string[] | null = null): SqlQuery {
   return {
     text: `select json_build_object('type', 'Feature', 'id', id, 'geometry', ST_AsGeoJSON(geom, 6)::json,
-      'properties', properties)::text as feature from ${c.id} where id = $1`,
-    values: [featureId],
+      'properties', ${shown ? propertiesOnly('$2') : 'properties'})::text as feature from ${c.id} where id = $1`,
+    values: shown ? [featureId, shown] : [featureId],
   };
+}
+
+/** The properties whose names are in the text[] parameter `param` (what a public reader may see). */
+function propertiesOnly(param: string): string {
+  return `(select coalesce(jsonb_object_agg(key, value), '{}'::jsonb) from jsonb_each(properties) where key = any(${param}::text[]))`;
 }
 
 /** Spatial extent (EPSG:4326) and feature count of a collection. */

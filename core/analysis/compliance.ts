@@ -2,7 +2,7 @@
  * Compliance review in the browser (Turf): instant feedback while a site is drawn. The server
  * (PostGIS) is authoritative; tests hold the two within 1 % of each other.
  */
-import { area, bbox, booleanIntersects, booleanPointInPolygon, featureCollection, intersect, pointToPolygonDistance } from '@turf/turf';
+import { area, bbox, booleanIntersects, booleanPointInPolygon, coordAll, featureCollection, intersect, pointToPolygonDistance } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import type { SiteGeometry } from '../geometry/site-input.ts';
 
@@ -94,7 +94,7 @@ export function checkCompliance(site: SiteGeometry, controls: ControlLayer[], zo
 /** Distance in metres from a site to a polygon: 0 when they meet, else the least vertex distance. */
 function distanceMeters(site: SiteGeometry, f: AreaFeature): number {
   if (booleanIntersects({ type: 'Feature', properties: {}, geometry: site } as Feature, f)) return 0;
-  const vertices = site.type === 'Point' ? [site.coordinates] : site.type === 'Polygon' ? site.coordinates.flat() : site.coordinates.flat(2);
+  const vertices = coordAll(site);
   let best = Infinity;
   for (const v of vertices) best = Math.min(best, pointToPolygonDistance(v, f, { units: 'meters' }));
   return Math.max(0, best);

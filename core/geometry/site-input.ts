@@ -7,7 +7,9 @@ import { toLonLat, type SiteCrs } from '../crs.ts';
 export type SiteGeometry =
   | { type: 'Point'; coordinates: [number, number] }
   | { type: 'Polygon'; coordinates: [number, number][][] }
-  | { type: 'MultiPolygon'; coordinates: [number, number][][][] };
+  | { type: 'MultiPolygon'; coordinates: [number, number][][][] }
+  | { type: 'LineString'; coordinates: [number, number][] }
+  | { type: 'MultiLineString'; coordinates: [number, number][][] };
 
 /** Most vertices a site may have; more is refused as too large (413). */
 export const MAX_SITE_VERTICES = 100_000;
@@ -28,14 +30,15 @@ const fail = (reason: string, status: 400 | 413 = 400): SiteCheck => ({ valid: f
  * coordinates are plausible for that CRS (swapped axes, projected metres sent as degrees, outside
  * China), and returns the geometry in EPSG:4326 lon/lat.
  */
-export function readSite(input: unknown, crs: SiteCrs = 'EPSG:4326'): SiteCheck {
+export function readSite(input: unknown, crs: SiteCrs = 'EPSG:4326', opts: { lines?: boolean } = {}): SiteCheck {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return fail('geometry must be a GeoJSON geometry object, e.g. {"type":"Polygon","coordinates":[[[lon,lat],…]]}.');
   }
   const g = input as { type?: unknown; coordinates?: unknown };
   if (g.type === 'Feature') return fail('geometry must be a GeoJSON geometry, not a Feature: send its "geometry" member.');
-  if (g.type !== 'Point' && g.type !== 'Polygon' && g.type !== 'MultiPolygon') {
-    return fail(`geometry type must be Point, Polygon or MultiPolygon, not ${JSON.stringify(g.type ?? null)}.`);
+  const lines = opts.lines && (g.type === 'LineString' || g.type === 'MultiLineString');
+  if (g.type !== 'Point' && g.type !== 'Polygon' && g.type !== 'MultiPolygon' && !lines) {
+    return fail(`geometry type must be Point, ${opts.lines ? 'LineString, MultiLineString, ' : ''}Polygon or MultiPolygon, not ${JSON.stringify(g.type ?? null)}.`);
   }
   if (g.coordinates === undefined) return fail(`${g.type} has no "coordinates" member.`);
   if (!Array.isArray(g.coordinates)) return fail(`${g.type} "coordinates" must be an array, not ${typeof g.coordinates === 'string' ? 'a string' : typeof g.coordinates}.`);
@@ -82,8 +85,22 @@ export function readSite(input: unknown, crs: SiteCrs = 'EPSG:4326'): SiteCheck 
     return null;
   };
 
+  const checkLine = (line: unknown, where: string): string | null => {
+    if (!Array.isArray(line) || line.length < 2) return `${where} needs at least 2 positions.`;
+    for (let i = 0; i < line.length; i++) {
+      const e = checkPosition(line[i], `${where}, position ${i + 1}`);
+      if (e) return e;
+      if (positions.length > MAX_SITE_VERTICES) return 'too many';
+    }
+    return null;
+  };
+
   let err: string | null = null;
   if (g.type === 'Point') err = checkPosition(g.coordinates, 'Point');
+  else if (g.type === 'LineString') err = checkLine(g.coordinates, 'LineString');
+  else if (g.type === 'MultiLineString') {
+    for (let i = 0; i < g.coordinates.length && !err; i++) err = checkLine(g.coordinates[i], `MultiLineString part ${i + 1}`);
+  }
   else if (g.type === 'Polygon') err = checkPolygon(g.coordinates, 'Polygon');
   else {
     for (let i = 0; i < g.coordinates.length && !err; i++) err = checkPolygon(g.coordinates[i], `MultiPolygon part ${i + 1}`);
@@ -103,6 +120,8 @@ export function readSite(input: unknown, crs: SiteCrs = 'EPSG:4326'): SiteCheck 
   let geometry: SiteGeometry;
   if (g.type === 'Point') geometry = { type: 'Point', coordinates: convert(g.coordinates as number[]) };
   else if (g.type === 'Polygon') geometry = { type: 'Polygon', coordinates: (g.coordinates as number[][][]).map((r) => r.map(convert)) };
+  else if (g.type === 'LineString') geometry = { type: 'LineString', coordinates: (g.coordinates as number[][]).map(convert) };
+  else if (g.type === 'MultiLineString') geometry = { type: 'MultiLineString', coordinates: (g.coordinates as number[][][]).map((l) => l.map(convert)) };
   else geometry = { type: 'MultiPolygon', coordinates: (g.coordinates as number[][][][]).map((p) => p.map((r) => r.map(convert))) };
 
   const outside = positions.map(convert).find(([lon, lat]) => lon < CHINA.minLon || lon > CHINA.maxLon || lat < CHINA.minLat || lat > CHINA.maxLat);

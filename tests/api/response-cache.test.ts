@@ -5,6 +5,8 @@ import { createApp } from '../../api/app.ts';
 import { ResponseCache } from '../../api/response-cache.ts';
 import { collectionRoutes } from '../../api/routes/collections.ts';
 import { describeEachDb } from '../helpers/databases.ts';
+import { reason } from '../helpers/http.ts';
+import { testUser } from '../helpers/users.ts';
 
 describeEachDb('Responses of unchanged collections are cached by version (ETag)', (t) => {
   const withCache = () => {
@@ -69,7 +71,14 @@ describeEachDb('Responses of unchanged collections are cached by version (ETag)'
       const path = `/api/collections/projects/items/${encodeURIComponent(id)}`;
       const before = JSON.parse(await (await app.request(path)).text());
       assert.notEqual(before.properties.name_en, 'Renamed for the cache test');
-      await t.db.query(`update projects set properties = properties || '{"name_en":"Renamed for the cache test"}' where id = $1`, [id]);
+      const planner = await testUser(t.db, 'planner');
+      // Through the full app: the write path (the cache under test only serves reads).
+      const patched = await createApp({ db: t.db, config: { BASEMAPS: [] } }).request(path, {
+        method: 'PATCH',
+        headers: { ...planner.auth, ...reason('cache test'), 'content-type': 'application/merge-patch+json' },
+        body: JSON.stringify({ properties: { name_en: 'Renamed for the cache test' } }),
+      });
+      assert.equal(patched.status, 200, await patched.text());
       const after = JSON.parse(await (await app.request(path)).text());
       assert.equal(after.properties.name_en, 'Renamed for the cache test');
       const list = JSON.parse(await (await app.request('/api/collections/projects/items?limit=1')).text());

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
@@ -14,7 +15,7 @@ import { featureRoutes } from './routes/features.ts';
 import { reviewRoutes } from './routes/reviews.ts';
 import { complianceRoutes } from './routes/compliance.ts';
 import { coverageRoutes } from './routes/coverage.ts';
-import { metaRoutes } from './routes/meta.ts';
+import { basemaps, metaRoutes } from './routes/meta.ts';
 
 /** Largest request body the API reads (a site with ~100 000 vertices fits). */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -39,6 +40,28 @@ export function createApp(deps: AppDeps) {
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => apiError(413, 'PayloadTooLarge', `Request body larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`),
+    }),
+  );
+  // Security headers on every response; the CSP allows only this origin and the enabled basemaps' tile hosts.
+  const tileOrigins = [...new Set(basemaps(config).flatMap((b) => [...b.tiles, ...(b.labelTiles ?? [])]).map((u) => new URL(u).origin))];
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // MapLibre and the panels set element styles; no inline scripts are allowed.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:', ...tileOrigins],
+        connectSrc: ["'self'", ...tileOrigins],
+        workerSrc: ["'self'", 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'self'"],
+      },
+      crossOriginEmbedderPolicy: false,
     }),
   );
   // After the body limit, so the edge reads at most MAX_BODY_BYTES.

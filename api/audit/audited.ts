@@ -42,8 +42,14 @@ export function requireRole(actor: Actor | null, role: Role, what: string): Acto
   return actor;
 }
 
+type EntryIn = Omit<AuditEntry, 'actor' | 'requestId' | 'clientAddress'>;
+
 /** Appends one audit row for the change `audited` is making; the context fills who, where and why. */
-export type Audit = (entry: Omit<AuditEntry, 'actor' | 'requestId' | 'clientAddress'>) => Promise<{ id: number; at: string }>;
+export interface Audit {
+  (entry: EntryIn): Promise<{ id: number; at: string }>;
+  /** The full row for a statement that writes its audit row itself (the write and its row in one statement). */
+  row(entry: EntryIn): AuditEntry;
+}
 
 /**
  * Runs `change` in one transaction with an `audit` function bound to it. `role` null allows an
@@ -59,17 +65,17 @@ export async function audited<T>(
   if (role) requireRole(ctx.actor, role, what);
   return db.transaction(async (tx) => {
     let rows = 0;
-    const audit: Audit = async (entry) => {
-      const q = insertAuditQuery({
-        ...entry,
-        reason: entry.reason ?? ctx.reason ?? null,
-        actor: ctx.actor?.username ?? null,
-        requestId: ctx.requestId,
-        clientAddress: ctx.clientAddress,
-      });
+    const row = (entry: EntryIn): AuditEntry => {
       rows++;
-      return (await tx.query<{ id: number; at: string }>(q.text, q.values)).rows[0];
+      return { ...entry, reason: entry.reason ?? ctx.reason ?? null, actor: ctx.actor?.username ?? null, requestId: ctx.requestId, clientAddress: ctx.clientAddress };
     };
+    const audit: Audit = Object.assign(
+      async (entry: EntryIn) => {
+        const q = insertAuditQuery(row(entry));
+        return (await tx.query<{ id: number; at: string }>(q.text, q.values)).rows[0];
+      },
+      { row },
+    );
     const result = await change(tx, audit);
     // The database refuses collection changes without an audit row; this catches the rest early.
     if (rows === 0) throw new Error(`audited(): "${what}" wrote no audit row`);

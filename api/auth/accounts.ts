@@ -69,6 +69,7 @@ export async function updateUser(db: Db, ctx: WriteContext, username: string, ch
       await tx.query(sql.endSessionsQuery(username).text, [username]);
       if (change.disabled) await tx.query(sql.revokeTokensQuery(username).text, [username]);
     }
+    forgetCredentials(username);
     await audit({
       action: 'user_update',
       before: { username, role: before.role, disabled: before.disabled },
@@ -116,15 +117,39 @@ export async function login(db: Db, ctx: WriteContext, username: string, passwor
 export async function logout(db: Db, ctx: WriteContext, sessionSecret: string) {
   await audited(db, ctx, 'viewer', 'log out', async (tx, audit) => {
     await tx.query(sql.deleteSessionQuery(secretHash(sessionSecret)).text, [secretHash(sessionSecret)]);
+    authCache.delete(`session:${secretHash(sessionSecret)}`);
     await audit({ action: 'logout' });
   });
 }
 
+/**
+ * How long a process reuses what the database said of a session or token. A sign-out, revocation,
+ * role change or disabling on this process takes effect at once (its entries are dropped); on
+ * another process sharing the server, within this time.
+ */
+export const AUTH_CACHE_MS = 2000;
+const authCache = new Map<string, { actor: Actor; until: number }>();
+
+/** Forgets cached credentials: of one user, or all. */
+export function forgetCredentials(username?: string) {
+  for (const [k, v] of authCache) if (username === undefined || v.actor.username === username) authCache.delete(k);
+}
+
 /** The user a session cookie or a bearer token belongs to, or null. */
 export async function actorFor(db: Db, secret: string, kind: 'session' | 'token'): Promise<Actor | null> {
+  const key = `${kind}:${secretHash(secret)}`;
+  const hit = authCache.get(key);
+  if (hit && hit.until > Date.now()) return hit.actor;
   const q = sql.actorBySecretQuery(secretHash(secret), kind);
   const row = (await db.query<{ username: string; role: Role }>(q.text, q.values)).rows[0];
-  return row ? { username: row.username, role: row.role, via: kind } : null;
+  if (!row) {
+    authCache.delete(key);
+    return null;
+  }
+  const actor: Actor = { username: row.username, role: row.role, via: kind };
+  if (authCache.size > 10_000) authCache.clear();
+  authCache.set(key, { actor, until: Date.now() + AUTH_CACHE_MS });
+  return actor;
 }
 
 /** A new personal access token for the signed-in user (or, for an admin, for `owner`); shown once. */
@@ -148,6 +173,7 @@ export async function revokeToken(db: Db, ctx: WriteContext, id: number) {
     const t = (await tx.query<{ id: number; username: string; name: string; revoked: boolean }>(sql.tokenQuery(id).text, [id])).rows[0];
     if (!t || (t.username !== ctx.actor!.username && ctx.actor!.role !== 'admin')) apiError(404, 'NotFound', `No token ${id} of yours.`);
     if (!t.revoked) await tx.query(sql.revokeTokenQuery(id).text, [id]);
+    forgetCredentials(t.username);
     await audit({ action: 'token_revoke', before: { tokenId: id, owner: t.username, name: t.name } });
     return { id, revoked: true };
   });

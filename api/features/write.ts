@@ -12,7 +12,7 @@ import { readSite } from '../../core/geometry/site-input.ts';
 import type { Db, Queryable } from '../db/db.ts';
 import { apiError } from '../errors.ts';
 import { audited, requireRole, type Audit, type WriteContext } from '../audit/audited.ts';
-import { deriveQueries } from '../sql/import.ts';
+import { dependentDeriveQueries } from '../sql/import.ts';
 import * as sql from '../sql/features.ts';
 
 /** A feature's state: what the audit trail keeps and a write returns. */
@@ -225,7 +225,10 @@ function adjustLocation(def: CollectionDef, before: FeatureState | null, next: {
   return next.properties;
 }
 
-/** Writes the next state (null: delete), recomputes derived properties and appends the audit row. */
+/**
+ * Writes the next state (null: delete) with its derived properties and its audit row in one
+ * statement, then what the change derives in other features (a zone's projects).
+ */
 async function commit(
   tx: Queryable,
   audit: Audit,
@@ -236,46 +239,33 @@ async function commit(
   action: 'create' | 'update' | 'delete' | 'restore',
   deletedVersion: number | null = null,
 ): Promise<WriteResult> {
-  let version: number;
-  let after: FeatureState | null = null;
-  if (next === null) {
-    const r = await tx.query<{ version: number }>(sql.deleteFeatureQuery(def, id).text, [id]);
-    version = r.rows[0].version + 1;
-  } else {
+  let write: sql.FeatureWrite;
+  if (next === null) write = { kind: 'delete', id };
+  else {
     const geojson = next.geometry ? JSON.stringify(next.geometry) : null;
     // A point is always valid; lines and polygons are checked by GEOS before they are stored.
     if (geojson && (next.geometry as { type: string }).type !== 'Point') {
       const problem = (await tx.query<{ problem: string | null }>(sql.geometryProblemQuery(geojson).text, [geojson])).rows[0].problem;
       if (problem) apiError(400, 'InvalidRequestBody', `geometry is not valid: ${problem}. Fix the outline (e.g. crossing edges) and save again.`);
     }
-    const properties = adjustLocation(def, before, next);
-    if (before) {
-      const q = sql.updateFeatureQuery(def, id, properties, geojson);
-      after = (await tx.query<FeatureState>(q.text, q.values)).rows[0];
-    } else {
-      const q = sql.insertFeatureQuery(def, id, properties, geojson, (deletedVersion ?? 0) + 1);
-      after = (await tx.query<FeatureState>(q.text, q.values)).rows[0] ?? null;
-      if (!after) apiError(409, 'Conflict', `Collection "${def.id}" already has a feature "${id}".`);
-    }
-    version = after.version;
-    const derive = deriveQueries({ collection: def.id, id });
-    for (const d of derive) await tx.query(d.text, d.values);
-    if (derive.length) after = (await tx.query<FeatureState>(sql.featureStateQuery(def, id).text, [id])).rows[0];
+    const properties = withoutDerived(def, adjustLocation(def, before, next));
+    write = before ? { kind: 'update', id, properties, geojson } : { kind: 'insert', id, properties, geojson, version: (deletedVersion ?? 0) + 1 };
   }
-  const stateOf = (s: FeatureState | null) => (s ? { properties: s.properties, geometry: s.geometry } : null);
-  const row = await audit({
+  const entry = audit.row({
     action,
     collection: def.id,
     featureId: id,
     versionBefore: before?.version ?? deletedVersion,
-    versionAfter: version,
-    before: stateOf(before),
-    after: stateOf(after),
+    before: before ? { properties: before.properties, geometry: before.geometry } : null,
   });
+  const q = sql.writeFeatureQuery(def, write, entry);
+  const row = (await tx.query<FeatureState & { audit_id: number }>(q.text, q.values)).rows[0];
+  if (!row) apiError(409, 'Conflict', `Collection "${def.id}" already has a feature "${id}".`);
+  for (const d of dependentDeriveQueries(def.id)) await tx.query(d.text, d.values);
   return {
     id,
-    version,
-    feature: after ? { type: 'Feature', id, geometry: after.geometry, properties: after.properties } : null,
-    auditId: row.id,
+    version: row.version,
+    feature: next === null ? null : { type: 'Feature', id, geometry: row.geometry, properties: row.properties },
+    auditId: row.audit_id,
   };
 }

@@ -58,6 +58,10 @@ export function metaRoutes(db: Db, config: Pick<Config, 'BASEMAPS' | 'TIANDITU_T
       restarts: h.restarts,
     });
   });
-  app.get('/config', (c) => c.json({ basemaps: basemaps(config) }));
+  app.get('/config', (c) => {
+    // The signed-in user too: the web app learns it without a 401 from /api/auth/me in the console.
+    const actor = c.get('actor');
+    return c.json({ basemaps: basemaps(config), user: actor ? { username: actor.username, role: actor.role } : null });
+  });
   return app;
 }

@@ -37,8 +37,7 @@ export const FEATURE_ACTIONS: AuditAction[] = ['create', 'update', 'delete', 're
 /** Appends one audit row; the chain trigger numbers, times and hashes it. */
 export function insertAuditQuery(e: AuditEntry): SqlQuery {
   return {
-    text: `insert into audit (actor, action, collection, feature_id, version_before, version_after, before, after,
-        reason, request_id, client_address, id, at, prev_hash, hash)
+    text: `insert into audit (${AUDIT_COLUMNS})
       values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, 0, now(), '', '')
       returning id, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at`,
     values: [
@@ -50,6 +49,35 @@ export function insertAuditQuery(e: AuditEntry): SqlQuery {
       e.versionAfter ?? null,
       e.before === undefined || e.before === null ? null : JSON.stringify(e.before),
       e.after === undefined || e.after === null ? null : JSON.stringify(e.after),
+      e.reason ?? null,
+      e.requestId ?? null,
+      e.clientAddress ?? null,
+    ],
+  };
+}
+
+const AUDIT_COLUMNS = `actor, action, collection, feature_id, version_before, version_after, before, after,
+  reason, request_id, client_address, id, at, prev_hash, hash`;
+
+/**
+ * The audit insert of a write made in the same statement, by the CTE `w` (returning version,
+ * properties, geometry): the row's version and after-state come from what was written. Its
+ * parameters are numbered from `$first`.
+ */
+export function auditOfWriteSql(e: AuditEntry, first: number, opts: { deleted: boolean }): { text: string; values: unknown[] } {
+  const p = (i: number) => `$${first + i}`;
+  return {
+    text: `insert into audit (${AUDIT_COLUMNS})
+      select ${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}::int, ${opts.deleted ? 'w.version + 1' : 'w.version'}, ${p(5)}::jsonb,
+        ${opts.deleted ? 'null' : `jsonb_build_object('properties', w.properties, 'geometry', w.geometry)`},
+        ${p(6)}, ${p(7)}, ${p(8)}, 0, now(), '', '' from w returning id`,
+    values: [
+      e.actor,
+      e.action,
+      e.collection ?? null,
+      e.featureId ?? null,
+      e.versionBefore ?? null,
+      e.before === undefined || e.before === null ? null : JSON.stringify(e.before),
       e.reason ?? null,
       e.requestId ?? null,
       e.clientAddress ?? null,

@@ -1,6 +1,8 @@
 /** Named SQL of the feature writes (Part 4); table names come only from the catalogue. */
 import type { CollectionDef } from '../../core/catalog.ts';
 import type { SqlQuery } from '../db/db.ts';
+import { auditOfWriteSql, type AuditEntry } from './audit.ts';
+import { derivedSql } from './import.ts';
 
 /** A feature's state as the audit trail keeps it: version, properties and geometry (GeoJSON, EPSG:4326). */
 const STATE = `version, properties, ST_AsGeoJSON(geom, 7)::json as geometry`;
@@ -24,32 +26,41 @@ export function geometryProblemQuery(geojson: string): SqlQuery {
   };
 }
 
-export function insertFeatureQuery(c: CollectionDef, id: string, properties: unknown, geojson: string | null, version: number): SqlQuery {
+/** The next state of a feature: inserted (with its first version) or replacing the current one. */
+export type FeatureWrite =
+  | { kind: 'insert'; id: string; properties: unknown; geojson: string | null; version: number }
+  | { kind: 'update'; id: string; properties: unknown; geojson: string | null }
+  | { kind: 'delete'; id: string };
+
+/**
+ * One statement that writes a feature, sets its derived properties from its new geometry, and
+ * appends its audit row (hashed by the chain trigger) with the state as written. Returns the
+ * version, properties and geometry written (delete: the tombstone version) and the audit row id;
+ * no row when the feature is absent (update, delete) or its id taken (insert).
+ */
+export function writeFeatureQuery(c: CollectionDef, w: FeatureWrite, audit: AuditEntry): SqlQuery {
+  const derived = derivedSql(c, 'n.g');
+  const geom = `with n as (select case when $3::text is null then null else ST_SetSRID(ST_GeomFromGeoJSON($3), 4326) end as g), `;
+  let write: string;
+  let values: unknown[];
+  if (w.kind === 'update') {
+    write = `${geom}w as (update ${c.id} t set properties = $2::jsonb || ${derived}, geom = n.g, version = t.version + 1
+      from n where t.id = $1 returning t.version, t.properties, ST_AsGeoJSON(t.geom, 7)::json as geometry)`;
+    values = [w.id, JSON.stringify(w.properties), w.geojson];
+  } else if (w.kind === 'insert') {
+    write = `${geom}w as (insert into ${c.id} (id, properties, geom, version) select $1, $2::jsonb || ${derived}, n.g, $4::int from n
+      on conflict (id) do nothing returning version, properties, ST_AsGeoJSON(geom, 7)::json as geometry)`;
+    values = [w.id, JSON.stringify(w.properties), w.geojson, w.version];
+  } else {
+    write = `with w as (delete from ${c.id} where id = $1 returning version, null::jsonb as properties, null::json as geometry)`;
+    values = [w.id];
+  }
+  const a = auditOfWriteSql(audit, values.length + 1, { deleted: w.kind === 'delete' });
   return {
-    text: `insert into ${c.id} (id, properties, geom, version)
-      values ($1, $2::jsonb, case when $3::text is null then null else ST_SetSRID(ST_GeomFromGeoJSON($3), 4326) end, $4)
-      on conflict (id) do nothing returning ${STATE}`,
-    values: [id, JSON.stringify(properties), geojson, version],
+    text: `${write}, a as (${a.text})
+      select ${w.kind === 'delete' ? 'w.version + 1' : 'w.version'} as version, w.properties, w.geometry, (select id from a)::int as audit_id from w`,
+    values: [...values, ...a.values],
   };
-}
-
-export function updateFeatureQuery(c: CollectionDef, id: string, properties: unknown, geojson: string | null): SqlQuery {
-  return {
-    text: `update ${c.id} set properties = $2::jsonb,
-        geom = case when $3::text is null then null else ST_SetSRID(ST_GeomFromGeoJSON($3), 4326) end,
-        version = version + 1
-      where id = $1 returning ${STATE}`,
-    values: [id, JSON.stringify(properties), geojson],
-  };
-}
-
-export function deleteFeatureQuery(c: CollectionDef, id: string): SqlQuery {
-  return { text: `delete from ${c.id} where id = $1 returning version`, values: [id] };
-}
-
-/** The state after a write (derived properties included), for the audit row and the response. */
-export function featureStateQuery(c: CollectionDef, id: string): SqlQuery {
-  return { text: `select ${STATE} from ${c.id} where id = $1`, values: [id] };
 }
 
 /** Whether an id was ever used in a collection (a deleted feature's id is not given out again). */

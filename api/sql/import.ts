@@ -1,4 +1,4 @@
-import { collections } from '../../core/catalog.ts';
+import { collections, type CollectionDef } from '../../core/catalog.ts';
 import type { SqlQuery } from '../db/db.ts';
 
 /** Inserts GeoJSON features (already checked for ids) into a catalogue table in one statement. */
@@ -14,37 +14,53 @@ export function insertFeaturesQuery(table: string, features: unknown[]): SqlQuer
   };
 }
 
+/** Geodesic area on the WGS84 ellipsoid (geography) of the geometry expression `g`, whole m²; null unless polygonal. */
+export const areaSql = (g: string) => `case when ${g} is not null and ST_Dimension(${g}) = 2 then round(ST_Area(${g}::geography))::bigint end`;
+
 /**
- * Recomputes the derived properties, changing only rows whose value differs (so a re-import
- * changes nothing): geodesic area of polygonal features, and each project's support zone.
- * `only` limits it to what one feature's change affects (a zone's change: every project's zone).
+ * The zone holding the largest share of the geometry expression `g` (by area, or by length for a
+ * line); a point takes the zone that contains it; null outside every zone.
  */
-export function deriveQueries(only?: { collection: string; id: string }): SqlQuery[] {
-  const one = (table: string, alias: string) => (only && only.collection === table ? { sql: ` and ${alias}.id = $1`, values: [only.id] } : { sql: '', values: [] });
+export const zoneSql = (g: string) =>
+  `(select zn.id from zones zn where ${g} is not null and ST_Intersects(zn.geom, ${g})
+    order by case when ST_Dimension(${g}) = 1 then ST_Length(ST_Intersection(zn.geom, ${g}))
+      else ST_Area(ST_Intersection(zn.geom, ${g})) end desc, zn.id limit 1)`;
+
+/** The derived properties of one feature of `c` whose geometry is `g`, as a jsonb expression (a write sets them with the row). */
+export function derivedSql(c: CollectionDef, g: string): string {
+  const parts: string[] = [];
+  if (c.properties.area_square_meters) parts.push(`jsonb_strip_nulls(jsonb_build_object('area_square_meters', ${areaSql(g)}))`);
+  if (c.id === 'projects') parts.push(`jsonb_build_object('zone_id', ${zoneSql(g)})`);
+  return parts.length ? parts.join(' || ') : `'{}'::jsonb`;
+}
+
+/** Every project's support zone, changing only rows whose zone differs. */
+const projectZoneQuery: SqlQuery = {
+  text: `update projects p set properties = p.properties || jsonb_build_object('zone_id', z.zone_id)
+    from (select pr.id, ${zoneSql('pr.geom')} as zone_id from projects pr) z
+    where p.id = z.id and (p.properties->'zone_id') is distinct from coalesce(to_jsonb(z.zone_id), 'null'::jsonb)`,
+  values: [],
+};
+
+/**
+ * Recomputes the derived properties of every feature, changing only rows whose value differs (so a
+ * re-import changes nothing): geodesic area of polygonal features, and each project's support zone.
+ */
+export function deriveQueries(): SqlQuery[] {
   const areas = collections
-    .filter((c) => c.properties.area_square_meters && (!only || only.collection === c.id))
+    .filter((c) => c.properties.area_square_meters)
     .map((c) => ({
-      // Geodesic area on the WGS84 ellipsoid (geography), rounded to whole square metres.
       text: `update ${c.id} set properties = properties || jsonb_build_object('area_square_meters', a.m2)
-        from (select id, round(ST_Area(geom::geography))::bigint as m2 from ${c.id}
-              where geom is not null and ST_Dimension(geom) = 2${one(c.id, c.id).sql}) a
+        from (select id, ${areaSql('geom')} as m2 from ${c.id} where geom is not null and ST_Dimension(geom) = 2) a
         where ${c.id}.id = a.id and (${c.id}.properties->'area_square_meters') is distinct from to_jsonb(a.m2)`,
-      values: one(c.id, c.id).values,
+      values: [],
     }));
-  const projectZone: SqlQuery = {
-    // The zone holding the largest share of the site (by area, or by length for a line); a point
-    // takes the zone that contains it.
-    text: `update projects p set properties = p.properties || jsonb_build_object('zone_id', z.zone_id)
-      from (select pr.id, (select zn.id from zones zn
-              where pr.geom is not null and ST_Intersects(zn.geom, pr.geom)
-              order by case when ST_Dimension(pr.geom) = 1 then ST_Length(ST_Intersection(zn.geom, pr.geom))
-                else ST_Area(ST_Intersection(zn.geom, pr.geom)) end desc, zn.id limit 1) as zone_id
-            from projects pr where true${one('projects', 'pr').sql}) z
-      where p.id = z.id and (p.properties->'zone_id') is distinct from coalesce(to_jsonb(z.zone_id), 'null'::jsonb)`,
-    values: one('projects', 'pr').values,
-  };
-  const zoneOfProjects = !only || only.collection === 'projects' || only.collection === 'zones';
-  return zoneOfProjects ? [...areas, projectZone] : areas;
+  return [...areas, projectZoneQuery];
+}
+
+/** What a change to one feature of `collection` changes in other features: a zone moves every project's zone. */
+export function dependentDeriveQueries(collection: string): SqlQuery[] {
+  return collection === 'zones' ? [projectZoneQuery] : [];
 }
 
 /** Audited feature changes to a collection since its last import (an edited table is not re-imported). */

@@ -37,6 +37,7 @@ describeEachDb('OGC API – Features', (t) => {
   test('conformance declares OGC API – Features core and GeoJSON', async () => {
     const r = await get('/api/conformance');
     assert.ok(r.body.conformsTo.includes('http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core'));
+    assert.ok(r.body.conformsTo.includes('http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete'), 'Part 4 (writes) declared');
     assert.ok(r.body.conformsTo.includes('http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson'));
   });
 

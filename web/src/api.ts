@@ -35,6 +35,9 @@ export interface CollectionInfo {
   properties: Record<string, PropertyDef>;
   provenance: Provenance | null;
   extent?: { spatial: { bbox: number[][] } };
+  /** The least role that may edit the collection. */
+  editableBy?: 'planner' | 'admin';
+  nullGeometry?: boolean;
 }
 
 /** An online basemap enabled by the server's configuration (none by default: offline). */
@@ -49,6 +52,8 @@ export interface BasemapInfo {
 
 export interface AppConfig {
   basemaps: BasemapInfo[];
+  /** The signed-in user, or null. */
+  user?: SessionUser | null;
 }
 
 /** Feature properties every dataset carries (geodata contract), plus what a layer adds. */
@@ -109,6 +114,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly url: string,
+    /** The parsed error body (e.g. the current version on a 412). */
+    readonly body?: unknown,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -171,21 +178,100 @@ export class ApiClient {
     return this.get<PresetsResponse>('/analysis/presets', signal);
   }
 
+  // --- Accounts and editing (the audited write path on the server) ---
+
+  /** The signed-in user, or null (read from /api/config, which answers 200 either way). */
+  async me(): Promise<SessionUser | null> {
+    return (await this.config()).user ?? null;
+  }
+
+  async login(username: string, password: string): Promise<SessionUser> {
+    return (await this.send<{ user: SessionUser }>('POST', '/auth/login', { body: { username, password } })).body.user;
+  }
+
+  async logout(): Promise<void> {
+    await this.send('POST', '/auth/logout');
+  }
+
+  /** One feature with its ETag (the version If-Match sends back). */
+  async item(collectionId: string, featureId: string): Promise<{ feature: ApiFeature; etag: string }> {
+    const r = await this.send<ApiFeature>('GET', `/collections/${encodeURIComponent(collectionId)}/items/${encodeURIComponent(featureId)}`);
+    return { feature: r.body, etag: r.etag ?? '' };
+  }
+
+  /** PATCH (merge patch), PUT or DELETE of a feature, or POST of a new one; the reason goes in X-Change-Reason. */
+  async writeItem(
+    method: 'POST' | 'PATCH' | 'DELETE',
+    collectionId: string,
+    featureId: string | null,
+    opts: { body?: unknown; etag?: string; reason: string },
+  ): Promise<{ feature: ApiFeature; etag: string }> {
+    const path = `/collections/${encodeURIComponent(collectionId)}/items${featureId ? `/${encodeURIComponent(featureId)}` : ''}`;
+    const headers: Record<string, string> = { 'x-change-reason': encodeURIComponent(opts.reason) };
+    if (opts.etag) headers['if-match'] = opts.etag;
+    const r = await this.send<ApiFeature>(method, path, { body: opts.body, headers });
+    return { feature: r.body, etag: r.etag ?? '' };
+  }
+
+  async history(collectionId: string, featureId: string): Promise<FeatureVersion[]> {
+    return (await this.get<{ versions: FeatureVersion[] }>(`/collections/${encodeURIComponent(collectionId)}/items/${encodeURIComponent(featureId)}/history`)).versions;
+  }
+
+  async restore(collectionId: string, featureId: string, version: number, reason: string, etag?: string): Promise<{ feature: ApiFeature; etag: string }> {
+    const headers: Record<string, string> = { 'x-change-reason': encodeURIComponent(reason) };
+    if (etag) headers['if-match'] = etag;
+    const r = await this.send<ApiFeature>('POST', `/collections/${encodeURIComponent(collectionId)}/items/${encodeURIComponent(featureId)}/restore`, { body: { version }, headers });
+    return { feature: r.body, etag: r.etag ?? '' };
+  }
+
+  async users(): Promise<UserInfo[]> {
+    return (await this.get<{ users: UserInfo[] }>('/users')).users;
+  }
+
+  async createUser(username: string, password: string, role: string): Promise<void> {
+    await this.send('POST', '/users', { body: { username, password, role } });
+  }
+
+  async updateUser(username: string, change: { role?: string; disabled?: boolean }): Promise<void> {
+    await this.send('PATCH', `/users/${encodeURIComponent(username)}`, { body: change });
+  }
+
+  /** The URL of the audit list with these filters (JSON, or CSV with f=csv). */
+  auditUrl(filters: Record<string, string>, csv = false): string {
+    const q = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
+    if (csv) q.set('f', 'csv');
+    return `${this.base}/audit?${q}`;
+  }
+
+  async audit(filters: Record<string, string>): Promise<{ numberMatched: number; entries: AuditEntry[] }> {
+    return (await this.send<{ numberMatched: number; entries: AuditEntry[] }>('GET', this.auditUrl(filters).slice(this.base.length))).body;
+  }
+
+  async verifyAudit(): Promise<{ ok: boolean; rows: number; firstBrokenRow: number | null }> {
+    return this.get('/audit/verify');
+  }
+
   private get<T>(path: string, signal?: AbortSignal): Promise<T> {
     return this.request<T>(path, signal);
   }
 
   /** GET, or POST with a JSON body when `body` is given. */
   private async request<T>(path: string, signal?: AbortSignal, body?: unknown): Promise<T> {
+    return (await this.send<T>(body === undefined ? 'GET' : 'POST', path, { body, signal })).body;
+  }
+
+  /** Any method, with a JSON body and extra headers; answers the parsed body and the ETag. */
+  private async send<T>(
+    method: string,
+    path: string,
+    opts: { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {},
+  ): Promise<{ body: T; etag: string | null; status: number }> {
     const url = this.base + path;
     let res: Response;
+    const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
     try {
-      res = await fetch(
-        url,
-        body === undefined
-          ? { headers: { accept: 'application/json' }, signal }
-          : { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify(body), signal },
-      );
+      res = await fetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), signal: opts.signal });
     } catch (err) {
       throw new ApiError(0, 'NetworkError', `Network error: ${(err as Error).message}`, url);
     }
@@ -199,8 +285,45 @@ export class ApiClient {
     }
     if (!res.ok) {
       const e = (json ?? {}) as { code?: string; description?: string };
-      throw new ApiError(res.status, e.code ?? 'HttpError', e.description ?? `${res.status} ${res.statusText}`, url);
+      throw new ApiError(res.status, e.code ?? 'HttpError', e.description ?? `${res.status} ${res.statusText}`, url, json);
     }
-    return json as T;
+    return { body: json as T, etag: res.headers.get('etag'), status: res.status };
   }
+}
+
+/** The signed-in user (GET /api/auth/me). */
+export interface SessionUser {
+  username: string;
+  role: 'viewer' | 'planner' | 'admin';
+}
+
+/** One version of a feature (GET …/items/{id}/history), newest first. */
+export interface FeatureVersion {
+  version: number;
+  at: string | null;
+  actor: string | null;
+  action: string;
+  reason: string | null;
+  properties?: Record<string, unknown> | null;
+  geometry?: GeoJSON.Geometry | null;
+}
+
+export interface UserInfo {
+  username: string;
+  role: string;
+  disabled: boolean;
+  createdAt: string;
+  tokens: number;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string | null;
+  action: string;
+  collection: string | null;
+  featureId: string | null;
+  versionBefore: number | null;
+  versionAfter: number | null;
+  reason: string | null;
 }

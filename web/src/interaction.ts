@@ -88,6 +88,19 @@ export class FeatureInteraction {
     (this.map.getSource(HIGHLIGHT_SOURCE) as GeoJSONSource | undefined)?.setData({ type: 'FeatureCollection', features });
   }
 
+  private readonly selectListeners = new Set<(selection: Hit | null) => void>();
+
+  /** Calls `fn` whenever a feature is selected (its popup opens) or the selection ends. */
+  onSelect(fn: (selection: Hit | null) => void): () => void {
+    this.selectListeners.add(fn);
+    return () => this.selectListeners.delete(fn);
+  }
+
+  private notifySelect() {
+    const s = this.current;
+    for (const fn of this.selectListeners) fn(s);
+  }
+
   /** Opens the popup of a feature at a point (by default a point on the feature itself). */
   open(layerId: string, featureId: string, at?: LngLatLike): void {
     const module = findLayerModule(layerId);
@@ -101,11 +114,13 @@ export class FeatureInteraction {
         this.popup = null;
         this.selected = null;
         this.drawHighlight();
+        this.notifySelect();
       });
     }
     this.popup.setLngLat(where).setDOMContent(popupContent(module, feature, this.store));
     if (!this.popup.isOpen()) this.popup.addTo(this.map);
     this.drawHighlight();
+    this.notifySelect();
   }
 
   /** Shows the feature's layer, flies to the feature and opens its popup. */

@@ -24,6 +24,8 @@ import { LayerPanel } from './panels/layer-panel.ts';
 import { SearchPanel } from './panels/search-panel.ts';
 import { StatusPanel } from './panels/status-panel.ts';
 import { Store } from './store.ts';
+import { Session } from './session.ts';
+import { accountPanel } from './panels/account-panel.ts';
 import { initialPermalink } from './permalink.ts';
 import { mountInvestorView } from './presentation/mount.ts';
 
@@ -43,6 +45,7 @@ setWorkerUrl(maplibreWorkerUrl);
 
 const api = new ApiClient();
 const store = new Store();
+const session = new Session(api);
 // Read before anything renders: the link may set the language.
 const link = initialPermalink();
 const firstOpen = !link.view?.center;
@@ -101,7 +104,7 @@ const focus = (layerId: string, featureId: string) => {
 };
 
 const investor = mountInvestorView({ map, store, layers, interaction, api, modules: LAYER_MODULES, root, link });
-map.addControl(new HeaderPanel(store, (mode) => investor.presentation.setMode(mode)), 'top-left');
+map.addControl(new HeaderPanel(store, (mode) => investor.presentation.setMode(mode), accountPanel(session)), 'top-left');
 map.addControl(new SearchPanel(store, panelModules, focus), 'top-left');
 if (config.basemaps.length) map.addControl(new BasemapPanel(store), 'top-left');
 map.addControl(new LayerPanel(store, panelModules, focus), 'top-left');
@@ -257,5 +260,14 @@ const ready = (async () => {
 })();
 window.__xc = { store, interaction, ready, interactiveLayers: () => layers.visibleInteractive() };
 // Analysis tools in a right-side drawer; each registers itself as a tab.
-registerAnalysisTools();
-map.addControl(new AnalysisDock({ store, api, interaction, ready }), 'top-right');
+registerAnalysisTools(session);
+map.addControl(new AnalysisDock({ store, api, interaction, ready, session, reload: reloadCollection }), 'top-right');
+void session.refresh();
+
+/** After a write: the collection's features again (the server's ETag changed), redrawn, popup refreshed. */
+async function reloadCollection(id: string): Promise<void> {
+  const fc = await api.items(id);
+  store.features.set(id, fc.features);
+  layers.setData(id, fc.features);
+  store.emit('data');
+}

@@ -9,6 +9,7 @@ import type { ApiClient } from '../api.ts';
 import { h } from '../dom.ts';
 import { onLangChange, pick, t } from '../i18n/index.ts';
 import type { FeatureInteraction } from '../interaction.ts';
+import type { Session } from '../session.ts';
 import type { Store } from '../store.ts';
 
 /** What a tool gets to work with: the map, the app's state and the API client. */
@@ -21,6 +22,10 @@ export interface AnalysisContext {
   ready: Promise<void>;
   /** Map padding that keeps a fitted feature clear of the side panel and of the drawer, in pixels. */
   padding(): { top: number; bottom: number; left: number; right: number };
+  /** Who is signed in. */
+  session: Session;
+  /** Loads a collection's features again (after a write) and redraws its layer. */
+  reload(collectionId: string): Promise<void>;
 }
 
 export interface AnalysisTool {
@@ -33,6 +38,8 @@ export interface AnalysisTool {
   onOpen?(): void;
   /** The tool's tab was hidden, or the drawer closed. */
   onClose?(): void;
+  /** Whether the tab is offered now (e.g. only to admins); always when absent. */
+  visible?(): boolean;
 }
 
 const tools: AnalysisTool[] = [];
@@ -43,6 +50,11 @@ export function registerAnalysisTool(tool: AnalysisTool): void {
   const i = tools.findIndex((x) => x.id === tool.id);
   if (i >= 0) tools[i] = tool;
   else tools.push(tool);
+  for (const fn of registryListeners) fn();
+}
+
+/** Shows or hides tabs again after what `visible()` depends on changed (a sign-in). */
+export function refreshAnalysisTools(): void {
   for (const fn of registryListeners) fn();
 }
 
@@ -149,8 +161,13 @@ export class AnalysisDock implements IControl {
     this.title.textContent = m.dockTitle;
     this.closeButton.title = m.close;
     this.closeButton.setAttribute('aria-label', m.close);
+    if (this.active && tools.find((x) => x.id === this.active)?.visible?.() === false) {
+      // The shown tab is no longer offered (signed out): go back to the first one.
+      const first = tools.find((x) => x.visible?.() !== false);
+      if (first) queueMicrotask(() => this.show(first.id));
+    }
     this.tabs.replaceChildren(
-      ...tools.map((tool) => {
+      ...tools.filter((tool) => tool.visible?.() !== false).map((tool) => {
         const tab = h(
           'button',
           { type: 'button', class: 'xc-analysis-tab', role: 'tab', 'data-tool': tool.id, 'aria-selected': String(tool.id === this.active) },

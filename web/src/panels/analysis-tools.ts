@@ -5,7 +5,8 @@
  */
 import { h } from '../dom.ts';
 import { t } from '../i18n/index.ts';
-import { registerAnalysisTool, type AnalysisContext } from './analysis-dock.ts';
+import type { Session } from '../session.ts';
+import { refreshAnalysisTools, registerAnalysisTool, type AnalysisContext } from './analysis-dock.ts';
 
 /** What a tool panel offers the dock once loaded. */
 interface ToolPanel {
@@ -14,7 +15,12 @@ interface ToolPanel {
   close(): void;
 }
 
-function registerLazyTool(id: string, title: { zh: string; en: string }, load: () => Promise<(ctx: AnalysisContext) => ToolPanel>): void {
+function registerLazyTool(
+  id: string,
+  title: { zh: string; en: string },
+  load: () => Promise<(ctx: AnalysisContext) => ToolPanel>,
+  visible?: () => boolean,
+): void {
   let panel: ToolPanel | null = null;
   let isOpen = false;
   registerAnalysisTool({
@@ -43,11 +49,12 @@ function registerLazyTool(id: string, title: { zh: string; en: string }, load: (
       isOpen = false;
       panel?.close();
     },
+    visible,
   });
 }
 
-/** Registers compliance review and service coverage with the analysis dock. */
-export function registerAnalysisTools(): void {
+/** Registers compliance review, service coverage, editing and (for admins) administration with the analysis dock. */
+export function registerAnalysisTools(session: Session): void {
   registerLazyTool('compliance', { zh: '合规审查', en: 'Compliance review' }, async () => {
     const { CompliancePanel } = await import('./compliance-panel.ts');
     return (ctx) => new CompliancePanel(ctx);
@@ -56,4 +63,18 @@ export function registerAnalysisTools(): void {
     const { CoveragePanel } = await import('./coverage-panel.ts');
     return (ctx) => new CoveragePanel(ctx);
   });
+  registerLazyTool('edit', { zh: '编辑', en: 'Edit' }, async () => {
+    const { EditPanel } = await import('./edit-panel.ts');
+    return (ctx) => new EditPanel(ctx);
+  });
+  registerLazyTool(
+    'admin',
+    { zh: '管理', en: 'Admin' },
+    async () => {
+      const { AdminPanel } = await import('./admin-panel.ts');
+      return (ctx) => new AdminPanel(ctx);
+    },
+    () => session.can('admin'),
+  );
+  session.on(refreshAnalysisTools);
 }

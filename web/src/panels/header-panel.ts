@@ -13,6 +13,8 @@ export class HeaderPanel implements IControl {
   constructor(
     private readonly store?: Store,
     private readonly setMode?: (mode: ViewMode) => void,
+    /** The account corner (sign in / user), kept across renders. */
+    private readonly account?: HTMLElement,
   ) {}
 
   onAdd(): HTMLElement {
@@ -55,7 +57,7 @@ export class HeaderPanel implements IControl {
     mode?.addEventListener('click', () => this.setMode?.(presenting ? 'planner' : 'presentation'));
     this.container.replaceChildren(
       h('div', { class: 'xc-header-text' }, h('h1', { class: 'xc-title' }, m.appTitle), h('div', { class: 'xc-subtitle' }, m.appSubtitle)),
-      h('div', { class: 'xc-header-buttons' }, button, mode),
+      h('div', { class: 'xc-header-buttons' }, button, mode, this.account ?? null),
     );
   }
 }

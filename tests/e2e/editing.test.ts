@@ -1,0 +1,146 @@
+/**
+ * Editing in the browser: sign in from the header, edit a feature's attributes in the Edit tool,
+ * locate an unlocated project by placing its point (with the compliance pre-check), see a 412 when
+ * someone else saved first, read the history — and a feature named with markup never runs it.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { systemContext } from '../../api/audit/audited.ts';
+import { createUser } from '../../api/auth/accounts.ts';
+import { launchBrowser, openMap, startApp, type MapPage, type RunningApp } from './harness.ts';
+
+const XSS = '<img src=x onerror=alert(1)>';
+const PASSWORD = 'planner password 1';
+
+describe('editing in the map', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let m: MapPage;
+  let page: Page;
+  const dialogs: string[] = [];
+
+  before(async () => {
+    app = await startApp();
+    await createUser(app.db, systemContext('e2e'), { username: 'wang', password: PASSWORD, role: 'planner' });
+    browser = await launchBrowser();
+    m = await openMap(browser, app.url);
+    page = m.page;
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.accept();
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  const openEditTool = async () => {
+    if (!(await page.locator('.xc-analysis-drawer').isVisible())) await page.click('.xc-analysis-toggle');
+    await page.click('.xc-analysis-tab[data-tool=edit]');
+    await page.waitForSelector('.xc-edit');
+  };
+
+  test('sign in from the header: the user name and role appear; the Admin tab stays hidden for a planner', async () => {
+    await page.click('.xc-account-in');
+    await page.fill('.xc-login input[name=username]', 'wang');
+    await page.fill('.xc-login input[name=password]', PASSWORD);
+    await page.click('.xc-login button[type=submit]');
+    await page.waitForSelector('.xc-account-user');
+    assert.match(await page.textContent('.xc-account-user') ?? '', /wang · 规划师/);
+    await page.click('.xc-analysis-toggle');
+    assert.equal(await page.locator('.xc-analysis-tab[data-tool=edit]').count(), 1);
+    assert.equal(await page.locator('.xc-analysis-tab[data-tool=admin]').count(), 0);
+  });
+
+  test('a feature renamed to markup: saved through the form, shown as text in popup, search and history', async () => {
+    await openEditTool();
+    await page.evaluate(() => window.__xc!.interaction.focus('villages', 'village-shuimo'));
+    await page.waitForSelector('.xc-edit-feature[data-feature=village-shuimo]');
+    await page.fill('.xc-edit-field[data-prop=name_zh] input', XSS);
+    await page.dispatchEvent('.xc-edit-field[data-prop=name_zh] input', 'change');
+    await page.fill('.xc-edit-reason', '核实村名 (e2e)');
+    await page.click('.xc-edit-save');
+    await page.waitForSelector('.xc-edit-ok');
+    assert.match(await page.textContent('.xc-edit-ok') ?? '', /版本 2/);
+    // The popup shows the name as text.
+    await page.waitForFunction((x) => document.querySelector('.xc-popup-title')?.textContent === x, XSS);
+    assert.equal(await page.locator('.xc-popup img').count(), 0);
+    // Search finds it, as text.
+    await page.fill('.xc-search-input', 'onerror');
+    await page.waitForFunction(() => document.querySelectorAll('.xc-search-result').length > 0);
+    assert.ok((await page.textContent('.xc-search-results'))?.includes(XSS));
+    assert.equal(await page.locator('.xc-search-results img').count(), 0);
+    // History: the version with its reason.
+    await page.click('.xc-edit-history-load');
+    await page.waitForSelector('.xc-edit-version[data-version="2"]');
+    assert.match(await page.textContent('.xc-edit-versions') ?? '', /核实村名 \(e2e\)/);
+    await page.click('.xc-edit-version[data-version="1"] .xc-edit-version-show');
+    await page.waitForSelector('.xc-edit-version-details');
+    assert.match(await page.textContent('.xc-edit-version-details') ?? '', /名称/);
+    assert.equal(await page.locator('.xc-edit img').count(), 0);
+    assert.deepEqual(dialogs, [], 'no script ran');
+  });
+
+  test('locating an unlocated project: place its point, see the pre-check, save; it leaves the list', async () => {
+    await openEditTool();
+    await page.click('.xc-edit-unlocated summary');
+    const first = page.locator('.xc-edit-locate').first();
+    const id = await first.getAttribute('data-feature');
+    const before = await page.locator('.xc-edit-locate').count();
+    await first.click();
+    await page.waitForSelector(`.xc-edit-feature[data-feature="${id}"]`);
+    await page.click('.xc-edit-draw-point');
+    // Place the point in the city: the popup closed, clear of the side panel and the drawer.
+    await page.evaluate(() => {
+      document.querySelector<HTMLButtonElement>('.maplibregl-popup-close-button')?.click();
+      window.__map!.jumpTo({ center: [111.70, 40.84], zoom: 13 });
+    });
+    const box = (await page.locator('#map canvas').boundingBox())!;
+    await page.mouse.click(box.x + 600, box.y + 560);
+    await page.waitForSelector('.xc-edit-check');
+    await page.waitForFunction(() => !/正在检查/.test(document.querySelector('.xc-edit-check')?.textContent ?? '正在检查'));
+    assert.match(await page.textContent('.xc-edit-check') ?? '', /合规预检/);
+    await page.fill('.xc-edit-reason', '按批复定位 (e2e)');
+    await page.click('.xc-edit-save');
+    await page.waitForSelector('.xc-edit-ok');
+    const saved = await page.evaluate((pid) => window.__xc!.store.feature('projects', pid!), id);
+    assert.equal(saved?.geometry?.type, 'Point');
+    assert.equal(saved?.properties.location_quality, 'approximate');
+    await page.click('.xc-edit-unlocated summary').catch(() => {});
+    assert.equal(await page.locator('.xc-edit-locate').count(), before - 1);
+  });
+
+  test('someone else saved first: the save is refused with the new version and a reload button', async () => {
+    await openEditTool();
+    await page.evaluate(() => window.__xc!.interaction.focus('villages', 'village-shuimo'));
+    await page.waitForSelector('.xc-edit-feature[data-feature=village-shuimo]');
+    // Another planner changes the village behind this page's back (through the API).
+    const other = await page.evaluate(async () => {
+      const r = await fetch('/api/collections/villages/items/village-shuimo', {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', 'x-change-reason': 'other%20planner' },
+        body: JSON.stringify({ properties: { name_en: 'Changed by someone else' } }),
+      });
+      return r.status;
+    });
+    assert.equal(other, 200);
+    await page.fill('.xc-edit-field[data-prop=name_en] input', 'My change');
+    await page.dispatchEvent('.xc-edit-field[data-prop=name_en] input', 'change');
+    await page.click('.xc-edit-save');
+    await page.waitForSelector('.xc-edit-error');
+    assert.match(await page.textContent('.xc-edit-error') ?? '', /已被他人修改（当前版本 3）/);
+    await page.click('.xc-edit-error button');
+    await page.waitForFunction(() => (document.querySelector('.xc-edit-field[data-prop=name_en] input') as HTMLInputElement | null)?.value === 'Changed by someone else');
+  });
+
+  test('no console errors (CSP included) and nothing fetched from outside', async () => {
+    await page.screenshot({ path: '/tmp/xc-editing.png' });
+    assert.deepEqual(m.errors.filter((e) => !/409|412/.test(e) && !/status of 4\d\d/.test(e)), []);
+    assert.deepEqual(m.externalRequests, []);
+    const csp = (await (await fetch(app.url)).headers.get('content-security-policy')) ?? '';
+    assert.match(csp, /default-src 'self'/);
+    assert.match(csp, /frame-ancestors 'self'/);
+  });
+});

@@ -135,6 +135,32 @@ describe('editing in the map', () => {
     await page.waitForFunction(() => (document.querySelector('.xc-edit-field[data-prop=name_en] input') as HTMLInputElement | null)?.value === 'Changed by someone else');
   });
 
+  test('a compliance result saved as review XC-<year>-0001, found by search and reprinted', async () => {
+    if (!(await page.locator('.xc-analysis-drawer').isVisible())) await page.click('.xc-analysis-toggle');
+    await page.click('.xc-analysis-tab[data-tool=compliance]');
+    await page.locator('.xc-cmp-input-tab[data-pane="paste"]').click();
+    await page.selectOption('.xc-cmp-crs', 'EPSG:4326');
+    await page.locator('.xc-cmp-paste').fill('111.78, 40.95\n111.80, 40.95\n111.80, 40.965\n111.78, 40.965');
+    await page.locator('.xc-cmp-check').click();
+    const result = page.locator('.xc-cmp-result[data-source="server"]');
+    await result.waitFor();
+    await result.locator('.xc-review-form input[name=projectName]').fill('前坡民宿项目 <script>alert(2)</script>');
+    await result.locator('.xc-review-form input[name=applicant]').fill('某文旅公司');
+    await result.locator('.xc-review-save').click();
+    const year = new Date().getFullYear();
+    await page.waitForFunction((y) => document.querySelector('.xc-review-status')?.textContent?.includes(`XC-${y}-0001`), year);
+    await page.waitForSelector(`.xc-reviews-list li[data-review="XC-${year}-0001"]`);
+    await page.fill('.xc-reviews-search', '文旅');
+    await page.waitForFunction(() => document.querySelectorAll('.xc-reviews-list li[data-review]').length === 1);
+    assert.ok((await page.textContent('.xc-reviews-list'))!.includes('<script>alert(2)</script>'), 'shown as text');
+    await page.click(`.xc-reviews-list li[data-review="XC-${year}-0001"] .xc-review-print`);
+    const report = page.locator('.xc-report');
+    await report.locator('.xc-report-image').waitFor();
+    assert.match((await report.textContent())!, new RegExp(`XC-${year}-0001`));
+    await report.locator('.xc-report-close').click();
+    assert.deepEqual(dialogs, [], 'no script ran');
+  });
+
   test('no console errors (CSP included) and nothing fetched from outside', async () => {
     await page.screenshot({ path: '/tmp/xc-editing.png' });
     assert.deepEqual(m.errors.filter((e) => !/409|412/.test(e) && !/status of 4\d\d/.test(e)), []);

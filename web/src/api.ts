@@ -251,6 +251,19 @@ export class ApiClient {
     return this.get('/audit/verify');
   }
 
+  /** Saves a compliance review (the server recomputes the result and numbers it XC-<year>-NNNN). */
+  async saveReview(body: { projectName: string; applicant?: string; note?: string; geometry: unknown; crs?: SiteCrs }): Promise<SavedReview> {
+    return (await this.send<SavedReview>('POST', '/reviews', { body })).body;
+  }
+
+  async reviews(q = ''): Promise<{ numberMatched: number; reviews: ReviewSummary[] }> {
+    return this.get(`/reviews${q ? `?q=${encodeURIComponent(q)}` : ''}`);
+  }
+
+  async review(number: string): Promise<SavedReview> {
+    return this.get(`/reviews/${encodeURIComponent(number)}`);
+  }
+
   private get<T>(path: string, signal?: AbortSignal): Promise<T> {
     return this.request<T>(path, signal);
   }
@@ -326,4 +339,20 @@ export interface AuditEntry {
   versionBefore: number | null;
   versionAfter: number | null;
   reason: string | null;
+}
+
+export interface ReviewSummary {
+  number: string;
+  projectName: string;
+  applicant: string | null;
+  reviewer: string;
+  note: string | null;
+  createdAt: string;
+  conflicts: number;
+}
+
+/** A saved review: the result as it was, with the control layers' versions. */
+export interface SavedReview extends Omit<ReviewSummary, 'conflicts'> {
+  result: ComplianceResponse;
+  layerVersions: Record<string, { version: number; changedAt: string }>;
 }

@@ -13,6 +13,7 @@ import { ApiError, type ComplianceRequest, type ComplianceResponse } from '../ap
 import { areaText, featureLabel, otherUnitText, percentText, verdictLines, methodText, warningTexts, zonesText, type ResultLike } from '../compliance/format.ts';
 import { ProjectTable } from '../compliance/project-table.ts';
 import { openReport } from '../compliance/report.ts';
+import { reviewsList, saveReviewForm } from '../compliance/reviews.ts';
 import { SiteDraw, type DrawMode } from '../compliance/site-draw.ts';
 import { SiteInputForm, type SiteSubmission } from '../compliance/site-input-form.ts';
 import { SiteLayers } from '../compliance/site-layers.ts';
@@ -54,6 +55,7 @@ export class CompliancePanel {
   private readonly table: ProjectTable;
   private readonly form: SiteInputForm;
   private readonly resultBox = h('div', { class: 'xc-cmp-result-box', 'aria-live': 'polite' });
+  private readonly reviews = h('div', { class: 'xc-cmp-reviews' });
   private readonly heading = { intro: h('p', { class: 'xc-cmp-intro' }), projects: h('summary', {}), site: h('summary', {}) };
   private result: ResultState = { kind: 'none' };
   private request: AbortController | null = null;
@@ -81,7 +83,14 @@ export class CompliancePanel {
       // Between the two sections: near the table row or the input that produced it.
       this.resultBox,
       h('details', { class: 'xc-cmp-section xc-cmp-section-site', open: true }, this.heading.site, this.form.element),
+      this.reviews,
     );
+    const showReviews = () => {
+      // Saved reviews are for signed-in users; the list is rebuilt for each sign-in.
+      this.reviews.replaceChildren(...(this.ctx.session.user ? [reviewsList(this.ctx)] : []));
+    };
+    showReviews();
+    this.unsubscribe.push(this.ctx.session.on(showReviews), this.ctx.session.on(() => this.renderResult()));
     this.unsubscribe.push(onLangChange(() => this.render()));
     this.render();
   }
@@ -302,11 +311,16 @@ export class CompliancePanel {
       : null;
 
     let print: HTMLButtonElement | null = null;
+    let save: HTMLElement | null = null;
     if (s.kind === 'server') {
       print = h('button', { type: 'button', class: 'xc-cmp-button xc-cmp-print' }, m.printReport);
       const response = s.response;
       const title = this.siteTitle(s.projectId);
       print.addEventListener('click', () => void openReport(this.ctx.map, store, { title, response }));
+      save = saveReviewForm(this.ctx, response, title, () => {
+        const list = this.reviews.firstElementChild as (HTMLElement & { reload?: () => Promise<void> }) | null;
+        void list?.reload?.();
+      });
     }
 
     this.resultBox.replaceChildren(
@@ -336,6 +350,7 @@ export class CompliancePanel {
         s.kind === 'server' ? h('div', { class: 'xc-cmp-method' }, h('strong', {}, `${m.method}: `), methodText(s.response)) : null,
         indicative ? h('div', { class: 'xc-cmp-indicative' }, m.indicativeNotice) : null,
         h('div', { class: 'xc-cmp-toolbar' }, print, clear),
+        save,
       ),
     );
   }

@@ -112,6 +112,29 @@ describe('editing in the map', () => {
     assert.equal(await page.locator('.xc-edit-locate').count(), before - 1);
   });
 
+  test('a new park from pasted 界址点: created with its computed area, audited, on the map', async () => {
+    await openEditTool();
+    await page.selectOption('.xc-edit-newfeature select', 'parks');
+    await page.click('.xc-edit-new');
+    await page.waitForSelector('.xc-edit-feature[data-collection=parks]');
+    await page.click('.xc-edit-paste summary');
+    await page.locator('.xc-edit-paste .xc-cmp-input-tab[data-pane="paste"]').click();
+    await page.selectOption('.xc-edit-paste .xc-cmp-crs', 'EPSG:4326');
+    await page.locator('.xc-edit-paste .xc-cmp-paste').fill('111.700, 40.830\n111.704, 40.830\n111.704, 40.833\n111.700, 40.833');
+    await page.locator('.xc-edit-paste .xc-cmp-check').click();
+    await page.waitForFunction(() => /Polygon/.test(document.querySelector('.xc-edit-geometry-state')?.textContent ?? ''));
+    await page.fill('.xc-edit-field[data-prop=name_zh] input', '测试口袋公园');
+    await page.dispatchEvent('.xc-edit-field[data-prop=name_zh] input', 'change');
+    await page.fill('.xc-edit-reason', '新建公园 (e2e)');
+    await page.click('.xc-edit-save');
+    await page.waitForSelector('.xc-edit-ok');
+    const park = await page.evaluate(() => window.__xc!.store.features.get('parks')!.find((f) => f.properties.name_zh === '测试口袋公园'));
+    assert.equal(park?.geometry?.type, 'Polygon');
+    const area = Number(park?.properties.area_square_meters);
+    assert.ok(area > 100_000 && area < 120_000, `computed area ${area} m²`);
+    assert.equal(park?.properties.quality, 'approximate');
+  });
+
   test('someone else saved first: the save is refused with the new version and a reload button', async () => {
     await openEditTool();
     await page.evaluate(() => window.__xc!.interaction.focus('villages', 'village-shuimo'));
@@ -138,11 +161,12 @@ describe('editing in the map', () => {
   test('a compliance result saved as review XC-<year>-0001, found by search and reprinted', async () => {
     if (!(await page.locator('.xc-analysis-drawer').isVisible())) await page.click('.xc-analysis-toggle');
     await page.click('.xc-analysis-tab[data-tool=compliance]');
-    await page.locator('.xc-cmp-input-tab[data-pane="paste"]').click();
-    await page.selectOption('.xc-cmp-crs', 'EPSG:4326');
-    await page.locator('.xc-cmp-paste').fill('111.78, 40.95\n111.80, 40.95\n111.80, 40.965\n111.78, 40.965');
-    await page.locator('.xc-cmp-check').click();
-    const result = page.locator('.xc-cmp-result[data-source="server"]');
+    const tool = page.locator('.xc-analysis-tool[data-tool=compliance]');
+    await tool.locator('.xc-cmp-input-tab[data-pane="paste"]').click();
+    await tool.locator('.xc-cmp-crs').selectOption('EPSG:4326');
+    await tool.locator('.xc-cmp-paste').fill('111.78, 40.95\n111.80, 40.95\n111.80, 40.965\n111.78, 40.965');
+    await tool.locator('.xc-cmp-check').click();
+    const result = tool.locator('.xc-cmp-result[data-source="server"]');
     await result.waitFor();
     await result.locator('.xc-review-form input[name=projectName]').fill('前坡民宿项目 <script>alert(2)</script>');
     await result.locator('.xc-review-form input[name=applicant]').fill('某文旅公司');

@@ -489,6 +489,7 @@ export const en: Messages = {
     drawPolygon: 'Draw a site',
     drawPoint: 'Place a point',
     removeShape: 'Remove the site',
+    pasteOrUpload: 'Paste boundary points or upload a file (GeoJSON, KML)',
     finishShape: 'Finish shape',
     shapeChanged: 'Shape changed (not saved)',
     check: 'Compliance pre-check',

@@ -485,6 +485,7 @@ export const zh = {
     drawPolygon: '绘制地块',
     drawPoint: '标注点位',
     removeShape: '移除位置',
+    pasteOrUpload: '粘贴界址点或上传文件（GeoJSON、KML）',
     finishShape: '完成图形',
     shapeChanged: '图形已修改（未保存）',
     check: '合规预检',

@@ -11,6 +11,7 @@ import type { PropertyDef } from '../../../core/catalog.ts';
 import { formatAreaSquareMeters } from '../../../core/units.ts';
 import { ApiError, type ApiFeature, type FeatureVersion } from '../api.ts';
 import { h } from '../dom.ts';
+import { SiteInputForm } from '../compliance/site-input-form.ts';
 import { ShapeEditor, type EditableGeometry } from '../edit/shape-editor.ts';
 import { getLang, label, onLangChange, pick, t } from '../i18n/index.ts';
 import { featureName } from '../store.ts';
@@ -44,6 +45,9 @@ export class EditPanel {
   private checkTimer: ReturnType<typeof setTimeout> | undefined;
   private isOpen = false;
   private unlocatedOpen = false;
+  private pasteOpen = false;
+  /** 界址点 pasted or a file uploaded as the new shape: the compliance tool's own input, reused. */
+  private readonly siteInput: SiteInputForm;
 
   constructor(private readonly ctx: AnalysisContext) {
     this.editor = new ShapeEditor(
@@ -52,13 +56,26 @@ export class EditPanel {
       // While a shape is edited, a click on the map belongs to terra-draw, not to feature selection.
       (active) => (ctx.interaction.paused = active),
     );
+    this.siteInput = new SiteInputForm({
+      draw: (mode) => (mode ? this.startDraw(mode) : this.editor.stop()),
+      submit: (site) => {
+        const g = site.lonLat;
+        if (g.type === 'Point' || g.type === 'Polygon') this.editor.edit(g);
+        this.shapeChanged(g);
+      },
+      invalid: () => {},
+    });
+    this.siteInput.render();
     ctx.interaction.onSelect((s) => {
       if (!this.isOpen || !s || this.editor.active) return;
       if (this.draft && this.draft.collection === s.layerId && this.draft.id === s.featureId) return;
       void this.select(s.layerId, s.featureId);
     });
     ctx.session.on(() => this.render());
-    onLangChange(() => this.render());
+    onLangChange(() => {
+      this.siteInput.render();
+      this.render();
+    });
     this.render();
   }
 
@@ -213,7 +230,15 @@ export class EditPanel {
       });
     }
     const state = g ? `${g.type}${g.type !== 'Point' ? ` · ${formatAreaSquareMeters(turfArea(g), getLang())}` : ''}` : m.noGeometry;
-    return h('div', { class: 'xc-edit-geometry' }, h('div', { class: 'xc-edit-geometry-state' }, state, d.geometryChanged ? ` — ${m.shapeChanged}` : ''), h('div', { class: 'xc-edit-buttons' }, ...buttons));
+    const paste = kind === 'none' ? null : h('details', { class: 'xc-edit-paste', open: this.pasteOpen }, h('summary', {}, m.pasteOrUpload), this.siteInput.element);
+    paste?.addEventListener('toggle', () => (this.pasteOpen = paste.open));
+    return h(
+      'div',
+      { class: 'xc-edit-geometry' },
+      h('div', { class: 'xc-edit-geometry-state' }, state, d.geometryChanged ? ` — ${m.shapeChanged}` : ''),
+      h('div', { class: 'xc-edit-buttons' }, ...buttons),
+      paste,
+    );
   }
 
   private startDraw(mode: 'polygon' | 'point') {

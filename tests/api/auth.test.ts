@@ -13,7 +13,7 @@ import { TEST_PASSWORD, testUser } from '../helpers/users.ts';
 const cookieOf = (r: Answer) => (r.headers.get('set-cookie') ?? '').split(';')[0];
 
 describeEachDb(
-  'accounts, sessions, tokens and the read rule',
+  'accounts, sessions, tokens and the read rule for anonymous users',
   (t) => {
     let api: ReturnType<typeof client>['call'];
     let admin: Awaited<ReturnType<typeof testUser>>;
@@ -144,11 +144,8 @@ describeEachDb(
       const pw = await api('POST', '/api/auth/login', { body: { username: first!.username, password: first!.password } });
       assert.equal(pw.status, 200);
     });
-  },
-  { isolated: true },
-);
 
-describeEachDb('the read rule for anonymous users', (t) => {
+
   test('loopback reads all, a network address the public audience', () => {
     assert.equal(defaultAnonymousRead('127.0.0.1'), 'all');
     assert.equal(defaultAnonymousRead('localhost'), 'all');
@@ -189,4 +186,6 @@ describeEachDb('the read rule for anonymous users', (t) => {
     assert.match(r.body.description, /sign in/i);
     assert.equal((await call('GET', '/api/health')).status, 200, 'health stays open');
   });
-}, { isolated: true });
+  },
+  { isolated: true },
+);

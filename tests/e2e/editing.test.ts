@@ -43,6 +43,9 @@ describe('editing in the map', () => {
   };
 
   test('sign in from the header: the user name and role appear; the Admin tab stays hidden for a planner', async () => {
+    await page.click('.xc-analysis-toggle');
+    assert.equal(await page.locator('.xc-analysis-tab[data-tool=edit]').count(), 0, 'no edit tools before signing in');
+    await page.click('.xc-analysis-close');
     await page.click('.xc-account-in');
     await page.fill('.xc-login input[name=username]', 'wang');
     await page.fill('.xc-login input[name=password]', PASSWORD);
@@ -52,6 +55,21 @@ describe('editing in the map', () => {
     await page.click('.xc-analysis-toggle');
     assert.equal(await page.locator('.xc-analysis-tab[data-tool=edit]').count(), 1);
     assert.equal(await page.locator('.xc-analysis-tab[data-tool=admin]').count(), 0);
+    await page.click('.xc-analysis-close');
+  });
+
+  test('a personal access token for QGIS: created in the header, shown once, works as Bearer, revoked', async () => {
+    await page.click('.xc-account-tokens');
+    await page.fill('.xc-token-form input', 'QGIS 笔记本');
+    await page.click('.xc-token-form button');
+    const token = (await page.locator('.xc-token-secret').textContent())!;
+    assert.match(token, /^xct_/);
+    const me = await fetch(`${app.url}api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal((await me.json()).user.username, 'wang');
+    await page.locator('.xc-token-list li', { hasText: 'QGIS 笔记本' }).locator('button').click();
+    await page.waitForFunction(() => !document.querySelector('.xc-token-list')?.textContent?.includes('QGIS 笔记本'));
+    assert.equal((await fetch(`${app.url}api/auth/me`, { headers: { authorization: `Bearer ${token}` } })).status, 401);
+    await page.click('.xc-account-tokens');
   });
 
   test('a feature renamed to markup: saved through the form, shown as text in popup, search and history', async () => {

@@ -224,6 +224,18 @@ export class ApiClient {
     return { feature: r.body, etag: r.etag ?? '' };
   }
 
+  async tokens(): Promise<{ id: number; name: string; createdAt: string; lastUsedAt: string | null }[]> {
+    return (await this.get<{ tokens: { id: number; name: string; createdAt: string; lastUsedAt: string | null }[] }>('/auth/tokens')).tokens;
+  }
+
+  async createToken(name: string): Promise<{ id: number; token: string }> {
+    return (await this.send<{ id: number; token: string }>('POST', '/auth/tokens', { body: { name } })).body;
+  }
+
+  async revokeToken(id: number): Promise<void> {
+    await this.send('DELETE', `/auth/tokens/${id}`);
+  }
+
   async users(): Promise<UserInfo[]> {
     return (await this.get<{ users: UserInfo[] }>('/users')).users;
   }

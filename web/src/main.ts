@@ -104,7 +104,7 @@ const focus = (layerId: string, featureId: string) => {
 };
 
 const investor = mountInvestorView({ map, store, layers, interaction, api, modules: LAYER_MODULES, root, link });
-map.addControl(new HeaderPanel(store, (mode) => investor.presentation.setMode(mode), accountPanel(session)), 'top-left');
+map.addControl(new HeaderPanel(store, (mode) => investor.presentation.setMode(mode), accountPanel(session, api)), 'top-left');
 map.addControl(new SearchPanel(store, panelModules, focus), 'top-left');
 if (config.basemaps.length) map.addControl(new BasemapPanel(store), 'top-left');
 map.addControl(new LayerPanel(store, panelModules, focus), 'top-left');

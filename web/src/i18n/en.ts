@@ -473,6 +473,12 @@ export const en: Messages = {
     cancel: 'Cancel',
     signOut: 'Sign out',
     roles: { viewer: 'viewer', planner: 'planner', admin: 'admin' } as Record<string, string>,
+    tokens: 'Tokens',
+    tokensTitle: 'Personal access tokens for QGIS, GDAL and scripts (Authorization: Bearer …)',
+    tokenName: 'What for, e.g. "QGIS on my laptop"',
+    createToken: 'Create token',
+    tokenOnce: 'The token is shown only now; copy it:',
+    revoke: 'Revoke',
     failed: 'Sign-in failed',
   },
   edit: {

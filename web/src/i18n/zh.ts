@@ -469,6 +469,12 @@ export const zh = {
     cancel: '取消',
     signOut: '退出',
     roles: { viewer: '查看者', planner: '规划师', admin: '管理员' } as Record<string, string>,
+    tokens: '令牌',
+    tokensTitle: '个人访问令牌：供 QGIS、GDAL 和脚本使用（Authorization: Bearer …）',
+    tokenName: '用途，如“QGIS 笔记本”',
+    createToken: '创建令牌',
+    tokenOnce: '令牌只显示这一次，请立即复制：',
+    revoke: '撤销',
     failed: '登录失败',
   },
   edit: {

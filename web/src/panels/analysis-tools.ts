@@ -63,10 +63,16 @@ export function registerAnalysisTools(session: Session): void {
     const { CoveragePanel } = await import('./coverage-panel.ts');
     return (ctx) => new CoveragePanel(ctx);
   });
-  registerLazyTool('edit', { zh: '编辑', en: 'Edit' }, async () => {
-    const { EditPanel } = await import('./edit-panel.ts');
-    return (ctx) => new EditPanel(ctx);
-  });
+  // Edit tools appear only for those who may edit (planners and admins).
+  registerLazyTool(
+    'edit',
+    { zh: '编辑', en: 'Edit' },
+    async () => {
+      const { EditPanel } = await import('./edit-panel.ts');
+      return (ctx) => new EditPanel(ctx);
+    },
+    () => session.can('planner'),
+  );
   registerLazyTool(
     'admin',
     { zh: '管理', en: 'Admin' },

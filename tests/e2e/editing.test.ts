@@ -153,6 +153,44 @@ describe('editing in the map', () => {
     assert.equal(park?.properties.quality, 'approximate');
   });
 
+  test('drawing snaps a vertex onto a nearby vertex of another layer', async () => {
+    await openEditTool();
+    // A corner of an existing park, seen closely, with nothing else over it.
+    const corner = await page.evaluate(() => {
+      const park = window.__xc!.store.features.get('parks')!.find((f) => f.geometry?.type === 'Polygon' && f.properties.name_zh === '测试口袋公园');
+      const p = (park!.geometry as GeoJSON.Polygon).coordinates[0][1];
+      document.querySelector<HTMLButtonElement>('.maplibregl-popup-close-button')?.click();
+      window.__map!.jumpTo({ center: [p[0] - 0.0004, p[1] - 0.0004], zoom: 17 });
+      return p;
+    });
+    await page.selectOption('.xc-edit-newfeature select', 'parks');
+    await page.click('.xc-edit-new');
+    await page.waitForSelector('.xc-edit-feature[data-collection=parks]');
+    // Bring the corner to a known spot clear of the side panel and the drawer.
+    const at = await page.evaluate(([lon, lat]) => {
+      const map = window.__map!;
+      const p = map.project([lon, lat]);
+      map.panBy([p.x - 560, p.y - 420], { duration: 0 });
+      return map.project([lon, lat]);
+    }, corner);
+    // The first click lands 4 px off the corner; the others make a square to the south-west.
+    const pts: [number, number][] = [[at.x + 3, at.y - 3], [at.x - 120, at.y], [at.x - 120, at.y + 120], [at.x, at.y + 120], [at.x + 3, at.y - 3]];
+    for (const [x, y] of pts) {
+      await page.mouse.move(x, y, { steps: 4 });
+      await page.mouse.click(x, y);
+      await page.waitForTimeout(100);
+    }
+    await page.waitForFunction(() => /Polygon/.test(document.querySelector('.xc-edit-geometry-state')?.textContent ?? ''));
+    await page.fill('.xc-edit-field[data-prop=name_zh] input', '吸附测试公园');
+    await page.dispatchEvent('.xc-edit-field[data-prop=name_zh] input', 'change');
+    await page.fill('.xc-edit-reason', '吸附 (e2e)');
+    await page.click('.xc-edit-save');
+    await page.waitForSelector('.xc-edit-ok');
+    const ring = await page.evaluate(() => (window.__xc!.store.features.get('parks')!.find((f) => f.properties.name_zh === '吸附测试公园')!.geometry as GeoJSON.Polygon).coordinates[0]);
+    const hit = ring.some((p) => Math.abs(p[0] - corner[0]) < 1e-7 && Math.abs(p[1] - corner[1]) < 1e-7);
+    assert.ok(hit, `a vertex snapped onto ${corner}: ${JSON.stringify(ring)}`);
+  });
+
   test('someone else saved first: the save is refused with the new version and a reload button', async () => {
     await openEditTool();
     await page.evaluate(() => window.__xc!.interaction.focus('villages', 'village-shuimo'));

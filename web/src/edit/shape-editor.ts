@@ -21,6 +21,8 @@ export class ShapeEditor {
     private readonly onChange: (geometry: EditableGeometry | null) => void,
     /** Told when editing starts and stops (the map's feature clicks pause meanwhile). */
     private readonly onActive: (active: boolean) => void = () => {},
+    /** Where a dragged or drawn vertex snaps to (vertices of other layers), if anywhere. */
+    private readonly snap?: (event: { lng: number; lat: number; containerX: number; containerY: number }) => [number, number] | undefined,
   ) {}
 
   get active(): boolean {
@@ -82,12 +84,20 @@ export class ShapeEditor {
       modes: [
         new TerraDrawSelectMode({
           flags: {
-            polygon: { feature: { draggable: true, coordinates: { midpoints: true, draggable: true, deletable: true } } },
+            polygon: {
+              feature: {
+                draggable: true,
+                coordinates: { midpoints: true, draggable: true, deletable: true, snappable: this.snap ? { toCustom: this.snap } : false },
+              },
+            },
             point: { feature: { draggable: true } },
           },
           styles: { selectedPolygonColor: ORANGE, selectedPolygonOutlineColor: ORANGE, selectedPolygonFillOpacity: 0.15, selectionPointColor: ORANGE, midPointColor: '#ffffff', midPointOutlineColor: ORANGE, selectedPointColor: ORANGE },
         }),
-        new TerraDrawPolygonMode({ styles: { fillColor: ORANGE, fillOpacity: 0.15, outlineColor: ORANGE, outlineWidth: 2 } }),
+        new TerraDrawPolygonMode({
+          styles: { fillColor: ORANGE, fillOpacity: 0.15, outlineColor: ORANGE, outlineWidth: 2 },
+          snapping: this.snap ? { toCustom: this.snap } : undefined,
+        }),
         new TerraDrawPointMode({ styles: { pointColor: ORANGE, pointWidth: 7, pointOutlineColor: '#ffffff', pointOutlineWidth: 2 } }),
       ],
     });

@@ -13,6 +13,7 @@ import { ApiError, type ApiFeature, type FeatureVersion } from '../api.ts';
 import { h } from '../dom.ts';
 import { SiteInputForm } from '../compliance/site-input-form.ts';
 import { ShapeEditor, type EditableGeometry } from '../edit/shape-editor.ts';
+import { vertexSnapper } from '../edit/snap.ts';
 import { getLang, label, onLangChange, pick, t } from '../i18n/index.ts';
 import { featureName } from '../store.ts';
 import type { AnalysisContext } from './analysis-dock.ts';
@@ -55,6 +56,7 @@ export class EditPanel {
       (g) => this.shapeChanged(g),
       // While a shape is edited, a click on the map belongs to terra-draw, not to feature selection.
       (active) => (ctx.interaction.paused = active),
+      vertexSnapper(ctx.map, ctx.store, () => this.draft?.id ?? null),
     );
     this.siteInput = new SiteInputForm({
       draw: (mode) => (mode ? this.startDraw(mode) : this.editor.stop()),

@@ -6,7 +6,18 @@
  */
 import { createApp } from '../api/app.ts';
 import { openDatabase } from '../api/open-db.ts';
+import pg from 'pg';
+import { verifyAudit } from '../api/audit/verify.ts';
 import { collections } from '../core/catalog.ts';
+import { urlWithSchema } from '../tests/helpers/databases.ts';
+import { testUser } from '../tests/helpers/users.ts';
+
+async function admin(url: string, text: string) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await c.query(text);
+  await c.end();
+}
 
 type Case = { name: string; path: string; init?: RequestInit };
 const post = (path: string, body: string, type = 'application/json'): RequestInit & { path: string } => ({ path, method: 'POST', headers: { 'content-type': type }, body });
@@ -64,14 +75,74 @@ function cases(): Case[] {
   out.push({ name: 'evil host', path: 'http://evil.example/api' });
   out.push({ name: 'cross-origin write', path: '/api/analysis/coverage', init: { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: '{"preset":"parks"}' } });
   for (const m of ['PUT', 'DELETE', 'PATCH']) out.push({ name: `${m} items`, path: '/api/collections/parks/items', init: { method: m } });
+
+  // The write path, signed in as a planner: every body above and more, on the Part 4 routes, and
+  // hostile headers (reason, If-Match, Content-Crs), ids and account bodies. None may succeed.
+  const auth = { authorization: `Bearer ${token}`, 'x-change-reason': 'hostile%20sweep' };
+  const write = (name: string, method: string, path: string, body: string | undefined, headers: Record<string, string> = {}) =>
+    out.push({ name, path, init: { method, headers: { 'content-type': 'application/geo+json', ...auth, ...headers }, body } });
+  const feature = (geometry: string, props = '{"name_zh":"x"}') => `{"type":"Feature","geometry":${geometry},"properties":${props}}`;
+  const writeBodies: [string, string][] = [
+    ...bodies,
+    ['feature bowtie', feature('{"type":"Polygon","coordinates":[[[111.7,40.8],[111.71,40.81],[111.71,40.8],[111.7,40.81],[111.7,40.8]]]}')],
+    ['feature unknown prop', feature('{"type":"Point","coordinates":[111.7,40.8]}', '{"name_zh":"x","evil":"1"}')],
+    ['feature proto prop', feature('{"type":"Point","coordinates":[111.7,40.8]}', '{"__proto__":{"admin":true}}')],
+    ['feature wrong type', feature('{"type":"Point","coordinates":[111.7,40.8]}', '{"name_zh":["x"]}')],
+    ['feature GeometryCollection', feature('{"type":"GeometryCollection","geometries":[]}')],
+    ['feature null island', feature('{"type":"Point","coordinates":[0,0]}')],
+    ['feature sql id', `{"type":"Feature","id":"x'); delete from projects; --","geometry":null,"properties":{"name_zh":"x"}}`],
+    ['feature huge id', `{"type":"Feature","id":"${'x'.repeat(300)}","geometry":null,"properties":{"name_zh":"x"}}`],
+    ['feature status enum', feature('null', '{"name_zh":"x","status":"demolished\u0000"}')],
+    ['feature column float', feature('null', '{"name_zh":"x","column":1.5}')],
+  ];
+  for (const [name, body] of writeBodies) {
+    write(`POST items ${name}`, 'POST', '/api/collections/projects/items', body);
+    write(`PATCH item ${name}`, 'PATCH', '/api/collections/projects/items/project-02-01', body);
+    write(`PUT item ${name}`, 'PUT', '/api/collections/projects/items/project-02-01', body);
+  }
+  const patch = '{"properties":{"name_en":"hostile"}}';
+  for (const [h, v] of [
+    ['if-match', '"v0-w"'],
+    ['if-match', 'W/"garbage'],
+    ['if-match', '"v99999999999999999999-w"'],
+    ['content-crs', '<http://www.opengis.net/def/crs/EPSG/0/3857>'],
+    ['content-crs', "EPSG:4326'; drop table projects"],
+    ['x-change-reason', '%E0%A4%A'],
+    ['x-change-reason', '%00'],
+    ['x-change-reason', 'x'.repeat(600)],
+    ['x-change-reason', ''],
+  ]) write(`PATCH header ${h}=${v.slice(0, 20)}`, 'PATCH', '/api/collections/projects/items/project-02-01', patch, { [h]: v });
+  for (const id of ['%00', "'; drop table projects; --", '..%2F..%2Fetc', 'no-such-project']) {
+    write(`DELETE ${id}`, 'DELETE', `/api/collections/projects/items/${id}`, undefined, { 'if-match': '"v0-w"' });
+    write(`restore ${id}`, 'POST', `/api/collections/projects/items/${id}/restore`, '{"version":1}', { 'content-type': 'application/json' });
+  }
+  for (const body of ['{"version":0}', '{"version":"1"}', '{"version":1e99}', '{}']) write(`restore ${body}`, 'POST', '/api/collections/projects/items/project-02-01/restore', body, { 'content-type': 'application/json' });
+  write('DELETE district as planner', 'DELETE', '/api/collections/district/items/district-150102', undefined);
+  for (const body of ['{"username":"a\u0000","password":"x"}', '{"username":["admin"],"password":"x"}', '{"username":"admin","password":{"$ne":null}}', `{"username":"admin' or '1'='1","password":"x"}`]) {
+    out.push({ name: `login ${body.slice(0, 30)}`, ...post('/api/auth/login', body) });
+  }
+  for (const body of ['{"username":"evil","password":"long enough pw","role":"admin"}', '{"name":"\u0000"}']) {
+    write(`users as planner ${body.slice(0, 20)}`, 'POST', '/api/users', body, { 'content-type': 'application/json' });
+  }
+  for (const body of bodies) write(`reviews ${body[0]}`, 'POST', '/api/reviews', body[1], { 'content-type': 'application/json' });
+  for (const q of ['since=yesterday', 'limit=-1', 'f=xml', "actor=' or 1=1"]) out.push({ name: `audit ${q}`, path: `/api/audit?${q}`, init: { headers: { authorization: `Bearer ${token}` } } });
+  out.push({ name: 'bearer garbage', path: '/api/auth/me', init: { headers: { authorization: 'Bearer \u0000' } } });
+  out.push({ name: 'basic auth', path: '/api/auth/me', init: { headers: { authorization: 'Basic YWRtaW46YWRtaW4=' } } });
   return out;
 }
 
+let token = '';
+
 let bad = 0;
 const kinds = process.env.DATABASE_URL ? [undefined, process.env.DATABASE_URL] : [undefined];
+const schema = `hostile_${process.pid}`;
 for (const url of kinds) {
-  const db = await openDatabase({ DATABASE_URL: url, GEODATA_DIR: process.env.GEODATA_DIR ?? 'geodata' });
+  // On the server, a schema of its own: the sweep signs in and tries to write.
+  if (url) await admin(url, `create schema ${schema}`);
+  const db = await openDatabase({ DATABASE_URL: url ? urlWithSchema(url, schema) : undefined, GEODATA_DIR: process.env.GEODATA_DIR ?? 'geodata' });
   const app = createApp({ db, config: { BASEMAPS: [] } });
+  token = (await testUser(db, 'planner', 'hostile-planner')).token;
+  const auditBefore = (await db.query<{ n: number }>(`select count(*)::int as n from audit where action <> 'login_failed'`)).rows[0].n;
   const histogram = new Map<number, number>();
   const fivexx: string[] = [];
   let hangs = 0;
@@ -92,6 +163,11 @@ for (const url of kinds) {
   bad += fivexx.length + hangs;
   const n = (await db.query<{ n: number }>('select count(*)::int as n from projects')).rows[0].n;
   console.log(`  projects after the sweep: ${n} (unchanged: ${n === 123})`);
+  const auditAfter = (await db.query<{ n: number }>(`select count(*)::int as n from audit where action <> 'login_failed'`)).rows[0].n;
+  const chain = await verifyAudit(db);
+  console.log(`  audit rows written by the sweep (besides failed logins): ${auditAfter - auditBefore}; chain intact: ${chain.ok}`);
+  if (auditAfter !== auditBefore || !chain.ok || n !== 123) bad++;
   await db.close();
+  if (url) await admin(url, `drop schema ${schema} cascade`);
 }
 process.exit(bad ? 1 : 0);

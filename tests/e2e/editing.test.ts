@@ -23,6 +23,7 @@ describe('editing in the map', () => {
   before(async () => {
     app = await startApp();
     await createUser(app.db, systemContext('e2e'), { username: 'wang', password: PASSWORD, role: 'planner' });
+    await createUser(app.db, systemContext('e2e'), { username: 'li', password: PASSWORD, role: 'admin' });
     browser = await launchBrowser();
     m = await openMap(browser, app.url);
     page = m.page;
@@ -239,6 +240,35 @@ describe('editing in the map', () => {
     assert.match((await report.textContent())!, new RegExp(`XC-${year}-0001`));
     await report.locator('.xc-report-close').click();
     assert.deepEqual(dialogs, [], 'no script ran');
+  });
+
+  test('an admin: the Admin tab lists users and changes, adds a user, exports CSV and verifies the chain', async () => {
+    await page.click('.xc-account-out');
+    await page.waitForSelector('.xc-account-in');
+    await page.click('.xc-account-in');
+    await page.fill('.xc-login input[name=username]', 'li');
+    await page.fill('.xc-login input[name=password]', PASSWORD);
+    await page.click('.xc-login button[type=submit]');
+    await page.waitForSelector('.xc-account-user[data-role=admin]');
+    if (!(await page.locator('.xc-analysis-drawer').isVisible())) await page.click('.xc-analysis-toggle');
+    await page.click('.xc-analysis-tab[data-tool=admin]');
+    await page.waitForSelector('.xc-admin-users tr[data-user=wang]');
+    await page.fill('.xc-admin-add input[name=username]', 'zhao');
+    await page.fill('.xc-admin-add input[name=password]', 'zhao password 1');
+    await page.selectOption('.xc-admin-add select', 'viewer');
+    await page.click('.xc-admin-add button');
+    await page.waitForSelector('.xc-admin-users tr[data-user=zhao]');
+    // The change log: wang's edits, filtered, with their reasons.
+    await page.fill('.xc-admin-filter input[name=actor]', 'wang');
+    await page.click('.xc-admin-filter button');
+    await page.waitForFunction(() => [...document.querySelectorAll('.xc-admin-audit tbody tr')].length > 0 && [...document.querySelectorAll('.xc-admin-audit tbody tr td:nth-child(2)')].every((td) => td.textContent === 'wang'));
+    assert.match((await page.textContent('.xc-admin-audit'))!, /核实村名 \(e2e\)/);
+    assert.match((await page.getAttribute('.xc-admin-csv', 'href'))!, /\/api\/audit\?actor=wang.*f=csv/);
+    const csv = await page.evaluate(async (href) => (await fetch(href)).text(), (await page.getAttribute('.xc-admin-csv', 'href'))!);
+    assert.match(csv, /核实村名/);
+    await page.click('.xc-admin-verify');
+    await page.waitForSelector('.xc-admin-verify-result');
+    assert.match((await page.textContent('.xc-admin-verify-result'))!, /记录完整/);
   });
 
   test('no console errors (CSP included) and nothing fetched from outside', async () => {

@@ -244,7 +244,7 @@ export class ApiClient {
     await this.send('POST', '/users', { body: { username, password, role } });
   }
 
-  async updateUser(username: string, change: { role?: string; disabled?: boolean }): Promise<void> {
+  async updateUser(username: string, change: { role?: string; disabled?: boolean; password?: string }): Promise<void> {
     await this.send('PATCH', `/users/${encodeURIComponent(username)}`, { body: change });
   }
 

@@ -534,6 +534,9 @@ export const en: Messages = {
     name: 'Name',
   },
   admin: {
+    resetPassword: 'Reset password',
+    newPasswordFor: 'New password for {name} (at least 10 characters):',
+    passwordChanged: 'Password of {name} reset; their sessions ended',
     users: 'Users',
     addUser: 'Add user',
     role: 'Role',

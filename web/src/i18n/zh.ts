@@ -530,6 +530,9 @@ export const zh = {
     name: '名称',
   },
   admin: {
+    resetPassword: '重设密码',
+    newPasswordFor: '{name} 的新密码（至少 10 个字符）：',
+    passwordChanged: '已重设 {name} 的密码，其登录会话已结束',
     users: '用户',
     addUser: '添加用户',
     role: '角色',

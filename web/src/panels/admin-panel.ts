@@ -48,9 +48,14 @@ export class AdminPanel {
       const role = h('select', { 'aria-label': `${m.role} ${u.username}` }, ...['viewer', 'planner', 'admin'].map((r) => h('option', { value: r }, roles[r])));
       role.value = u.role;
       role.addEventListener('change', () => void this.change(u.username, { role: role.value }));
-      const toggle = h('button', { type: 'button' }, u.disabled ? m.enable : m.disable);
+      const toggle = h('button', { type: 'button', class: 'xc-admin-toggle' }, u.disabled ? m.enable : m.disable);
       toggle.addEventListener('click', () => void this.change(u.username, { disabled: !u.disabled }));
-      return h('tr', { 'data-user': u.username }, h('td', {}, u.username, u.disabled ? ` (${m.disabled})` : ''), h('td', {}, role), h('td', {}, toggle));
+      const passwd = h('button', { type: 'button', class: 'xc-admin-passwd' }, m.resetPassword);
+      passwd.addEventListener('click', () => {
+        const password = prompt(fill(m.newPasswordFor, { name: u.username }));
+        if (password) void this.change(u.username, { password }, fill(m.passwordChanged, { name: u.username }));
+      });
+      return h('tr', { 'data-user': u.username }, h('td', {}, u.username, u.disabled ? ` (${m.disabled})` : ''), h('td', {}, role), h('td', {}, toggle, ' ', passwd));
     });
     const name = h('input', { name: 'username', placeholder: t().account.username, 'aria-label': t().account.username });
     const pass = h('input', { name: 'password', type: 'password', placeholder: t().account.password, 'aria-label': t().account.password, autocomplete: 'new-password' });
@@ -122,10 +127,10 @@ export class AdminPanel {
     );
   }
 
-  private async change(username: string, change: { role?: string; disabled?: boolean }) {
+  private async change(username: string, change: { role?: string; disabled?: boolean; password?: string }, done?: string) {
     try {
       await this.ctx.api.updateUser(username, change);
-      this.message = null;
+      this.message = done ? { text: done, kind: 'ok' } : null;
     } catch (err) {
       this.message = { text: (err as Error).message, kind: 'error' };
     }

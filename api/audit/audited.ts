@@ -42,7 +42,8 @@ export function requireRole(actor: Actor | null, role: Role, what: string): Acto
   return actor;
 }
 
-type EntryIn = Omit<AuditEntry, 'actor' | 'requestId' | 'clientAddress'>;
+/** An audit row as a change states it; who (unless stated, e.g. the user a sign-in link signed in), from where and why come from the context. */
+type EntryIn = Omit<AuditEntry, 'actor' | 'requestId' | 'clientAddress'> & { actor?: string };
 
 /** Appends one audit row for the change `audited` is making; the context fills who, where and why. */
 export interface Audit {
@@ -67,7 +68,7 @@ export async function audited<T>(
     let rows = 0;
     const row = (entry: EntryIn): AuditEntry => {
       rows++;
-      return { ...entry, reason: entry.reason ?? ctx.reason ?? null, actor: ctx.actor?.username ?? null, requestId: ctx.requestId, clientAddress: ctx.clientAddress };
+      return { ...entry, reason: entry.reason ?? ctx.reason ?? null, actor: entry.actor ?? ctx.actor?.username ?? null, requestId: ctx.requestId, clientAddress: ctx.clientAddress };
     };
     const audit: Audit = Object.assign(
       async (entry: EntryIn) => {

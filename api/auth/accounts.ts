@@ -195,7 +195,7 @@ export async function useLoginLink(db: Db, ctx: WriteContext, secret: string): P
     }
     const q = sql.insertSessionQuery(secretHash(session), row.username, SESSION_DAYS);
     await tx.query(q.text, q.values);
-    await audit({ action: 'login', after: { oneTimeLink: true, username: row.username } });
+    await audit({ action: 'login', actor: row.username, after: { oneTimeLink: true, username: row.username } });
     return { secret: session, actor: { username: row.username, role: row.role, via: 'session' as const } };
   });
 }

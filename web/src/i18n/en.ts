@@ -518,7 +518,7 @@ export const en: Messages = {
     historyEmpty: 'No changes recorded yet',
     loadingHistory: 'Reading the history…',
     version: 'Version',
-    actions: { create: 'created', update: 'changed', delete: 'deleted', restore: 'restored', import: 'imported' } as Record<string, string>,
+    actions: { create: 'created', update: 'changed', delete: 'deleted', restore: 'restored', import: 'imported', login: 'signed in', login_failed: 'sign-in failed', logout: 'signed out', token_create: 'token created', token_revoke: 'token revoked', user_create: 'user created', user_update: 'user changed', review_create: 'review saved', maintenance: 'maintenance' } as Record<string, string>,
     areaChange: 'Area change: {change}',
     changedAttributes: 'Changed attributes: {names}',
     noChange: 'No attribute changed',

@@ -514,7 +514,7 @@ export const zh = {
     historyEmpty: '尚无修改记录',
     loadingHistory: '正在读取历史…',
     version: '版本',
-    actions: { create: '新建', update: '修改', delete: '删除', restore: '恢复', import: '导入' } as Record<string, string>,
+    actions: { create: '新建', update: '修改', delete: '删除', restore: '恢复', import: '导入', login: '登录', login_failed: '登录失败', logout: '退出', token_create: '创建令牌', token_revoke: '撤销令牌', user_create: '新建用户', user_update: '修改用户', review_create: '保存审查记录', maintenance: '维护' } as Record<string, string>,
     areaChange: '面积变化：{change}',
     changedAttributes: '变化的属性：{names}',
     noChange: '属性无变化',

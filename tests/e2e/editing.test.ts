@@ -99,6 +99,11 @@ describe('editing in the map', () => {
     await page.waitForSelector('.xc-edit-version-details');
     assert.match(await page.textContent('.xc-edit-version-details') ?? '', /名称/);
     assert.equal(await page.locator('.xc-edit img').count(), 0);
+    // Restore the imported name: a new version 3, the old name back on the map.
+    await page.click('.xc-edit-restore');
+    await page.waitForFunction(() => /已恢复为新版本 3/.test(document.querySelector('.xc-edit-ok')?.textContent ?? ''));
+    const restored = await page.evaluate(() => window.__xc!.store.feature('villages', 'village-shuimo')?.properties.name_zh);
+    assert.equal(restored, '水磨村');
     assert.deepEqual(dialogs, [], 'no script ran');
   });
 
@@ -210,7 +215,7 @@ describe('editing in the map', () => {
     await page.dispatchEvent('.xc-edit-field[data-prop=name_en] input', 'change');
     await page.click('.xc-edit-save');
     await page.waitForSelector('.xc-edit-error');
-    assert.match(await page.textContent('.xc-edit-error') ?? '', /已被他人修改（当前版本 3）/);
+    assert.match(await page.textContent('.xc-edit-error') ?? '', /已被他人修改（当前版本 4）/);
     await page.click('.xc-edit-error button');
     await page.waitForFunction(() => (document.querySelector('.xc-edit-field[data-prop=name_en] input') as HTMLInputElement | null)?.value === 'Changed by someone else');
   });

@@ -180,6 +180,37 @@ describe('planning map (browser)', () => {
     assert.ok((await renderedIds(map.page, ['zones-fill'])).length > 0);
   });
 
+  test('the map follows every selection: a fly to a point, then a fit to a zone, with the dock open (issue 13 #1)', async () => {
+    const { page } = map;
+    const warnings: string[] = [];
+    const listen = (m: { type(): string; text(): string }) => {
+      if (/cannot fit/i.test(m.text())) warnings.push(m.text());
+    };
+    page.on('console', listen);
+    await page.click('.xc-analysis-toggle');
+    const point = projects.find((f) => f.geometry?.type === 'Point')!;
+    await page.evaluate((id) => window.__xc!.interaction.focus('projects', id), point.id);
+    await page.waitForFunction(() => !window.__map!.isMoving());
+    await page.waitForTimeout(900);
+    const zone = zones[0];
+    await page.evaluate((id) => window.__xc!.interaction.focus('zones', id), zone.id);
+    await page.waitForTimeout(1000);
+    await page.waitForFunction(() => !window.__map!.isMoving());
+    const r = await page.evaluate((id) => {
+      const m = window.__map!;
+      const f = window.__xc!.store.feature('zones', id)!;
+      const ring = (f.geometry as GeoJSON.Polygon).coordinates[0];
+      const xs = ring.map((p) => m.project(p as [number, number]));
+      const drawer = document.querySelector('.xc-analysis-drawer')!.getBoundingClientRect();
+      return { padding: m.getPadding(), minX: Math.min(...xs.map((p) => p.x)), maxX: Math.max(...xs.map((p) => p.x)), minY: Math.min(...xs.map((p) => p.y)), maxY: Math.max(...xs.map((p) => p.y)), drawerLeft: drawer.left, height: m.getContainer().clientHeight };
+    }, zone.id);
+    page.off('console', listen);
+    await page.click('.xc-analysis-close');
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(r.padding, { top: 0, bottom: 0, left: 0, right: 0 }, 'no padding left on the map');
+    assert.ok(r.maxX <= r.drawerLeft && r.minY >= 0 && r.maxY <= r.height, `the zone is in view, clear of the drawer: ${JSON.stringify(r)}`);
+  });
+
   test('a reload keeps the view from the URL hash', async () => {
     await map.page.evaluate(() => window.__map!.jumpTo({ center: [111.7123, 40.8456], zoom: 13.25 }));
     await waitForIdle(map.page);

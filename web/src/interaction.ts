@@ -3,6 +3,7 @@
  * Hits are looked up in the loaded features by `_fid`, so the popup and the highlight use the whole
  * original geometry rather than the tile-clipped piece that was rendered.
  */
+import { fitToBounds, flyToPoint } from './camera.ts';
 import { Popup, type GeoJSONSource, type LngLatLike, type Map as MapLibreMap, type MapMouseEvent, type PaddingOptions } from 'maplibre-gl';
 import type { Feature, Geometry } from 'geojson';
 import type { ApiFeature } from './api.ts';
@@ -132,11 +133,11 @@ export class FeatureInteraction {
     if (!feature.geometry) {
       // Nothing to fly to: show the whole district, with the popup at its heart.
       const d = this.xinchengFeature();
-      if (d?.geometry) this.map.fitBounds(geometryBounds(d.geometry), { padding, duration: 600 });
+      if (d?.geometry) fitToBounds(this.map, geometryBounds(d.geometry), padding, { duration: 600 });
     } else if (feature.geometry.type === 'Point') {
-      this.map.flyTo({ center: feature.geometry.coordinates as [number, number], zoom: Math.max(this.map.getZoom(), 14), padding, duration: 800 });
+      flyToPoint(this.map, feature.geometry.coordinates as [number, number], Math.max(this.map.getZoom(), 14), padding, 800);
     } else {
-      this.map.fitBounds(geometryBounds(feature.geometry), { padding, maxZoom: 15, duration: 800 });
+      fitToBounds(this.map, geometryBounds(feature.geometry), padding, { maxZoom: 15, duration: 800 });
     }
     // Opened now rather than on `moveend`: the popup rides along with the camera either way.
     this.open(layerId, featureId);
@@ -147,7 +148,11 @@ export class FeatureInteraction {
     const panel = this.map.getContainer().querySelector('.maplibregl-ctrl-top-left .xc-panel');
     const width = this.map.getContainer().clientWidth;
     const left = panel ? panel.getBoundingClientRect().right + 24 : 40;
-    return { top: 60, bottom: 60, right: 60, left: left < width * 0.6 ? left : 40 };
+    // The analysis drawer, when open, covers the right side: keep the selection clear of it too.
+    const drawer = this.map.getContainer().querySelector<HTMLElement>('.xc-analysis-drawer');
+    const drawerWidth = drawer && !drawer.hidden ? drawer.getBoundingClientRect().width : 0;
+    const right = drawerWidth && width > drawerWidth * 1.8 ? drawerWidth + 30 : 60;
+    return { top: 60, bottom: 60, right, left: left + right < width * 0.8 ? left : 40 };
   }
 
   private anchor(f: ApiFeature): LngLatLike {

@@ -2,6 +2,7 @@
  * The planning map: builds the map and its panels, then loads every layer from the API. What is on
  * screen is kept in the URL hash (permalink.ts); the first open (no view in it) fits Xincheng District.
  */
+import { fitToBounds } from './camera.ts';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
 import { FullscreenControl, Map as MapLibreMap, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl';
@@ -239,7 +240,7 @@ function fitToXincheng() {
   const xincheng = interaction.xinchengFeature();
   if (!xincheng?.geometry) return;
   fitted = true;
-  map.fitBounds(geometryBounds(xincheng.geometry), { padding: interaction.padding(), duration: 0 });
+  fitToBounds(map, geometryBounds(xincheng.geometry), interaction.padding(), { duration: 0 });
 }
 
 const ready = (async () => {

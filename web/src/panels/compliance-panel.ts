@@ -4,6 +4,7 @@
  * while it is drawn, then by the server (PostGIS, authoritative). Results show on the map (site in
  * blue, overlaps in red), in the panel and in a printable report.
  */
+import { fitToBounds, flyToPoint } from '../camera.ts';
 import './compliance.css';
 import type { Geometry } from 'geojson';
 import { checkCompliance, type AreaFeature, type ComplianceResult, type ControlLayer } from '../../../core/analysis/compliance.ts';
@@ -231,8 +232,8 @@ export class CompliancePanel {
 
   private fit(geometry: Geometry): void {
     const padding = this.ctx.padding();
-    if (geometry.type === 'Point') this.ctx.map.flyTo({ center: geometry.coordinates as [number, number], zoom: Math.max(this.ctx.map.getZoom(), 14), padding, duration: 600 });
-    else this.ctx.map.fitBounds(geometryBounds(geometry), { padding, maxZoom: 16, duration: 600 });
+    if (geometry.type === 'Point') flyToPoint(this.ctx.map, geometry.coordinates as [number, number], Math.max(this.ctx.map.getZoom(), 14), padding, 600);
+    else fitToBounds(this.ctx.map, geometryBounds(geometry), padding, { maxZoom: 16, duration: 600 });
   }
 
   private clear(): void {

@@ -4,6 +4,7 @@
  * per-zone figures; add what-if facilities (estimated at once in the browser with the core's Turf
  * code, then recomputed by the server), ask for suggested sites, export gaps and figures.
  */
+import { fitToBounds, flyToPoint } from '../camera.ts';
 import './coverage.css';
 import { bbox } from '@turf/turf';
 import type { Geometry, MultiPolygon, Polygon } from 'geojson';
@@ -353,11 +354,11 @@ export class CoveragePanel {
     const g = this.areaGeometry(area);
     if (!g) return;
     this.fittedArea = area;
-    this.ctx.map.fitBounds(geometryBounds(g), { padding: this.ctx.padding(), duration: 500 });
+    fitToBounds(this.ctx.map, geometryBounds(g), this.ctx.padding(), { duration: 500 });
   }
 
   private fitBox(b: number[], maxZoom = 15): void {
-    this.ctx.map.fitBounds(b as [number, number, number, number], { padding: this.ctx.padding(), maxZoom, duration: 500 });
+    fitToBounds(this.ctx.map, b as [number, number, number, number], this.ctx.padding(), { maxZoom, duration: 500 });
   }
 
   private drawMap(): void {
@@ -755,7 +756,7 @@ export class CoveragePanel {
         const accept = h('button', { type: 'button', class: 'xc-cov-button xc-cov-accept', disabled: done }, done ? m.switched : m.accept);
         accept.addEventListener('click', () => this.accept(rank));
         const locate = h('button', { type: 'button', class: 'xc-cov-link', title: m.zoomTo }, lonLatText(f.geometry.coordinates as [number, number]));
-        locate.addEventListener('click', () => this.ctx.map.flyTo({ center: f.geometry.coordinates as [number, number], zoom: Math.max(this.ctx.map.getZoom(), 14), padding: this.ctx.padding(), duration: 500 }));
+        locate.addEventListener('click', () => flyToPoint(this.ctx.map, f.geometry.coordinates as [number, number], Math.max(this.ctx.map.getZoom(), 14), this.ctx.padding(), 500));
         return h(
           'tr',
           { 'data-rank': String(rank) },

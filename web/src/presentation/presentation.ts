@@ -3,6 +3,7 @@
  * drawer, a sector filter on the projects, a selected zone drawn with its projects, and short
  * project profiles that leave out attributes the catalogue marks internal.
  */
+import { fitToBounds, flyToPoint } from '../camera.ts';
 import { Popup, type GeoJSONSource, type Map as MapLibreMap, type MapMouseEvent } from 'maplibre-gl';
 import type { Feature, Geometry } from 'geojson';
 import { isPublicCollection } from '../../../core/audience.ts';
@@ -124,7 +125,7 @@ export class Presentation {
   /** Fits the district (or, before it loads, nothing) into the room left by the drawer and panels. */
   fitDistrict(duration = 0): void {
     const district = this.store.features.get('district')?.find((f) => f.properties.role === 'district');
-    if (district?.geometry) this.map.fitBounds(geometryBounds(district.geometry), { padding: this.padding(), duration });
+    if (district?.geometry) fitToBounds(this.map, geometryBounds(district.geometry), this.padding(), { duration });
   }
 
   private hidePlannerLayers() {
@@ -193,7 +194,7 @@ export class Presentation {
     this.zone = zone ? zone.id : null;
     this.drawFocus();
     if (zone?.geometry && options.fly !== false) {
-      this.map.fitBounds(geometryBounds(zone.geometry), { padding: this.padding(), maxZoom: 14.5, duration: 900 });
+      fitToBounds(this.map, geometryBounds(zone.geometry), this.padding(), { maxZoom: 14.5, duration: 900 });
     }
     this.changed();
   }
@@ -205,9 +206,9 @@ export class Presentation {
     if (!this.store.layer('projects').visible) this.store.setLayer('projects', { visible: true });
     if (f.geometry && options.fly !== false) {
       if (f.geometry.type === 'Point') {
-        this.map.flyTo({ center: f.geometry.coordinates as [number, number], zoom: Math.max(this.map.getZoom(), 13.5), padding: this.padding(), duration: 800 });
+        flyToPoint(this.map, f.geometry.coordinates as [number, number], Math.max(this.map.getZoom(), 13.5), this.padding(), 800);
       } else {
-        this.map.fitBounds(geometryBounds(f.geometry), { padding: this.padding(), maxZoom: 15, duration: 800 });
+        fitToBounds(this.map, geometryBounds(f.geometry), this.padding(), { maxZoom: 15, duration: 800 });
       }
     }
     this.openProfile(projectId);

@@ -1,0 +1,203 @@
+/**
+ * The OpenAPI 3.0 document of the API (the landing page's `service-desc`), generated from the
+ * catalogue so every collection, its filters, limits, schema and the write operations are described
+ * the way the routes implement them. QGIS's OAPIF provider needs it to load any layer.
+ */
+import { collections, type CollectionDef, type PropertyDef } from '../core/catalog.ts';
+import { DEFAULT_LIMIT, MAX_LIMIT } from './routes/items-params.ts';
+import { MAX_REASON_CHARS } from './features/write.ts';
+
+/** JSON Schema of one declared property. */
+export function propertySchema(def: PropertyDef): Record<string, unknown> {
+  const type = def.type === 'array' ? 'array' : def.type;
+  const s: Record<string, unknown> = { title: `${def.title.zh} / ${def.title.en}`, type, nullable: true };
+  if (def.type === 'array') s.items = { type: 'string' };
+  if (def.enum) s.enum = [...def.enum];
+  if (def.derived) s.readOnly = true;
+  return s;
+}
+
+/** The GeoJSON geometry types a collection holds (`projects` holds points, polygons, a line and none). */
+export function geometryTypes(c: CollectionDef): string[] {
+  switch (c.geometry) {
+    case 'polygon':
+      return ['Polygon', 'MultiPolygon'];
+    case 'point':
+      return ['Point'];
+    case 'mixed':
+      return ['Point', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon'];
+    case 'none':
+      return [];
+  }
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const param = (name: string) => ({ $ref: `#/components/parameters/${name}` });
+const errors = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [String(c), { description: ERROR_TEXT[c] ?? 'Error', content: { 'application/json': { schema: ref('Error') } } }]));
+const ERROR_TEXT: Record<number, string> = {
+  400: 'Bad request: the message names the parameter or member and what is wrong',
+  401: 'Not signed in (session cookie or bearer token needed)',
+  403: 'The role may not do this, or a foreign origin',
+  404: 'No such collection or feature',
+  409: 'Conflict (the id exists, or was used by a deleted feature)',
+  412: 'If-Match names an older version; the body has currentVersion and current',
+  413: 'Too large (body, vertices or rings)',
+  415: 'The body is not JSON',
+  429: 'Too many failed sign-ins; see Retry-After',
+  503: 'Busy or a statement ran past its time limit; see Retry-After',
+};
+const json = (schema: unknown, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+const geojson = (schema: unknown, description = 'OK') => ({ description, content: { 'application/geo+json': { schema } } });
+
+/** The OpenAPI document; `server` is the API's base URL as the client reached it. */
+export function openApiDocument(server: string): Record<string, unknown> {
+  const paths: Record<string, unknown> = {
+    '/': { get: { tags: ['Capabilities'], summary: 'Landing page', operationId: 'getLandingPage', responses: { 200: json({ type: 'object' }) } } },
+    '/conformance': { get: { tags: ['Capabilities'], summary: 'Conformance classes', operationId: 'getConformance', responses: { 200: json({ type: 'object' }) } } },
+    '/collections': { get: { tags: ['Capabilities'], summary: 'The collections', operationId: 'getCollections', responses: { 200: json({ type: 'object' }) } } },
+    '/openapi': { get: { tags: ['Capabilities'], summary: 'This document', operationId: 'getOpenAPI', responses: { 200: { description: 'OpenAPI 3.0' } } } },
+    '/health': { get: { tags: ['Capabilities'], summary: 'Service status', operationId: 'getHealth', responses: { 200: json({ type: 'object' }) } } },
+  };
+  const schemas: Record<string, unknown> = {
+    Error: { type: 'object', required: ['code', 'description'], properties: { code: { type: 'string' }, description: { type: 'string' } } },
+    Link: { type: 'object', required: ['href'], properties: { href: { type: 'string' }, rel: { type: 'string' }, type: { type: 'string' }, title: { type: 'string' } } },
+  };
+  for (const c of collections) {
+    const props = Object.fromEntries(Object.entries(c.properties).map(([k, d]) => [k, propertySchema(d)]));
+    const types = geometryTypes(c);
+    schemas[`${c.id}_properties`] = { type: 'object', title: c.title.en, properties: props, additionalProperties: false };
+    schemas[`${c.id}_feature`] = {
+      type: 'object',
+      required: ['type', 'geometry', 'properties'],
+      properties: {
+        type: { type: 'string', enum: ['Feature'] },
+        id: { type: 'string' },
+        geometry: types.length
+          ? { nullable: c.nullGeometry, type: 'object', description: `GeoJSON ${types.join(', ')}${c.nullGeometry ? ' or null' : ''}`, properties: { type: { type: 'string', enum: types } } }
+          : { nullable: true, description: 'always null: the collection has no geometry' },
+        properties: ref(`${c.id}_properties`),
+      },
+    };
+    const filters = Object.entries(c.properties)
+      .filter(([, d]) => d.filter)
+      .map(([k, d]) => ({ name: k, in: 'query', required: false, description: `${d.title.zh} / ${d.title.en} equals`, schema: { type: d.type === 'integer' ? 'integer' : 'string', ...(d.enum ? { enum: [...d.enum] } : {}) } }));
+    const tag = c.id;
+    const writes = c.editableBy === 'admin' ? 'admins' : 'planners and admins';
+    paths[`/collections/${c.id}`] = { get: { tags: [tag], summary: `${c.title.zh} · ${c.title.en}`, operationId: `describe_${c.id}`, responses: { 200: json({ type: 'object' }), ...errors(404) } } };
+    paths[`/collections/${c.id}/queryables`] = { get: { tags: [tag], summary: 'The properties filters may name (JSON Schema)', operationId: `queryables_${c.id}`, responses: { 200: { description: 'JSON Schema', content: { 'application/schema+json': { schema: { type: 'object' } } } } } } };
+    paths[`/collections/${c.id}/schema`] = { get: { tags: [tag], summary: 'Every property of the features (JSON Schema)', operationId: `schema_${c.id}`, responses: { 200: { description: 'JSON Schema', content: { 'application/schema+json': { schema: { type: 'object' } } } } } } };
+    paths[`/collections/${c.id}/items`] = {
+      get: {
+        tags: [tag],
+        summary: `Features of ${c.id}`,
+        description: c.description.en,
+        operationId: `getFeatures_${c.id}`,
+        parameters: [param('bbox'), param('limit'), param('offset'), param('datetime'), param('f'), ...filters],
+        responses: { 200: geojson({ type: 'object', properties: { type: { enum: ['FeatureCollection'] }, features: { type: 'array', items: ref(`${c.id}_feature`) }, numberMatched: { type: 'integer' }, numberReturned: { type: 'integer' }, links: { type: 'array', items: ref('Link') } } }), ...errors(400, 401, 503) },
+      },
+      post: {
+        tags: [tag],
+        summary: `Create a feature (${writes})`,
+        operationId: `createFeature_${c.id}`,
+        security: [{ bearer: [] }, { session: [] }],
+        parameters: [param('X-Change-Reason'), param('Content-Crs')],
+        requestBody: { required: true, content: { 'application/geo+json': { schema: ref(`${c.id}_feature`) } } },
+        responses: { 201: { description: 'Created; Location and ETag headers', headers: { Location: { schema: { type: 'string' } }, ETag: { schema: { type: 'string' } } } }, ...errors(400, 401, 403, 409, 413, 415) },
+      },
+    };
+    const itemPath = `/collections/${c.id}/items/{featureId}`;
+    const write = (summary: string, op: string, body: unknown | null) => ({
+      tags: [tag],
+      summary: `${summary} (${writes})`,
+      operationId: `${op}_${c.id}`,
+      security: [{ bearer: [] }, { session: [] }],
+      parameters: [param('featureId'), param('X-Change-Reason'), param('If-Match'), ...(body ? [param('Content-Crs')] : [])],
+      ...(body ? { requestBody: { required: true, content: body } } : {}),
+      responses: { 200: { description: 'Done; ETag of the new version', headers: { ETag: { schema: { type: 'string' } } } }, ...errors(400, 401, 403, 404, 412, 413) },
+    });
+    paths[itemPath] = {
+      get: { tags: [tag], summary: 'One feature; ETag "v<version>-…" for If-Match', operationId: `getFeature_${c.id}`, parameters: [param('featureId'), param('f')], responses: { 200: geojson(ref(`${c.id}_feature`)), ...errors(404) } },
+      put: write('Replace a feature', 'replaceFeature', { 'application/geo+json': { schema: ref(`${c.id}_feature`) } }),
+      patch: write('Update a feature (JSON merge patch of properties and/or geometry)', 'updateFeature', { 'application/merge-patch+json': { schema: { type: 'object', properties: { properties: { type: 'object' }, geometry: { type: 'object', nullable: true } } } } }),
+      delete: write('Delete a feature', 'deleteFeature', null),
+    };
+    paths[`${itemPath}/history`] = { get: { tags: [tag], summary: 'Versions of a feature, newest first (signed in)', operationId: `history_${c.id}`, parameters: [param('featureId')], responses: { 200: json({ type: 'object' }), ...errors(401, 404) } } };
+    paths[`${itemPath}/restore`] = {
+      post: { ...write('Restore an earlier version as a new one', 'restoreFeature', { 'application/json': { schema: { type: 'object', required: ['version'], properties: { version: { type: 'integer', minimum: 1 } } } } }), parameters: [param('featureId'), param('X-Change-Reason'), param('If-Match')] },
+    };
+  }
+  const simple = (tag: string, summary: string, op: string, codes: number[], body?: unknown, security = true) => ({
+    tags: [tag],
+    summary,
+    operationId: op,
+    ...(security ? { security: [{ bearer: [] }, { session: [] }] } : {}),
+    ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
+    responses: { 200: json({ type: 'object' }), ...errors(...codes) },
+  });
+  Object.assign(paths, {
+    '/auth/login': { post: simple('Accounts', 'Sign in: sets the session cookie', 'login', [400, 401, 429], { type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string', format: 'password' } } }, false) },
+    '/auth/logout': { post: simple('Accounts', 'Sign out', 'logout', []) },
+    '/auth/me': { get: simple('Accounts', 'The signed-in user', 'me', [401]) },
+    '/auth/tokens': {
+      get: simple('Accounts', 'My personal access tokens', 'listTokens', [401]),
+      post: simple('Accounts', 'A new personal access token (shown once)', 'createToken', [400, 401], { type: 'object', required: ['name'], properties: { name: { type: 'string' } } }),
+    },
+    '/auth/tokens/{id}': { delete: { ...simple('Accounts', 'Revoke a token', 'revokeToken', [401, 404]), parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }] } },
+    '/users': {
+      get: simple('Accounts', 'Users (admin)', 'listUsers', [401, 403]),
+      post: simple('Accounts', 'Create a user (admin)', 'createUser', [400, 401, 403, 409], { type: 'object', required: ['username', 'password', 'role'], properties: { username: { type: 'string' }, password: { type: 'string', minLength: 10 }, role: { type: 'string', enum: ['viewer', 'planner', 'admin'] } } }),
+    },
+    '/users/{username}': { patch: { ...simple('Accounts', 'Change role, disabled, password (admin)', 'updateUser', [400, 401, 403, 404, 409], { type: 'object', properties: { role: { type: 'string' }, disabled: { type: 'boolean' }, password: { type: 'string' } } }), parameters: [{ name: 'username', in: 'path', required: true, schema: { type: 'string' } }] } },
+    '/audit': { get: { ...simple('Audit', 'The audit trail (admin); f=csv for CSV', 'listAudit', [400, 401, 403]), parameters: ['actor', 'collection', 'featureId', 'action', 'since', 'until', 'limit', 'offset', 'f'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })) } },
+    '/audit/verify': { get: simple('Audit', 'Recompute the hash chain (admin): { ok, rows, firstBrokenRow }', 'verifyAudit', [401, 403]) },
+    '/reviews': {
+      get: { ...simple('Reviews', 'Saved compliance reviews; q searches', 'listReviews', [400, 401]), parameters: [{ name: 'q', in: 'query', required: false, schema: { type: 'string' } }] },
+      post: simple('Reviews', 'Save a compliance review (planner): numbered XC-<year>-NNNN', 'saveReview', [400, 401, 403], { type: 'object', required: ['projectName', 'geometry'], properties: { projectName: { type: 'string' }, applicant: { type: 'string' }, note: { type: 'string' }, geometry: { type: 'object' }, crs: { type: 'string' } } }),
+    },
+    '/reviews/{number}': { get: { ...simple('Reviews', 'One saved review', 'getReview', [401, 404]), parameters: [{ name: 'number', in: 'path', required: true, schema: { type: 'string' } }] } },
+    '/analysis/compliance': { post: simple('Analyses', 'A site against the control lines', 'compliance', [400, 401, 413, 422, 503], { type: 'object', required: ['geometry'], properties: { geometry: { type: 'object' }, crs: { type: 'string', enum: ['EPSG:4326', 'EPSG:4546', 'EPSG:4525', 'GCJ02'] } } }, false) },
+    '/analysis/compliance/projects': { get: simple('Analyses', 'Every project site against the control lines', 'complianceProjects', [401, 503], undefined, false) },
+    '/analysis/presets': { get: simple('Analyses', 'Service-radius presets and their sources', 'presets', [], undefined, false) },
+    '/analysis/coverage': { post: simple('Analyses', 'Service-radius coverage of an area', 'coverage', [400, 401, 503], { type: 'object' }, false) },
+    '/analysis/coverage/suggest': { post: simple('Analyses', 'Coverage plus suggested new sites', 'coverageSuggest', [400, 401, 503], { type: 'object' }, false) },
+  });
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: 'Xincheng District planning map API · 新城区国土空间规划地图接口',
+      version: '1.0.0',
+      description:
+        'OGC API – Features Part 1 (core, GeoJSON), Part 4 (create, replace, update, delete) and Part 3 queryables over PostGIS. Coordinates are CRS84 (lon/lat). Writes need a planner or admin and a reason in X-Change-Reason (UTF-8, percent-encoded); every write is audited.',
+      license: { name: 'Data: see each collection’s provenance (OpenStreetMap data ODbL)' },
+    },
+    servers: [{ url: server }],
+    tags: [
+      { name: 'Capabilities' },
+      ...collections.map((c) => ({ name: c.id, description: `${c.title.zh} · ${c.title.en}` })),
+      { name: 'Accounts' },
+      { name: 'Audit' },
+      { name: 'Reviews' },
+      { name: 'Analyses' },
+    ],
+    paths,
+    components: {
+      schemas,
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'A personal access token (xct_…) from POST /auth/tokens or `npm run users -- token NAME`' },
+        session: { type: 'apiKey', in: 'cookie', name: 'xc_session', description: 'The browser session from POST /auth/login; writes also need this origin in Origin' },
+      },
+      parameters: {
+        bbox: { name: 'bbox', in: 'query', required: false, style: 'form', explode: false, description: 'minLon,minLat,maxLon,maxLat (CRS84); 6 numbers with heights are accepted, heights ignored', schema: { type: 'array', minItems: 4, maxItems: 6, items: { type: 'number' } } },
+        limit: { name: 'limit', in: 'query', required: false, description: `Page size; larger values are clamped to ${MAX_LIMIT}`, schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT } },
+        offset: { name: 'offset', in: 'query', required: false, schema: { type: 'integer', minimum: 0, default: 0 } },
+        datetime: { name: 'datetime', in: 'query', required: false, description: 'Accepted (RFC 3339 instant or interval); the collections have no time, so it selects nothing out', schema: { type: 'string' } },
+        f: { name: 'f', in: 'query', required: false, schema: { type: 'string', enum: ['json', 'geojson'] } },
+        featureId: { name: 'featureId', in: 'path', required: true, schema: { type: 'string' } },
+        'X-Change-Reason': { name: 'X-Change-Reason', in: 'header', required: true, description: `Why (修改说明), UTF-8 percent-encoded, at most ${MAX_REASON_CHARS} characters`, schema: { type: 'string' } },
+        'If-Match': { name: 'If-Match', in: 'header', required: false, description: 'The ETag of the version the change is based on; 412 when it is no longer current', schema: { type: 'string' } },
+        'Content-Crs': { name: 'Content-Crs', in: 'header', required: false, description: 'CRS of the body coordinates: CRS84 (default), EPSG:4326, EPSG:4490, EPSG:4546 or EPSG:4525, as a URI in <…> or a code', schema: { type: 'string' } },
+      },
+    },
+  };
+}

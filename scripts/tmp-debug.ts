@@ -1,0 +1,10 @@
+import { launchBrowser, startApp } from '../tests/e2e/harness.ts';
+const app = await startApp();
+const browser = await launchBrowser();
+const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+page.on('console', (c) => console.log('console:', c.type(), c.text().slice(0, 300)));
+page.on('pageerror', (e) => console.log('pageerror', e.message));
+await page.goto(app.url);
+await new Promise((r) => setTimeout(r, 8000));
+console.log(await page.evaluate(() => document.getElementById('app')?.dataset));
+await browser.close(); await app.close(); process.exit(0);

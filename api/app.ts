@@ -10,7 +10,7 @@ import { apiError, renderError } from './errors.ts';
 import { authenticate, defaultAnonymousRead } from './auth/middleware.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
-import { collectionRoutes } from './routes/collections.ts';
+import { collectionRoutes, landingPage } from './routes/collections.ts';
 import { featureRoutes } from './routes/features.ts';
 import { reviewRoutes } from './routes/reviews.ts';
 import { complianceRoutes } from './routes/compliance.ts';
@@ -84,6 +84,8 @@ export function createApp(deps: AppDeps) {
   });
   app.post('/api/analysis/*', analysisSlot(queue));
   app.get('/api/analysis/compliance/projects', analysisSlot(queue));
+  // OWSLib asks for the landing page with a trailing slash.
+  app.get('/api/', landingPage);
   app.route('/api', collectionRoutes(deps.db));
   app.route('/api', featureRoutes(deps.db));
   app.route('/api', authRoutes(deps.db));

@@ -2,12 +2,14 @@ import { Hono, type Context } from 'hono';
 import { isPublicCollection, isPublicProperty } from '../../core/audience.ts';
 import { readAudience, type ReadAudience } from '../auth/middleware.ts';
 import { featureVersionQuery } from '../sql/features.ts';
-import { collections, findCollection, type CollectionDef } from '../../core/catalog.ts';
+import { collections, findCollection, type CollectionDef, type PropertyDef } from '../../core/catalog.ts';
 import type { Db } from '../db/db.ts';
 import { apiError } from '../errors.ts';
 import { datasetsQuery, extentQuery, itemQuery, itemsQuery } from '../sql/collections.ts';
-import { parseItemsParams } from './items-params.ts';
+import { checkItemParams, parseItemsParams } from './items-params.ts';
 import { ResponseCache } from '../response-cache.ts';
+import { apiDocsPage } from '../openapi-page.ts';
+import { geometryTypes, openApiDocument, propertySchema } from '../openapi.ts';
 
 const GEOJSON = 'application/geo+json';
 
@@ -15,6 +17,10 @@ const CONFORMANCE = [
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
   'http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/core',
+  'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30',
+  // Part 3: the queryables resource, and equality filters by queryable name as query parameters.
+  'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables',
+  'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters',
   // Part 4 (draft 1.0): POST/PUT/DELETE, PATCH as JSON merge patch, on the feature collections.
   'http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete',
   'http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update',
@@ -28,26 +34,53 @@ interface Provenance {
   imported_at: string;
 }
 
-/** The OGC API – Features surface: landing, conformance, collections, items, item. */
+const OPENAPI_TYPE = 'application/vnd.oai.openapi+json;version=3.0';
+
+/** The landing page (also served at `/api/`, where OWSLib asks for it). */
+export function landingPage(c: Context) {
+  const base = apiBase(c.req.url);
+  return c.json({
+    title: 'Xincheng District planning map API · 新城区国土空间规划地图接口',
+    description: 'OGC API – Features (Parts 1, 3 queryables, 4) over PostGIS: district, zones, control lines, projects, parks, facilities, villages, indicators.',
+    links: [
+      { href: `${base}`, rel: 'self', type: 'application/json', title: 'This document' },
+      { href: `${base}/openapi`, rel: 'service-desc', type: OPENAPI_TYPE, title: 'The API definition (OpenAPI 3.0)' },
+      { href: `${base}/docs`, rel: 'service-doc', type: 'text/html', title: 'The API documentation' },
+      { href: `${base}/conformance`, rel: 'conformance', type: 'application/json', title: 'Conformance classes' },
+      { href: `${base}/collections`, rel: 'data', type: 'application/json', title: 'Collections' },
+      { href: `${base}/health`, rel: 'service-status', type: 'application/json', title: 'Health' },
+    ],
+  });
+}
+
+/** The OGC API – Features surface: landing, conformance, collections, items, item, queryables, schema, OpenAPI. */
 export function collectionRoutes(db: Db, cache = new ResponseCache(db)) {
   const app = new Hono();
   const allTables = ['datasets', ...collections.map((d) => d.id)];
 
-  app.get('/', (c) => {
-    const base = apiBase(c.req.url);
-    return c.json({
-      title: 'Xincheng District planning map API · 新城区国土空间规划地图接口',
-      description: 'OGC API – Features (Part 1) over PostGIS: district, zones, control lines, projects, parks, facilities.',
-      links: [
-        { href: `${base}`, rel: 'self', type: 'application/json', title: 'This document' },
-        { href: `${base}/conformance`, rel: 'conformance', type: 'application/json', title: 'Conformance classes' },
-        { href: `${base}/collections`, rel: 'data', type: 'application/json', title: 'Collections' },
-        { href: `${base}/health`, rel: 'service-status', type: 'application/json', title: 'Health' },
-      ],
-    });
-  });
+  app.get('/', landingPage);
 
   app.get('/conformance', (c) => c.json({ conformsTo: CONFORMANCE }));
+
+  app.get('/openapi', (c) => c.body(JSON.stringify(openApiDocument(apiBase(c.req.url))), 200, { 'content-type': `${OPENAPI_TYPE}; charset=utf-8` }));
+
+  app.get('/docs', (c) => c.html(apiDocsPage(openApiDocument(apiBase(c.req.url)))));
+
+  // Part 3 queryables: the properties a filter may name (the equality filters of /items).
+  app.get('/collections/:id/queryables', (c) => {
+    const { def } = readable(c);
+    const url = `${apiBase(c.req.url)}/collections/${def.id}/queryables`;
+    const shown = Object.entries(def.properties).filter(([k, d]) => d.filter && (readAudience(c) === 'all' || isPublicProperty(k, def.properties)));
+    return c.body(JSON.stringify(jsonSchema(def, url, shown, `Queryables of ${def.title.en}`)), 200, { 'content-type': 'application/schema+json; charset=utf-8' });
+  });
+
+  // Every property of the features (what GDAL and QGIS build their columns from).
+  app.get('/collections/:id/schema', (c) => {
+    const { def, audience } = readable(c);
+    const url = `${apiBase(c.req.url)}/collections/${def.id}/schema`;
+    const shown = Object.entries(def.properties).filter(([k]) => audience === 'all' || isPublicProperty(k, def.properties));
+    return c.body(JSON.stringify(jsonSchema(def, url, shown, `Features of ${def.title.en}`)), 200, { 'content-type': 'application/schema+json; charset=utf-8' });
+  });
 
   app.get('/collections', (c) => {
     const audience = readAudience(c);
@@ -109,6 +142,7 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db)) {
   app.get('/collections/:id/items/:featureId', async (c) => {
     const { def, audience } = readable(c);
     const featureId = c.req.param('featureId');
+    checkItemParams(c.req.query());
     // The ETag starts with the feature's version: If-Match on a write compares that part.
     const v = (await db.query<{ version: number }>(featureVersionQuery(def, featureId).text, [featureId])).rows[0];
     if (!v) apiError(404, 'NotFound', `Collection "${def.id}" has no feature "${featureId.slice(0, 80)}".`);
@@ -116,7 +150,8 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db)) {
       c,
       [def.id],
       async () => {
-        const q = itemQuery(def, featureId, shownProperties(def, audience));
+        const base = `${apiBase(c.req.url)}/collections/${def.id}`;
+        const q = itemQuery(def, featureId, shownProperties(def, audience), { self: `${base}/items/${encodeURIComponent(featureId)}`, collection: base });
         const row = (await db.query<{ feature: string }>(q.text, q.values)).rows[0];
         if (!row) apiError(404, 'NotFound', `Collection "${def.id}" has no feature "${featureId.slice(0, 80)}".`);
         return { body: row.feature, type: `${GEOJSON}; charset=utf-8` };
@@ -180,8 +215,10 @@ async function describe(db: Db, def: CollectionDef, base: string, prov: Provenan
         ? undefined
         : { spatial: { bbox: [[e.xmin, e.ymin, e.xmax, e.ymax]], crs: 'http://www.opengis.net/def/crs/OGC/1.3/CRS84' } },
     links: [
-      { href: `${base}/collections/${def.id}`, rel: 'self', type: 'application/json' },
-      { href: `${base}/collections/${def.id}/items`, rel: 'items', type: GEOJSON },
+      { href: `${base}/collections/${def.id}`, rel: 'self', type: 'application/json', title: def.title.en },
+      { href: `${base}/collections/${def.id}/items`, rel: 'items', type: GEOJSON, title: `Features of ${def.title.en}` },
+      { href: `${base}/collections/${def.id}/queryables`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/queryables', type: 'application/schema+json', title: 'Queryables' },
+      { href: `${base}/collections/${def.id}/schema`, rel: 'describedby', type: 'application/schema+json', title: 'Schema of the features' },
     ],
     // Extensions beyond OGC: bilingual titles, audience, the declared schema and provenance.
     titles: def.title,
@@ -194,5 +231,30 @@ async function describe(db: Db, def: CollectionDef, base: string, prov: Provenan
     editableBy: def.editableBy,
     nullGeometry: def.nullGeometry,
     provenance: prov ? { ...prov.provenance, importedAt: prov.imported_at } : null,
+  };
+}
+
+/** A JSON Schema (2020-12) of a collection's features: the given properties and the geometry types. */
+function jsonSchema(def: CollectionDef, id: string, props: [string, PropertyDef][], title: string) {
+  const types = geometryTypes(def);
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: id,
+    type: 'object',
+    title,
+    description: def.description.en,
+    properties: {
+      ...(types.length
+        ? { geometry: { 'x-ogc-role': 'primary-geometry', format: types.length === 1 ? `geometry-${types[0].toLowerCase()}` : 'geometry-any', description: `GeoJSON ${types.join(', ')}${def.nullGeometry ? ', or null' : ''}` } }
+        : {}),
+      ...Object.fromEntries(
+        props.map(([k, d]) => {
+          const { nullable, ...rest } = propertySchema(d) as Record<string, unknown> & { nullable?: boolean };
+          void nullable;
+          return [k, { ...rest, type: [rest.type as string, 'null'] }];
+        }),
+      ),
+    },
+    additionalProperties: false,
   };
 }

@@ -7,7 +7,7 @@ export const DEFAULT_LIMIT = 100;
 /** Largest page; a larger `limit` is clamped to it (OGC API – Features allows the server to). */
 export const MAX_LIMIT = 5000;
 
-const RESERVED = new Set(['bbox', 'limit', 'offset', 'f']);
+const RESERVED = new Set(['bbox', 'limit', 'offset', 'f', 'datetime']);
 
 /** Parses the /items query string against the catalogue; throws 400 saying what is wrong. */
 export function parseItemsParams(c: CollectionDef, query: Record<string, string>): ItemsParams {
@@ -20,13 +20,14 @@ export function parseItemsParams(c: CollectionDef, query: Record<string, string>
       apiError(
         400,
         'UnknownParameter',
-        `Unknown parameter "${clip(key)}". Collection "${c.id}" accepts bbox, limit, offset, f and filters on: ${allowed.join(', ')}.`,
+        `Unknown parameter "${clip(key)}". Collection "${c.id}" accepts bbox, limit, offset, datetime, f and filters on: ${allowed.join(', ')}${key === 'crs' || key === 'bbox-crs' ? '; coordinates are CRS84 only for now' : ''}.`,
       );
     }
   }
   if (query.f !== undefined && query.f !== 'json' && query.f !== 'geojson') {
     apiError(400, 'InvalidParameterValue', `Parameter f must be "json" or "geojson", not "${clip(query.f)}".`);
   }
+  if (query.datetime !== undefined) checkDatetime(query.datetime);
   const filters = Object.entries(query)
     .filter(([k]) => !RESERVED.has(k))
     .map(([property, value]) => {
@@ -43,11 +44,25 @@ export function parseItemsParams(c: CollectionDef, query: Record<string, string>
   };
 }
 
-/** Parses `minLon,minLat,maxLon,maxLat` (EPSG:4326 degrees). */
+/**
+ * `datetime` (OGC API – Features Part 1): an RFC 3339 instant or an interval with `..` for an open
+ * end. Accepted and checked; the collections carry no time, so it selects nothing out.
+ */
+export function checkDatetime(text: string): void {
+  const instant = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}))?$/i;
+  const ends = text.split('/');
+  const ok = (e: string) => e === '..' || e === '' || (instant.test(e) && !Number.isNaN(Date.parse(e)));
+  if (ends.length > 2 || !ends.every(ok) || (ends.length === 1 && !instant.test(text)) || (ends.length === 2 && ends.every((e) => e === '..' || e === ''))) {
+    apiError(400, 'InvalidParameterValue', `datetime must be an RFC 3339 date-time or interval, e.g. 2021-01-01T00:00:00Z or 2021-01-01/.. ; not "${clip(text)}".`);
+  }
+}
+
+/** Parses `minLon,minLat,maxLon,maxLat` (EPSG:4326 degrees); 6 numbers (with heights) are accepted, heights ignored. */
 export function parseBbox(text: string): [number, number, number, number] {
-  const parts = text.split(',');
+  let parts = text.split(',');
+  if (parts.length === 6) parts = [parts[0], parts[1], parts[3], parts[4]];
   if (parts.length !== 4) {
-    apiError(400, 'InvalidParameterValue', `bbox must be 4 numbers "minLon,minLat,maxLon,maxLat"; got ${parts.length} value(s).`);
+    apiError(400, 'InvalidParameterValue', `bbox must be 4 numbers "minLon,minLat,maxLon,maxLat" (or 6 with heights); got ${parts.length} value(s).`);
   }
   const n = parts.map((p) => (/^\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*$/.test(p) ? Number(p) : NaN));
   const bad = n.findIndex((v) => !Number.isFinite(v));
@@ -71,4 +86,12 @@ function parseWhole(name: string, text: string | undefined, fallback: number, mi
 /** Echoes user text back in a message without letting it grow the message unbounded. */
 function clip(s: string): string {
   return s.length > 60 ? `${s.slice(0, 60)}…` : s;
+}
+
+/** The parameters a single feature takes: f (json/geojson) only; anything else is a 400, not ignored. */
+export function checkItemParams(query: Record<string, string>): void {
+  for (const [k, v] of Object.entries(query)) {
+    if (k === 'f' && (v === 'json' || v === 'geojson')) continue;
+    apiError(400, k === 'f' ? 'InvalidParameterValue' : 'UnknownParameter', k === 'f' ? `Parameter f must be "json" or "geojson", not "${clip(v)}".` : `Unknown parameter "${clip(k)}" for a single feature; it takes f=json.`);
+  }
 }

@@ -30,8 +30,10 @@ export function itemsQuery(c: CollectionDef, p: ItemsParams, shown: string[] | n
   const n = values.length;
   const filter = where.length ? `where ${where.join(' and ')}` : '';
   if (shown) values.push(shown);
+  values.push(nullTemplate(c, shown));
+  const t = values.length;
   return {
-    text: `with matched as (select id, ${shown ? propertiesOnly(`$${n + 1}`) : 'properties'} as properties, geom from ${c.id} ${filter}),
+    text: `with matched as (select id, $${t}::jsonb || ${shown ? propertiesOnly(`$${n + 1}`) : 'properties'} as properties, geom from ${c.id} ${filter}),
       page as (select * from matched order by id limit $${n - 1} offset $${n})
       select (select count(*) from matched)::int as number_matched,
         (select count(*) from page)::int as number_returned,
@@ -42,12 +44,26 @@ export function itemsQuery(c: CollectionDef, p: ItemsParams, shown: string[] | n
 }
 
 /** One feature as GeoJSON text, or no row. */
-export function itemQuery(c: CollectionDef, featureId: string, shown: string[] | null = null): SqlQuery {
+export function itemQuery(c: CollectionDef, featureId: string, shown: string[] | null = null, links?: { self: string; collection: string }): SqlQuery {
+  const values: unknown[] = [featureId, links?.self ?? null, links?.collection ?? null, nullTemplate(c, shown)];
+  if (shown) values.push(shown);
   return {
     text: `select json_build_object('type', 'Feature', 'id', id, 'geometry', ST_AsGeoJSON(geom, 6)::json,
-      'properties', ${shown ? propertiesOnly('$2') : 'properties'})::text as feature from ${c.id} where id = $1`,
-    values: shown ? [featureId, shown] : [featureId],
+      'properties', $4::jsonb || ${shown ? propertiesOnly('$5') : 'properties'},
+      'links', case when $2::text is null then '[]'::json else json_build_array(
+        json_build_object('href', $2::text, 'rel', 'self', 'type', 'application/geo+json'),
+        json_build_object('href', $3::text, 'rel', 'collection', 'type', 'application/json')) end)::text as feature
+      from ${c.id} where id = $1`,
+    values,
   };
+}
+
+/**
+ * Every declared (and shown) property as null, under the feature's own values: each feature then
+ * carries the full schema, so clients that build columns from the first page (GDAL, QGIS) see all.
+ */
+function nullTemplate(c: CollectionDef, shown: string[] | null): string {
+  return JSON.stringify(Object.fromEntries((shown ?? Object.keys(c.properties)).map((k) => [k, null])));
 }
 
 /** The properties whose names are in the text[] parameter `param` (what a public reader may see). */

@@ -273,7 +273,7 @@ export class CoveragePanel {
   private plannedParks() {
     const s = this.shown?.settings;
     if (!s || s.includePlanned || this.shown?.response.facilities.collection !== 'parks') return [];
-    return (this.ctx.store.features.get('parks') ?? []).filter((f) => f.properties.status !== 'existing' && f.properties.status !== undefined && f.geometry && POLYGONAL.has(f.geometry.type));
+    return (this.ctx.store.features.get('parks') ?? []).filter((f) => f.properties.status !== 'existing' && f.properties.status != null && f.geometry && POLYGONAL.has(f.geometry.type));
   }
 
   // ---- suggestions ---------------------------------------------------------------------------

@@ -150,7 +150,7 @@ export class PresentationPanel extends Panel {
       { type: 'button', class: 'xc-zone-card-head', 'aria-label': m.investor.showZone(featureName(z)) },
       h('span', { class: 'xc-zone-swatch', 'aria-hidden': 'true' }),
       h('span', { class: 'xc-zone-names' }, h('h3', { class: 'xc-zone-name' }, featureName(z)), otherName(z) && h('span', { class: 'xc-zone-other' }, otherName(z))),
-      Number.isFinite(Number(p.area_square_meters)) && p.area_square_meters !== undefined
+      Number.isFinite(Number(p.area_square_meters)) && p.area_square_meters != null
         ? h('span', { class: 'xc-zone-area', title: m.attr.area }, formatAreaSquareMeters(Number(p.area_square_meters), getLang()))
         : null,
     );

@@ -1,0 +1,131 @@
+/**
+ * The standard surface for GIS clients: OpenAPI (service-desc) and its page (service-doc), the
+ * landing page at /api and /api/, Part 3 queryables and a schema per collection, datetime and
+ * 6-number bbox accepted, links on single features, every declared property on every feature —
+ * and GDAL's OAPIF driver reading every collection with all its columns and the right counts.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+import type { ServerType } from '@hono/node-server';
+import { createApp } from '../../api/app.ts';
+import { listen } from '../../api/listen.ts';
+import { collections } from '../../core/catalog.ts';
+import { describeEachDb } from '../helpers/databases.ts';
+import { client } from '../helpers/http.ts';
+
+describeEachDb('the standard surface for GIS clients', (t) => {
+  let api: ReturnType<typeof client>['call'];
+  before(() => {
+    api = client(t.db).call;
+  });
+
+  test('landing at /api and /api/ links the OpenAPI document and its page', async () => {
+    const a = await api('GET', '/api');
+    const b = await api('GET', '/api/');
+    assert.equal(b.status, 200, b.text);
+    assert.deepEqual(a.body, b.body);
+    const desc = a.body.links.find((l: { rel: string }) => l.rel === 'service-desc');
+    assert.match(desc.type, /application\/vnd\.oai\.openapi\+json;version=3\.0/);
+    const doc = await api('GET', new URL(desc.href).pathname);
+    assert.equal(doc.status, 200);
+    assert.equal(doc.body.openapi, '3.0.3');
+    for (const c of collections) {
+      assert.ok(doc.body.paths[`/collections/${c.id}/items`].get, `${c.id} items`);
+      assert.ok(doc.body.paths[`/collections/${c.id}/items`].post, `${c.id} create`);
+      assert.ok(doc.body.paths[`/collections/${c.id}/items/{featureId}`].patch, `${c.id} update`);
+    }
+    assert.equal(doc.body.components.parameters.limit.schema.maximum, 5000);
+    console.log(`OpenAPI document: ${(doc.text.length / 1024).toFixed(1)} KiB, ${Object.keys(doc.body.paths).length} paths`);
+    const page = await api('GET', new URL(a.body.links.find((l: { rel: string }) => l.rel === 'service-doc').href).pathname);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type')!, /text\/html/);
+    assert.match(page.text, /\/collections\/projects\/items/);
+    const conf = (await api('GET', '/api/conformance')).body.conformsTo as string[];
+    assert.ok(conf.includes('http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30'));
+    assert.ok(conf.includes('http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables'));
+  });
+
+  test('queryables and schema: JSON Schema of the filterable and of all properties, with the geometry types', async () => {
+    const coll = await api('GET', '/api/collections/facilities');
+    const rels = coll.body.links.map((l: { rel: string }) => l.rel);
+    assert.ok(rels.includes('http://www.opengis.net/def/rel/ogc/1.0/queryables') && rels.includes('describedby'));
+    const q = await api('GET', '/api/collections/facilities/queryables');
+    assert.equal(q.status, 200);
+    assert.match(q.headers.get('content-type')!, /application\/schema\+json/);
+    assert.equal(q.body.$schema, 'https://json-schema.org/draft/2020-12/schema');
+    assert.ok(q.body.properties.type.enum.includes('kindergarten'));
+    assert.ok(!('osm_name' in q.body.properties), 'only filterable properties are queryable');
+    const s = await api('GET', '/api/collections/facilities/schema');
+    for (const k of Object.keys(collections.find((c) => c.id === 'facilities')!.properties)) assert.ok(k in s.body.properties, k);
+    const projects = await api('GET', '/api/collections/projects/schema');
+    assert.match(projects.body.properties.geometry.description, /Point, LineString, MultiLineString, Polygon, MultiPolygon, or null/);
+    assert.equal((await api('GET', '/api/collections/nope/queryables')).status, 404);
+  });
+
+  test('every feature carries every declared property (null when it has none), so clients see all columns', async () => {
+    const r = await api('GET', '/api/collections/facilities/items?limit=3');
+    const declared = Object.keys(collections.find((c) => c.id === 'facilities')!.properties).sort();
+    for (const f of r.body.features) assert.deepEqual(Object.keys(f.properties).sort().filter((k) => declared.includes(k)), declared);
+  });
+
+  test('datetime is accepted and checked; a 6-number bbox is read as 2D', async () => {
+    assert.equal((await api('GET', '/api/collections/parks/items?datetime=2021-06-01T00:00:00Z')).status, 200);
+    assert.equal((await api('GET', '/api/collections/parks/items?datetime=2021-01-01/..')).status, 200);
+    assert.equal((await api('GET', '/api/collections/parks/items?datetime=2021-01-01')).status, 200);
+    const bad = await api('GET', '/api/collections/parks/items?datetime=yesterday');
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.description, /RFC 3339/);
+    const four = await api('GET', '/api/collections/parks/items?bbox=111.6,40.8,111.8,40.9');
+    const six = await api('GET', '/api/collections/parks/items?bbox=111.6,40.8,0,111.8,40.9,100');
+    assert.equal(six.status, 200, six.text);
+    assert.equal(six.body.numberMatched, four.body.numberMatched);
+    const crs = await api('GET', '/api/collections/parks/items?crs=EPSG:4546');
+    assert.equal(crs.status, 400);
+    assert.match(crs.body.description, /CRS84 only/);
+  });
+
+  test('a single feature links to itself and its collection, and refuses parameters it does not take', async () => {
+    const r = await api('GET', '/api/collections/district/items/district-150102');
+    const rels = Object.fromEntries(r.body.links.map((l: { rel: string; href: string }) => [l.rel, l.href]));
+    assert.match(rels.self, /\/api\/collections\/district\/items\/district-150102$/);
+    assert.match(rels.collection, /\/api\/collections\/district$/);
+    assert.equal((await api('GET', '/api/collections/district/items/district-150102?f=json')).status, 200);
+    assert.equal((await api('GET', '/api/collections/district/items/district-150102?crs=EPSG:4490')).status, 400);
+    assert.equal((await api('GET', '/api/collections/district/items/district-150102?f=xml')).status, 400);
+  });
+});
+
+const ogrinfo = ['/usr/bin/ogrinfo', '/usr/local/bin/ogrinfo'].find((p) => existsSync(p));
+const run = promisify(execFile);
+
+describeEachDb('GDAL reads every collection (OAPIF driver)', (t) => {
+  let server: ServerType;
+  let base = '';
+  before(async () => {
+    if (!ogrinfo) return;
+    const app = createApp({ db: t.db, config: { BASEMAPS: [] } });
+    server = await new Promise<ServerType>((resolve) => {
+      const s = listen(app, { port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+  });
+  after(async () => {
+    if (server) await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  test('ogrinfo lists every collection with all its columns and the right feature count', { skip: ogrinfo ? false : 'no ogrinfo (apt-get install gdal-bin)' }, async () => {
+    for (const c of collections) {
+      // Asynchronously: the server answering GDAL runs in this process.
+      const { stdout: full } = await run(ogrinfo!, ['-ro', '-so', `OAPIF:${base}`, c.id], { encoding: 'utf8', env: { ...process.env, GDAL_HTTP_TIMEOUT: '60' } });
+      const out = full;
+      const count = Number(/Feature Count: (\d+)/.exec(full)?.[1]);
+      const matched = (await (await fetch(`${base}/collections/${c.id}/items?limit=1`)).json()).numberMatched;
+      assert.equal(count, matched, `${c.id}: GDAL counts ${count}, the API ${matched}`);
+      for (const k of Object.keys(c.properties)) assert.match(out, new RegExp(`^${k}: `, 'm'), `${c.id}: GDAL has the column ${k}`);
+    }
+  });
+});

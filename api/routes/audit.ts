@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import type { AuditListEntry } from '../../core/audit-entry.ts';
 import { toCsv } from '../../core/export/csv.ts';
 import type { Db } from '../db/db.ts';
 import { apiError } from '../errors.ts';
@@ -26,20 +27,7 @@ const AuditParams = z
   })
   .strict();
 
-interface AuditRow {
-  id: number;
-  at: string;
-  actor: string | null;
-  action: string;
-  collection: string | null;
-  featureId: string | null;
-  versionBefore: number | null;
-  versionAfter: number | null;
-  reason: string | null;
-  requestId: string | null;
-  clientAddress: string | null;
-  hash: string;
-}
+type AuditRow = AuditListEntry;
 
 /** The audit trail for admins: recent changes with filters (JSON or CSV) and the chain check. */
 export function auditRoutes(db: Db) {

@@ -34,6 +34,12 @@ export type AuditAction =
 /** The actions that change a feature (the history of a feature lists these). */
 export const FEATURE_ACTIONS: AuditAction[] = ['create', 'update', 'delete', 'restore'];
 
+/** A jsonb parameter: JSON text, or null for no value. */
+const jsonOrNull = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
+
+const AUDIT_COLUMNS = `actor, action, collection, feature_id, version_before, version_after, before, after,
+  reason, request_id, client_address, id, at, prev_hash, hash`;
+
 /** Appends one audit row; the chain trigger numbers, times and hashes it. */
 export function insertAuditQuery(e: AuditEntry): SqlQuery {
   return {
@@ -47,17 +53,14 @@ export function insertAuditQuery(e: AuditEntry): SqlQuery {
       e.featureId ?? null,
       e.versionBefore ?? null,
       e.versionAfter ?? null,
-      e.before === undefined || e.before === null ? null : JSON.stringify(e.before),
-      e.after === undefined || e.after === null ? null : JSON.stringify(e.after),
+      jsonOrNull(e.before),
+      jsonOrNull(e.after),
       e.reason ?? null,
       e.requestId ?? null,
       e.clientAddress ?? null,
     ],
   };
 }
-
-const AUDIT_COLUMNS = `actor, action, collection, feature_id, version_before, version_after, before, after,
-  reason, request_id, client_address, id, at, prev_hash, hash`;
 
 /**
  * The audit insert of a write made in the same statement, by the CTE `w` (returning version,
@@ -77,7 +80,7 @@ export function auditOfWriteSql(e: AuditEntry, first: number, opts: { deleted: b
       e.collection ?? null,
       e.featureId ?? null,
       e.versionBefore ?? null,
-      e.before === undefined || e.before === null ? null : JSON.stringify(e.before),
+      jsonOrNull(e.before),
       e.reason ?? null,
       e.requestId ?? null,
       e.clientAddress ?? null,

@@ -4,6 +4,7 @@
  */
 import type { ComplianceResult } from '../../core/analysis/compliance.ts';
 import type { ProjectCompliance } from '../../core/analysis/compliance-table.ts';
+import type { AuditListEntry } from '../../core/audit-entry.ts';
 import type { Bilingual, GeometryKind, PropertyDef } from '../../core/catalog.ts';
 import type { SiteCrs } from '../../core/crs.ts';
 import type { CoverageRequest, CoverageResponse, CoverageSuggestRequest, CoverageSuggestResponse, PresetsResponse } from './coverage/types.ts';
@@ -341,17 +342,8 @@ export interface UserInfo {
   tokens: number;
 }
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string | null;
-  action: string;
-  collection: string | null;
-  featureId: string | null;
-  versionBefore: number | null;
-  versionAfter: number | null;
-  reason: string | null;
-}
+/** One row of GET /api/audit (the type the API route sends). */
+export type AuditEntry = AuditListEntry;
 
 export interface ReviewSummary {
   number: string;

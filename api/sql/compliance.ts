@@ -16,13 +16,13 @@ const controlLayers = () => collections.filter((c) => c.control).map((c) => c.id
  * The compliance result for a site geometry `g` (EPSG:4326, valid) as one json expression:
  * site area, zone shares, conflicts with every control layer, nearest control feature.
  */
-function resultJson(g: string): string {
+function resultJson(g: string, pre: { m2: string; g4546: string }): string {
   const controls = controlLayers()
     .map((id) => `select '${id}' as collection, id, properties, geom from ${id}`)
     .join(' union all ');
   const point = `ST_Dimension(${g}) = 0`;
   const line = `ST_Dimension(${g}) = 1`;
-  const siteM2 = `ST_Area(${g}::geography)`;
+  const siteM2 = pre.m2;
   /** Share (0–1) of the site inside `other`: 1 for a point in it, by length for a line, by area for a polygon. */
   const shareIn = (other: string) => `case when ${point} then 1.0
       when ${line} then ST_Length(ST_Intersection(${other}, ${g})::geography) / nullif(ST_Length(${g}::geography), 0)
@@ -36,7 +36,7 @@ function resultJson(g: string): string {
         case when c.hit and ST_Dimension(${g}) = 2 then ST_Area(ST_Intersection(c.geom, ${g})::geography) else 0 end as overlap_m2,
         -- Distances in EPSG:4546 (CGCS2000 Gauss-Krüger, CM 111° E; scale error < 0.01 % in Xincheng):
         -- planar, and some 50× faster than geodesic distances between polygons.
-        case when c.hit then 0 else ST_Distance(ST_Transform(c.geom, 4546), ST_Transform(${g}, 4546)) end as distance_m
+        case when c.hit then 0 else ST_Distance(ST_Transform(c.geom, 4546), ${pre.g4546}) end as distance_m
       from (select u.*, ST_Intersects(u.geom, ${g}) as hit from (${controls}) u) c) c`;
   return `(select json_build_object(
     'site', json_build_object('areaSquareMeters', round(${siteM2}::numeric, 1)::float8,
@@ -70,12 +70,16 @@ function resultJson(g: string): string {
  */
 export function complianceQuery(geometryGeoJson: string): SqlQuery {
   return {
-    text: `with raw as (select ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) as g),
-      site as (select case when ST_IsValid(g) then g
+    text: `with raw as materialized (select ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) as g),
+      -- materialized: otherwise PostgreSQL inlines the CTEs and parses, validates and repairs the
+      -- site again at every one of its ~30 uses (a 100 000-vertex site took 21 s instead of 2 s).
+      site as materialized (select case when ST_IsValid(g) then g
           else ST_CollectionExtract(ST_MakeValid(g), case when ST_Dimension(g) = 0 then 1 else 3 end) end as g,
-        case when ST_IsValid(g) then null else ST_IsValidReason(g) end as invalid_reason from raw)
-      select invalid_reason, ST_IsEmpty(g) as empty, ST_AsGeoJSON(g, 7) as repaired,
-        case when ST_IsEmpty(g) then null else ${resultJson('g')}::text end as result from site`,
+        case when ST_IsValid(g) then null else ST_IsValidReason(g) end as invalid_reason from raw),
+      -- Measured once, not per control and zone row: the site's geodesic area and its EPSG:4546 copy.
+      pre as materialized (select *, ST_Area(g::geography) as m2, ST_Transform(g, 4546) as g4546 from site where not ST_IsEmpty(g))
+      select invalid_reason, ST_IsEmpty(site.g) as empty, ST_AsGeoJSON(site.g, 7) as repaired,
+        (select ${resultJson('pre.g', { m2: 'pre.m2', g4546: 'pre.g4546' })}::text from pre) as result from site`,
     values: [geometryGeoJson],
   };
 }
@@ -86,8 +90,9 @@ export function projectsComplianceQuery(): SqlQuery {
     text: `select coalesce(json_agg(json_build_object('projectId', p.id, 'name', p.properties->>'name_zh',
         'nameEn', p.properties->>'name_en', 'column', (p.properties->>'column')::int, 'sector', p.properties->>'sector',
         'zoneId', p.properties->>'zone_id', 'locationQuality', p.properties->>'location_quality',
-        'result', ${resultJson('p.geom')}) order by p.id), '[]')::text as projects
-      from projects p where p.geom is not null`,
+        'result', ${resultJson('p.geom', { m2: 'pre.m2', g4546: 'pre.g4546' })}) order by p.id), '[]')::text as projects
+      from projects p, lateral (select ST_Area(p.geom::geography) as m2, ST_Transform(p.geom, 4546) as g4546) pre
+      where p.geom is not null`,
     values: [],
   };
 }
@@ -98,7 +103,7 @@ export function overlapsQuery(geometryGeoJson: string): SqlQuery {
     .map((id) => `select '${id}' as collection, id, properties, geom from ${id}`)
     .join(' union all ');
   return {
-    text: `with site as (select ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)) as g)
+    text: `with site as materialized (select ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)) as g)
       select json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
         'type', 'Feature', 'id', c.id, 'properties', json_build_object('collection', c.collection, 'controlId', c.id,
           'name', c.properties->>'name_zh', 'kind', c.properties->>'kind'),

@@ -86,7 +86,7 @@ export function createApp(deps: AppDeps) {
   app.get('/api/analysis/compliance/projects', analysisSlot(queue));
   // OWSLib asks for the landing page with a trailing slash.
   app.get('/api/', landingPage);
-  app.route('/api', collectionRoutes(deps.db));
+  app.route('/api', collectionRoutes(deps.db, undefined, { ...queue.opts, bodyBytes: MAX_BODY_BYTES }));
   app.route('/api', featureRoutes(deps.db));
   app.route('/api', authRoutes(deps.db));
   app.route('/api', auditRoutes(deps.db));

@@ -6,6 +6,44 @@
 import { collections, type CollectionDef, type PropertyDef } from '../core/catalog.ts';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './routes/items-params.ts';
 import { MAX_REASON_CHARS } from './features/write.ts';
+import { MAX_SITE_RINGS, MAX_SITE_VERTICES } from '../core/geometry/site-input.ts';
+import { MAX_EXTRA_FACILITIES, MAX_RADIUS_METERS, MAX_SUGGEST_COUNT } from './routes/coverage.ts';
+import type { QueueOptions } from './limiter.ts';
+
+/** What one analysis may cost, as the running server enforces it (stated per operation). */
+export interface CostLimits extends QueueOptions {
+  bodyBytes: number;
+}
+
+/** The `x-cost-limits` of an analysis operation and the same in words for its description. */
+function costLimits(limits: CostLimits | undefined, own: Record<string, number>) {
+  const all: Record<string, number> = { ...own };
+  if (limits) {
+    Object.assign(all, {
+      maxBodyBytes: limits.bodyBytes,
+      statementTimeoutSeconds: limits.statementTimeoutMs / 1000,
+      concurrentAnalyses: limits.concurrency,
+      maxWaitingAnalyses: limits.maxWaiting,
+      maxWaitSeconds: limits.maxWaitMs / 1000,
+    });
+  }
+  const words: Record<string, string> = {
+    maxSiteVertices: 'vertices in the site (413 beyond)',
+    maxSiteRings: 'rings, outer rings and holes together (413 beyond)',
+    maxExtraFacilities: 'what-if facilities in extraFacilities (400 beyond)',
+    maxRadiusMeters: 'radiusMeters (400 beyond)',
+    maxSuggestCount: 'suggested sites, count (400 beyond)',
+    maxBodyBytes: 'bytes of request body (413 beyond)',
+    statementTimeoutSeconds: 's per statement, then the analysis is stopped (503 with Retry-After)',
+    concurrentAnalyses: 'analyses run at once on this server',
+    maxWaitingAnalyses: 'analyses may wait for a slot; more get 503 with Retry-After',
+    maxWaitSeconds: 's of waiting for a slot at most (then 503)',
+  };
+  const text = Object.entries(all)
+    .map(([k, v]) => `${v.toLocaleString('en')} ${words[k] ?? k}`)
+    .join('; ');
+  return { description: `Cost limits: ${text}. A client that disconnects cancels its analysis.`, 'x-cost-limits': all };
+}
 
 /** JSON Schema of one declared property. */
 export function propertySchema(def: PropertyDef): Record<string, unknown> {
@@ -51,7 +89,7 @@ const json = (schema: unknown, description = 'OK') => ({ description, content: {
 const geojson = (schema: unknown, description = 'OK') => ({ description, content: { 'application/geo+json': { schema } } });
 
 /** The OpenAPI document; `server` is the API's base URL as the client reached it. */
-export function openApiDocument(server: string): Record<string, unknown> {
+export function openApiDocument(server: string, limits?: CostLimits): Record<string, unknown> {
   const paths: Record<string, unknown> = {
     '/': { get: { tags: ['Capabilities'], summary: 'Landing page', operationId: 'getLandingPage', responses: { 200: json({ type: 'object' }) } } },
     '/conformance': { get: { tags: ['Capabilities'], summary: 'Conformance classes', operationId: 'getConformance', responses: { 200: json({ type: 'object' }) } } },
@@ -156,11 +194,11 @@ export function openApiDocument(server: string): Record<string, unknown> {
       post: simple('Reviews', 'Save a compliance review (planner): numbered XC-<year>-NNNN', 'saveReview', [400, 401, 403], { type: 'object', required: ['projectName', 'geometry'], properties: { projectName: { type: 'string' }, applicant: { type: 'string' }, note: { type: 'string' }, geometry: { type: 'object' }, crs: { type: 'string' } } }),
     },
     '/reviews/{number}': { get: { ...simple('Reviews', 'One saved review', 'getReview', [401, 404]), parameters: [{ name: 'number', in: 'path', required: true, schema: { type: 'string' } }] } },
-    '/analysis/compliance': { post: simple('Analyses', 'A site against the control lines', 'compliance', [400, 401, 413, 422, 503], { type: 'object', required: ['geometry'], properties: { geometry: { type: 'object' }, crs: { type: 'string', enum: ['EPSG:4326', 'EPSG:4546', 'EPSG:4525', 'GCJ02'] } } }, false) },
-    '/analysis/compliance/projects': { get: simple('Analyses', 'Every project site against the control lines', 'complianceProjects', [401, 503], undefined, false) },
+    '/analysis/compliance': { post: { ...simple('Analyses', 'A site against the control lines', 'compliance', [400, 401, 413, 422, 503], { type: 'object', required: ['geometry'], properties: { geometry: { type: 'object' }, crs: { type: 'string', enum: ['EPSG:4326', 'EPSG:4546', 'EPSG:4525', 'GCJ02'] } } }, false), ...costLimits(limits, { maxSiteVertices: MAX_SITE_VERTICES, maxSiteRings: MAX_SITE_RINGS }) } },
+    '/analysis/compliance/projects': { get: { ...simple('Analyses', 'Every project site against the control lines', 'complianceProjects', [401, 503], undefined, false), ...costLimits(limits, {}) } },
     '/analysis/presets': { get: simple('Analyses', 'Service-radius presets and their sources', 'presets', [], undefined, false) },
-    '/analysis/coverage': { post: simple('Analyses', 'Service-radius coverage of an area', 'coverage', [400, 401, 503], { type: 'object' }, false) },
-    '/analysis/coverage/suggest': { post: simple('Analyses', 'Coverage plus suggested new sites', 'coverageSuggest', [400, 401, 503], { type: 'object' }, false) },
+    '/analysis/coverage': { post: { ...simple('Analyses', 'Service-radius coverage of an area', 'coverage', [400, 401, 413, 503], { type: 'object' }, false), ...costLimits(limits, { maxExtraFacilities: MAX_EXTRA_FACILITIES, maxRadiusMeters: MAX_RADIUS_METERS }) } },
+    '/analysis/coverage/suggest': { post: { ...simple('Analyses', 'Coverage plus suggested new sites', 'coverageSuggest', [400, 401, 413, 503], { type: 'object' }, false), ...costLimits(limits, { maxExtraFacilities: MAX_EXTRA_FACILITIES, maxRadiusMeters: MAX_RADIUS_METERS, maxSuggestCount: MAX_SUGGEST_COUNT }) } },
   });
   return {
     openapi: '3.0.3',

@@ -11,6 +11,7 @@ import { verifyAudit } from '../api/audit/verify.ts';
 import { collections } from '../core/catalog.ts';
 import { urlWithSchema } from '../tests/helpers/databases.ts';
 import { testUser } from '../tests/helpers/users.ts';
+import { pathologicalSites } from '../tests/fixtures/pathological/inputs.ts';
 
 async function admin(url: string, text: string) {
   const c = new pg.Client({ connectionString: url });
@@ -58,6 +59,7 @@ function cases(): Case[] {
   for (const [name, body] of bodies) {
     for (const path of ['/api/analysis/compliance', '/api/analysis/coverage', '/api/analysis/coverage/suggest']) out.push({ name: `${path} ${name}`, ...post(path, body) });
   }
+  for (const p of pathologicalSites()) out.push({ name: `pathological ${p.name}`, ...post('/api/analysis/compliance', JSON.stringify({ geometry: p.geometry })) });
   for (const body of [
     '{"preset":"parks","area":"zone:\\u0000"}',
     '{"facilities":"facilities","radiusMeters":500,"filter":{"type":"a\\u0000"}}',

@@ -9,7 +9,7 @@ import { datasetsQuery, extentQuery, itemQuery, itemsQuery } from '../sql/collec
 import { checkItemParams, parseItemsParams } from './items-params.ts';
 import { ResponseCache } from '../response-cache.ts';
 import { apiDocsPage } from '../openapi-page.ts';
-import { geometryTypes, openApiDocument, propertySchema } from '../openapi.ts';
+import { geometryTypes, openApiDocument, propertySchema, type CostLimits } from '../openapi.ts';
 
 const GEOJSON = 'application/geo+json';
 
@@ -54,7 +54,8 @@ export function landingPage(c: Context) {
 }
 
 /** The OGC API – Features surface: landing, conformance, collections, items, item, queryables, schema, OpenAPI. */
-export function collectionRoutes(db: Db, cache = new ResponseCache(db)) {
+/** `costs`: the running server's analysis limits, stated per operation in the OpenAPI document. */
+export function collectionRoutes(db: Db, cache = new ResponseCache(db), costs?: CostLimits) {
   const app = new Hono();
   const allTables = ['datasets', ...collections.map((d) => d.id)];
 
@@ -62,9 +63,9 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db)) {
 
   app.get('/conformance', (c) => c.json({ conformsTo: CONFORMANCE }));
 
-  app.get('/openapi', (c) => c.body(JSON.stringify(openApiDocument(apiBase(c.req.url))), 200, { 'content-type': `${OPENAPI_TYPE}; charset=utf-8` }));
+  app.get('/openapi', (c) => c.body(JSON.stringify(openApiDocument(apiBase(c.req.url), costs)), 200, { 'content-type': `${OPENAPI_TYPE}; charset=utf-8` }));
 
-  app.get('/docs', (c) => c.html(apiDocsPage(openApiDocument(apiBase(c.req.url)))));
+  app.get('/docs', (c) => c.html(apiDocsPage(openApiDocument(apiBase(c.req.url), costs))));
 
   // Part 3 queryables: the properties a filter may name (the equality filters of /items).
   app.get('/collections/:id/queryables', (c) => {

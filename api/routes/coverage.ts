@@ -23,6 +23,8 @@ import { readJson } from './read-json.ts';
 export const MAX_RADIUS_METERS = 50_000;
 /** Most what-if facilities in one request. */
 export const MAX_EXTRA_FACILITIES = 1000;
+/** Most suggested new sites in one request. */
+export const MAX_SUGGEST_COUNT = 10;
 /** Admin code of Xincheng District, the area `"district"` stands for. */
 const XINCHENG_ADCODE = '150102';
 
@@ -47,10 +49,10 @@ const CoverageRequest = z.strictObject({
 });
 const SuggestRequest = CoverageRequest.extend({
   count: z
-    .number({ message: 'count must be a whole number from 1 to 10' })
-    .int('count must be a whole number from 1 to 10')
+    .number({ message: `count must be a whole number from 1 to ${MAX_SUGGEST_COUNT}` })
+    .int(`count must be a whole number from 1 to ${MAX_SUGGEST_COUNT}`)
     .min(1, 'count must be at least 1')
-    .max(10, 'count must be at most 10'),
+    .max(MAX_SUGGEST_COUNT, `count must be at most ${MAX_SUGGEST_COUNT}`),
 });
 type CoverageBody = z.infer<typeof CoverageRequest>;
 

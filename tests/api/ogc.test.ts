@@ -49,6 +49,35 @@ describeEachDb('the standard surface for GIS clients', (t) => {
     assert.ok(conf.includes('http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables'));
   });
 
+  test('each analysis operation states its cost limits, and the server enforces exactly those', async () => {
+    const { call } = client(t.db, { ANALYSIS_TIMEOUT_SECONDS: 42, ANALYSIS_CONCURRENCY: 3 });
+    const doc = (await call('GET', '/api/openapi')).body;
+    const comp = doc.paths['/analysis/compliance'].post;
+    const cov = doc.paths['/analysis/coverage'].post;
+    const sug = doc.paths['/analysis/coverage/suggest'].post;
+    for (const op of [comp, cov, sug, doc.paths['/analysis/compliance/projects'].get]) {
+      assert.equal(op['x-cost-limits'].statementTimeoutSeconds, 42);
+      assert.equal(op['x-cost-limits'].concurrentAnalyses, 3);
+      assert.match(op.description, /Cost limits: .*42 s per statement/);
+    }
+    const { maxSiteVertices, maxSiteRings } = comp['x-cost-limits'];
+    const ring = (n: number) => [...Array.from({ length: n - 1 }, (_, i) => [111.7 + 0.01 * Math.cos((2 * Math.PI * i) / (n - 1)), 40.8 + 0.01 * Math.sin((2 * Math.PI * i) / (n - 1))]), [111.71, 40.8]];
+    const over = await call('POST', '/api/analysis/compliance', { body: { geometry: { type: 'Polygon', coordinates: [ring(maxSiteVertices + 1)] } } });
+    assert.equal(over.status, 413, over.text);
+    const tiny = (k: number) => [[111.75 + k * 1e-4, 40.85], [111.75 + k * 1e-4 + 5e-5, 40.85], [111.75 + k * 1e-4 + 5e-5, 40.85005], [111.75 + k * 1e-4, 40.85]];
+    const shell = [[111.7, 40.8], [111.8, 40.8], [111.8, 40.9], [111.7, 40.9], [111.7, 40.8]];
+    const rings = await call('POST', '/api/analysis/compliance', { body: { geometry: { type: 'Polygon', coordinates: [shell, ...Array.from({ length: maxSiteRings }, (_, k) => tiny(k))] } } });
+    assert.equal(rings.status, 413, rings.text);
+    assert.match(rings.body.description, new RegExp(`more than ${maxSiteRings} rings`));
+    const extra = Array.from({ length: cov['x-cost-limits'].maxExtraFacilities + 1 }, () => ({ type: 'Point', coordinates: [111.7, 40.8] }));
+    const many = await call('POST', '/api/analysis/coverage', { body: { preset: 'parks', extraFacilities: extra } });
+    assert.equal(many.status, 400, many.text);
+    const count = await call('POST', '/api/analysis/coverage/suggest', { body: { preset: 'parks', count: sug['x-cost-limits'].maxSuggestCount + 1 } });
+    assert.equal(count.status, 400, count.text);
+    const radius = await call('POST', '/api/analysis/coverage', { body: { facilities: 'parks', radiusMeters: cov['x-cost-limits'].maxRadiusMeters + 1 } });
+    assert.equal(radius.status, 400, radius.text);
+  });
+
   test('queryables and schema: JSON Schema of the filterable and of all properties, with the geometry types', async () => {
     const coll = await api('GET', '/api/collections/facilities');
     const rels = coll.body.links.map((l: { rel: string }) => l.rel);

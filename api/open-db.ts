@@ -2,7 +2,7 @@ import type { Db } from './db/db.ts';
 import { DataDirError } from './db/folder-lock.ts';
 import { migrate } from './db/migrate.ts';
 import { openPgDb } from './db/pg-db.ts';
-import { openPgliteDb } from './db/pglite-db.ts';
+import { openPgliteDb, type PgliteDb } from './db/pglite-db.ts';
 import { importGeodata } from './import/geodata.ts';
 
 /** A startup failure with a message meant for the person who started the program. */
@@ -62,6 +62,12 @@ export async function openDatabase(
   const report = await importGeodata(db, { geodataDir: config.GEODATA_DIR, log });
   const loaded = report.filter((r) => r.action === 'loaded');
   if (loaded.length) log(`Geodata: loaded ${loaded.map((r) => `${r.id} (${r.features})`).join(', ')}`);
+  if (loaded.length && config.DATA_DIR && 'recycle' in db) {
+    // The import grew the thread's WebAssembly memory, which never shrinks: a fresh thread on the
+    // same folder gives it back (measured in the issue-15 note: RSS after a first start).
+    await (db as PgliteDb).recycle();
+    await db.health();
+  }
   return db;
 }
 

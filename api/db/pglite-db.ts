@@ -142,6 +142,11 @@ export interface PgliteDb extends Db {
   onRestart?: (db: Db) => Promise<void>;
   /** How many times the watchdog restarted the thread. */
   readonly restarts: number;
+  /**
+   * Closes the thread cleanly and opens the folder in a fresh one. WebAssembly memory only grows, so
+   * after a large import this returns what the import grew (an in-memory database is left alone).
+   */
+  recycle(): Promise<void>;
 }
 
 /**
@@ -282,6 +287,14 @@ export async function openPgliteDb(dataDir: string | undefined): Promise<PgliteD
       const r = await db.query<{ postgis: string; datasets: number }>('select postgis_lib_version() as postgis, (select count(*)::int from datasets) as datasets');
       lastHealth = r.rows[0];
       return { ...lastHealth, busyForMs: 0, waiting: 0, restarts };
+    },
+    async recycle() {
+      if (!dataDir || closed) return;
+      await mutex.run(async () => {
+        await conn.send({ op: 'close' }).catch(() => {});
+        await conn.terminate(new Error('The embedded database thread is being recycled.'));
+        conn = await start();
+      });
     },
     async close() {
       if (closed) return;

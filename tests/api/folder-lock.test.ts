@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { lockDataDir } from '../../api/db/folder-lock.ts';
+import { openPgliteDb } from '../../api/db/pglite-db.ts';
 import { openDatabase, postgisHint, StartupError } from '../../api/open-db.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'xc-lock-'));
@@ -64,6 +65,20 @@ describe('one opener per embedded database folder', () => {
       await db.close();
     }
     assert.ok(!existsSync(`${dir}.lock`), 'close removes the lock');
+  });
+
+  test('recycling the thread (after a first-start import) keeps the data, the lock and the schema', async () => {
+    const dir = join(root, 'recycle');
+    const db = await openPgliteDb(dir);
+    try {
+      await db.exec('create table kept (n int); insert into kept values (1), (2)');
+      await db.recycle();
+      assert.equal(db.restarts, 0, 'a recycle is not a watchdog restart');
+      assert.equal((await db.query<{ n: number }>('select sum(n)::int as n from kept')).rows[0].n, 3);
+      assert.equal(JSON.parse(readFileSync(`${dir}.lock`, 'utf8')).pid, process.pid, 'the lock stays held');
+    } finally {
+      await db.close();
+    }
   });
 
   test('the PostGIS hint says what is wrong: privilege or installation', () => {

@@ -11,6 +11,7 @@ import { authenticate, defaultAnonymousRead } from './auth/middleware.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { collectionRoutes, landingPage } from './routes/collections.ts';
+import { importRoutes } from './routes/imports.ts';
 import { featureRoutes } from './routes/features.ts';
 import { reviewRoutes } from './routes/reviews.ts';
 import { complianceRoutes } from './routes/compliance.ts';
@@ -23,7 +24,7 @@ export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 export interface AppDeps {
   db: Db;
   config: Pick<Config, 'BASEMAPS' | 'TIANDITU_TOKEN'> &
-    Partial<Pick<Config, 'HOST' | 'PUBLIC_URL' | 'ALLOWED_HOSTS' | 'CORS_ORIGINS' | 'ANALYSIS_CONCURRENCY' | 'ANALYSIS_TIMEOUT_SECONDS' | 'ANONYMOUS_READ'>>;
+    Partial<Pick<Config, 'HOST' | 'PUBLIC_URL' | 'ALLOWED_HOSTS' | 'CORS_ORIGINS' | 'ANALYSIS_CONCURRENCY' | 'ANALYSIS_TIMEOUT_SECONDS' | 'ANONYMOUS_READ' | 'IMPORT_MAX_BYTES' | 'IMPORT_MAX_FEATURES'>>;
   /** Folder of the built web app to serve at `/`; omitted in API tests. */
   webDir?: string;
 }
@@ -34,14 +35,18 @@ export function createApp(deps: AppDeps) {
   app.onError(renderError);
   const { config } = deps;
   // Only on methods with a body: touching the body of a GET would make node-server build a full Request.
-  app.on(
-    ['POST', 'PUT', 'PATCH'],
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => apiError(413, 'PayloadTooLarge', `Request body larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`),
-    }),
-  );
+  // Uploads for import have their own, larger limit (IMPORT_MAX_BYTES).
+  const importLimits = { maxBytes: config.IMPORT_MAX_BYTES ?? 200 * 1024 * 1024, maxFeatures: config.IMPORT_MAX_FEATURES ?? 500_000 };
+  const jsonLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => apiError(413, 'PayloadTooLarge', `Request body larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`),
+  });
+  const uploadLimit = bodyLimit({
+    // The multipart wrapping adds a little to the file itself.
+    maxSize: importLimits.maxBytes + 64 * 1024,
+    onError: () => apiError(413, 'PayloadTooLarge', `The upload is larger than ${(importLimits.maxBytes / 1024 / 1024).toFixed(0)} MB (IMPORT_MAX_BYTES).`),
+  });
+  app.on(['POST', 'PUT', 'PATCH'], '/api/*', (c, next) => (c.req.path === '/api/imports' ? uploadLimit(c, next) : jsonLimit(c, next)));
   // Security headers on every response; the CSP allows only this origin and the enabled basemaps' tile hosts.
   const tileOrigins = [...new Set(basemaps(config).flatMap((b) => [...b.tiles, ...(b.labelTiles ?? [])]).map((u) => new URL(u).origin))];
   app.use(
@@ -94,6 +99,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api', metaRoutes(deps.db, deps.config));
   app.route('/api', complianceRoutes(deps.db));
   app.route('/api', coverageRoutes(deps.db));
+  app.route('/api', importRoutes(deps.db, importLimits));
   app.all('/api/*', (c) => {
     // A known path asked with another method is a 405 that names the allowed ones.
     const allowed = [...new Set(app.routes.filter((r) => r.method !== 'ALL' && routePattern(r.path).test(c.req.path)).map((r) => r.method))];

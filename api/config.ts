@@ -36,6 +36,10 @@ const Env = z.object({
   ANALYSIS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** What anonymous users may read: all, public (the investor audience) or none; by default all on loopback, public otherwise. */
   ANONYMOUS_READ: z.enum(['all', 'public', 'none']).optional().or(z.literal('').transform(() => undefined)),
+  /** Largest file an import takes, and the most it may unpack to (bytes; default 200 MB → 413 beyond). */
+  IMPORT_MAX_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
+  /** Most features in one imported layer (413 beyond). */
+  IMPORT_MAX_FEATURES: z.coerce.number().int().positive().default(500_000),
   /** The first admin's password (only used when no admin exists yet); a random one is printed otherwise. */
   ADMIN_PASSWORD: z.string().min(10, 'must have at least 10 characters').optional().or(z.literal('').transform(() => undefined)),
 });

@@ -9,6 +9,7 @@ import { MAX_REASON_CHARS } from './features/write.ts';
 import { MAX_SITE_RINGS, MAX_SITE_VERTICES } from '../core/geometry/site-input.ts';
 import { MAX_EXTRA_FACILITIES, MAX_RADIUS_METERS, MAX_SUGGEST_COUNT } from './routes/coverage.ts';
 import type { QueueOptions } from './limiter.ts';
+import { IMPORT_CRS, IMPORT_ENCODINGS } from '../core/import/detect.ts';
 
 /** What one analysis may cost, as the running server enforces it (stated per operation). */
 export interface CostLimits extends QueueOptions {
@@ -194,6 +195,24 @@ export function openApiDocument(server: string, limits?: CostLimits): Record<str
       post: simple('Reviews', 'Save a compliance review (planner): numbered XC-<year>-NNNN', 'saveReview', [400, 401, 403], { type: 'object', required: ['projectName', 'geometry'], properties: { projectName: { type: 'string' }, applicant: { type: 'string' }, note: { type: 'string' }, geometry: { type: 'object' }, crs: { type: 'string' } } }),
     },
     '/reviews/{number}': { get: { ...simple('Reviews', 'One saved review', 'getReview', [401, 404]), parameters: [{ name: 'number', in: 'path', required: true, schema: { type: 'string' } }] } },
+    '/imports': {
+      post: {
+        ...simple('Imports', 'Upload a file to import (planner): Shapefile zip, GeoPackage, zipped FileGDB, DXF, KML/KMZ, GeoJSON, CSV; answers its layers with CRS, encoding, fields and problems', 'createImport', [400, 401, 403, 413, 415]),
+        requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } } } },
+        responses: { 201: json({ type: 'object', properties: { id: { type: 'string' }, fileName: { type: 'string' }, layers: { type: 'array', items: { type: 'object' } } } }, 'Received; nothing is written until a commit'), ...errors(400, 401, 403, 413, 415) },
+      },
+    },
+    '/imports/{id}/layers/{name}/preview': {
+      get: {
+        ...simple('Imports', 'A layer of an upload in EPSG:4326, re-read with the chosen crs and encoding; the summary re-made in `summary`', 'previewImport', [400, 401, 403, 404]),
+        parameters: [
+          { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'name', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'crs', in: 'query', required: false, schema: { type: 'string', enum: [...IMPORT_CRS] } },
+          { name: 'encoding', in: 'query', required: false, schema: { type: 'string', enum: [...IMPORT_ENCODINGS] } },
+        ],
+      },
+    },
     '/analysis/compliance': { post: { ...simple('Analyses', 'A site against the control lines', 'compliance', [400, 401, 413, 422, 503], { type: 'object', required: ['geometry'], properties: { geometry: { type: 'object' }, crs: { type: 'string', enum: ['EPSG:4326', 'EPSG:4546', 'EPSG:4525', 'GCJ02'] } } }, false), ...costLimits(limits, { maxSiteVertices: MAX_SITE_VERTICES, maxSiteRings: MAX_SITE_RINGS }) } },
     '/analysis/compliance/projects': { get: { ...simple('Analyses', 'Every project site against the control lines', 'complianceProjects', [401, 503], undefined, false), ...costLimits(limits, {}) } },
     '/analysis/presets': { get: simple('Analyses', 'Service-radius presets and their sources', 'presets', [], undefined, false) },

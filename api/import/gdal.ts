@@ -1,0 +1,70 @@
+/**
+ * The one format engine for imports and exports: GDAL (gdal3.js) in a worker thread. Callers ask
+ * for a dataset's layers (`gdalInfo`) or run ogr2ogr on it (`ogr2ogr`); requests take turns.
+ */
+import { Worker } from 'node:worker_threads';
+
+export interface GdalInfo {
+  driverName: string;
+  layers: { name: string; featureCount: number }[];
+}
+
+/** A file GDAL could not read, with GDAL's own words. */
+export class GdalError extends Error {}
+
+let worker: Worker | null = null;
+let seq = 0;
+const pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
+let chain: Promise<unknown> = Promise.resolve();
+
+function thread(): Worker {
+  if (worker) return worker;
+  const w = new Worker(new URL('./gdal-worker.mjs', import.meta.url));
+  w.unref();
+  w.on('message', (m: { id: number; ok: boolean; result?: unknown; error?: string }) => {
+    const p = pending.get(m.id);
+    pending.delete(m.id);
+    if (m.ok) p?.resolve(m.result);
+    else p?.reject(new GdalError(m.error));
+  });
+  w.on('error', (err) => {
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+    worker = null;
+  });
+  w.on('exit', () => {
+    worker = null;
+  });
+  worker = w;
+  return w;
+}
+
+function call<T>(msg: Record<string, unknown>): Promise<T> {
+  const run = () =>
+    new Promise<T>((resolve, reject) => {
+      const id = ++seq;
+      pending.set(id, { resolve, reject });
+      thread().postMessage({ id, ...msg });
+    });
+  const next = chain.then(run, run);
+  chain = next.catch(() => {});
+  return next;
+}
+
+/** The driver and layers of the dataset at `path` (a file, or a folder such as a .gdb). */
+export function gdalInfo(path: string, openOptions: string[] = []): Promise<GdalInfo> {
+  return call({ op: 'info', path, openOptions });
+}
+
+/** Runs ogr2ogr with `args` on the dataset at `path`; returns the output files by name. */
+export async function ogr2ogr(path: string, args: string[], openOptions: string[] = []): Promise<Record<string, Uint8Array>> {
+  const r = await call<{ files: Record<string, Uint8Array> }>({ op: 'translate', path, args, openOptions });
+  return r.files;
+}
+
+/** Stops the thread (its memory is returned); the next call starts a new one. */
+export async function stopGdal(): Promise<void> {
+  const w = worker;
+  worker = null;
+  await w?.terminate();
+}

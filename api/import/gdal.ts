@@ -20,31 +20,59 @@ let chain: Promise<unknown> = Promise.resolve();
 function thread(): Worker {
   if (worker) return worker;
   const w = new Worker(new URL('./gdal-worker.mjs', import.meta.url));
-  w.unref();
   w.on('message', (m: { id: number; ok: boolean; result?: unknown; error?: string }) => {
     const p = pending.get(m.id);
     pending.delete(m.id);
     if (m.ok) p?.resolve(m.result);
     else p?.reject(new GdalError(m.error));
   });
-  w.on('error', (err) => {
+  // A thread that fails or ends fails its requests; the next request starts a new one.
+  const fail = (err: Error) => {
     for (const p of pending.values()) p.reject(err);
     pending.clear();
-    worker = null;
-  });
-  w.on('exit', () => {
-    worker = null;
-  });
+    if (worker === w) worker = null;
+  };
+  w.on('error', (err) => fail(new GdalError(`GDAL stopped: ${err.message}`)));
+  w.on('exit', (code) => fail(new GdalError(`GDAL stopped (exit code ${code}).`)));
+  // After the listeners (adding one refs the thread again): an idle GDAL thread never keeps the process alive.
+  w.unref();
   worker = w;
   return w;
 }
+
+/** Longest one GDAL request may take; then its thread is stopped and the request fails. */
+const TIMEOUT_MS = 300_000;
 
 function call<T>(msg: Record<string, unknown>): Promise<T> {
   const run = () =>
     new Promise<T>((resolve, reject) => {
       const id = ++seq;
-      pending.set(id, { resolve, reject });
-      thread().postMessage({ id, ...msg });
+      const w = thread();
+      const timer = setTimeout(() => {
+        pending.get(id)?.reject(new GdalError(`GDAL took longer than ${TIMEOUT_MS / 1000} s and was stopped.`));
+        if (worker === w) worker = null;
+        void w.terminate();
+      }, TIMEOUT_MS);
+      timer.unref();
+      // Held while it works (a script awaiting GDAL must not exit), let go when idle.
+      const done = () => {
+        clearTimeout(timer);
+        if (!pending.size) w.unref();
+      };
+      pending.set(id, {
+        resolve: (v) => {
+          pending.delete(id);
+          done();
+          resolve(v);
+        },
+        reject: (e) => {
+          pending.delete(id);
+          done();
+          reject(e);
+        },
+      });
+      w.ref();
+      w.postMessage({ id, ...msg });
     });
   const next = chain.then(run, run);
   chain = next.catch(() => {});

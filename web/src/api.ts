@@ -249,6 +249,37 @@ export class ApiClient {
     await this.send('PATCH', `/users/${encodeURIComponent(username)}`, { body: change });
   }
 
+  /** Uploads a file for import (multipart), reporting the upload's progress (0–1); answers its layers. */
+  uploadImport(file: File, onProgress: (share: number) => void): Promise<ImportUpload> {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      const url = `${this.base}/imports`;
+      xhr.open('POST', url);
+      xhr.setRequestHeader('accept', 'application/json');
+      xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+      xhr.onerror = () => reject(new ApiError(0, 'NetworkError', 'Network error during the upload', url));
+      xhr.onload = () => {
+        let body: any;
+        try {
+          body = JSON.parse(xhr.responseText);
+        } catch {
+          return reject(new ApiError(xhr.status, 'BadResponse', `${xhr.status}: the server did not answer with JSON.`, url));
+        }
+        if (xhr.status >= 400) reject(new ApiError(xhr.status, body.code ?? 'HttpError', body.description ?? String(xhr.status), url, body));
+        else resolve(body as ImportUpload);
+      };
+      const form = new FormData();
+      form.append('file', file, file.name);
+      xhr.send(form);
+    });
+  }
+
+  /** A layer of an upload in EPSG:4326, re-read with the chosen CRS and encoding. */
+  async importPreview(id: string, layer: string, over: { crs?: string; encoding?: string }): Promise<ImportPreview> {
+    const q = new URLSearchParams(Object.entries(over).filter(([, v]) => v) as [string, string][]);
+    return this.get<ImportPreview>(`/imports/${encodeURIComponent(id)}/layers/${encodeURIComponent(layer)}/preview${q.size ? `?${q}` : ''}`);
+  }
+
   /** The URL of the audit list with these filters (JSON, or CSV with f=csv). */
   auditUrl(filters: Record<string, string>, csv = false): string {
     const q = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
@@ -315,6 +346,33 @@ export class ApiClient {
     }
     return { body: json as T, etag: res.headers.get('etag'), status: res.status };
   }
+}
+
+/** One layer of an upload, as POST /api/imports describes it. */
+export interface ImportLayer {
+  name: string;
+  format: string;
+  featureCount: number;
+  geometryTypes: string[];
+  crs: { detected: string | null; how: string };
+  encoding: { detected: string; how: string };
+  fields: { name: string; type: string; samples: unknown[] }[];
+  extent: [number, number, number, number] | null;
+  problems: { code: string; en: string; zh: string; features?: (string | number)[] }[];
+}
+
+export interface ImportUpload {
+  id: string;
+  fileName: string;
+  sha256: string;
+  bytes: number;
+  layers: ImportLayer[];
+}
+
+export interface ImportPreview {
+  type: 'FeatureCollection';
+  features: GeoJSON.Feature[];
+  summary: ImportLayer;
 }
 
 /** The signed-in user (GET /api/auth/me). */

@@ -53,7 +53,7 @@ function registerLazyTool(
   });
 }
 
-/** Registers compliance review, service coverage, editing and (for admins) administration with the analysis dock. */
+/** Registers compliance review, service coverage, editing and import (planners) and administration (admins) with the analysis dock. */
 export function registerAnalysisTools(session: Session): void {
   registerLazyTool('compliance', { zh: '合规审查', en: 'Compliance review' }, async () => {
     const { CompliancePanel } = await import('./compliance-panel.ts');
@@ -70,6 +70,15 @@ export function registerAnalysisTools(session: Session): void {
     async () => {
       const { EditPanel } = await import('./edit-panel.ts');
       return (ctx) => new EditPanel(ctx);
+    },
+    () => session.can('planner'),
+  );
+  registerLazyTool(
+    'import',
+    { zh: '导入数据', en: 'Import data' },
+    async () => {
+      const { ImportPanel } = await import('./import-panel.ts');
+      return (ctx) => new ImportPanel(ctx);
     },
     () => session.can('planner'),
   );

@@ -46,6 +46,16 @@ src -f KML "$TMP/doc.kml" -t_srs EPSG:4326 -dsco NameField=项目名称
 (cd "$TMP" && zip -q "$OLDPWD/$OUT/parcels.kmz" doc.kml)
 # GeoJSON with the legacy crs member (as QGIS/GDAL write EPSG:4546 files).
 src -f GeoJSON "$OUT/parcels-crs-4546.geojson" -lco RFC7946=NO -lco COORDINATE_PRECISION=3
+# Problems to list: a self-intersecting bow-tie, an exact duplicate, no geometry, a site in Beijing.
+cat > "$OUT/problems.geojson" <<'JSON'
+{"type":"FeatureCollection","features":[
+{"type":"Feature","id":1,"properties":{"名称":"正常地块"},"geometry":{"type":"Polygon","coordinates":[[[111.70,40.85],[111.701,40.85],[111.701,40.851],[111.70,40.851],[111.70,40.85]]]}},
+{"type":"Feature","id":2,"properties":{"名称":"自相交地块"},"geometry":{"type":"Polygon","coordinates":[[[111.71,40.85],[111.711,40.851],[111.711,40.85],[111.71,40.851],[111.71,40.85]]]}},
+{"type":"Feature","id":3,"properties":{"名称":"重复地块"},"geometry":{"type":"Polygon","coordinates":[[[111.70,40.85],[111.701,40.85],[111.701,40.851],[111.70,40.851],[111.70,40.85]]]}},
+{"type":"Feature","id":4,"properties":{"名称":"无位置"},"geometry":null},
+{"type":"Feature","id":5,"properties":{"名称":"北京的地块"},"geometry":{"type":"Point","coordinates":[116.39,39.91]}}
+]}
+JSON
 # 0 features.
 printf '{"type":"FeatureCollection","features":[]}\n' > "$OUT/broken-empty.geojson"
 # Not a zip at all, but named like one.

@@ -292,7 +292,8 @@ export async function readLayer(
   const fileHow: LayerSummary['crs']['how'] = l.format === 'shapefile' ? '.prj' : l.format === 'geojson' ? 'crs member' : l.format === 'kml' ? 'format' : 'file';
   if (overCrs) crs = { detected: overCrs, how: 'user' };
   else if (own) crs = { detected: own === '4326' || urn.includes('CRS84') ? 'EPSG:4326' : `EPSG:${own}`, how: fileHow };
-  else if (urn.includes('CRS84') || l.format === 'kml') crs = { detected: 'EPSG:4326', how: fileHow };
+  // GeoJSON without a crs member is RFC 7946, lon/lat by definition (GDAL reports it as CRS84), as is KML.
+  else if (urn.includes('CRS84') || l.format === 'kml') crs = { detected: 'EPSG:4326', how: l.format === 'geojson' || l.format === 'kml' ? 'format' : fileHow };
   else {
     const e = sourceExtent(features);
     const guess = e ? guessCrs(e) : null;

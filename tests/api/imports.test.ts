@@ -115,6 +115,21 @@ describeEachDb('import: upload and preview', (t) => {
     assert.match(bad.body.description, /crs must be one of EPSG:4326, EPSG:4490, EPSG:4546/);
   });
 
+  test('problems are listed, naming the features: invalid (with where), duplicate, no geometry, outside the district, mixed types', async () => {
+    const r = await upload('problems.geojson');
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const l = r.body.layers[0];
+    assert.deepEqual([l.crs.detected, l.crs.how], ['EPSG:4326', 'format'], 'RFC 7946: lon/lat by definition');
+    const byCode = Object.fromEntries(l.problems.map((p: { code: string }) => [p.code, p]));
+    assert.deepEqual(Object.keys(byCode).sort(), ['duplicate_geometry', 'empty_geometry', 'invalid_geometry', 'mixed_geometry', 'outside_district']);
+    assert.deepEqual(byCode.invalid_geometry.features, [2]);
+    assert.match(byCode.invalid_geometry.en, /Self-intersection\[111\.710?5 40\.850?5\]/);
+    assert.deepEqual(byCode.duplicate_geometry.features, [3]);
+    assert.deepEqual(byCode.empty_geometry.features, [4]);
+    assert.deepEqual(byCode.outside_district.features, [5]);
+    assert.match(byCode.outside_district.zh, /新城区以外/);
+  });
+
   test('broken uploads get a 4xx that says what is wrong and what to do', async () => {
     const expect = async (file: string, status: number, re: RegExp) => {
       const r = await upload(file);

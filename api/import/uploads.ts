@@ -197,7 +197,7 @@ export async function receiveUpload(db: Db, file: { name: string; bytes: Uint8Ar
       if (ds.format === 'csv') recodeCsv(ds.path);
       let info;
       try {
-        info = await gdalInfo(ds.path, openOptions(ds.format, ds.path, null));
+        info = await gdalInfo(ds.path, openOptions(ds.format, null));
       } catch (err) {
         if (err instanceof GdalError) bad(`${what}: ${relative(dir, ds.path) || basename(ds.path)} could not be read (${err.message}). Is it complete and in the format its name says?`);
         throw err;
@@ -228,7 +228,7 @@ function recodeCsv(path: string) {
 }
 
 /** GDAL open options: the attribute encoding of a Shapefile; the geometry columns of a CSV. */
-function openOptions(format: LayerSource['format'], _path: string, encoding: ImportEncoding | null): string[] {
+function openOptions(format: LayerSource['format'], encoding: ImportEncoding | null): string[] {
   if (format === 'shapefile' && encoding) return [`ENCODING=${encoding === 'GBK' ? 'CP936' : encoding}`];
   if (format === 'csv') {
     return [
@@ -276,7 +276,7 @@ export async function readLayer(
     overCrs = (IMPORT_CRS as readonly string[]).includes(over.crs.toUpperCase()) ? (over.crs.toUpperCase() as ImportCrs) : null;
     if (!overCrs) bad(`crs must be one of ${IMPORT_CRS.join(', ')} (got "${over.crs}").`);
   }
-  const oo = openOptions(l.format, l.path, l.format === 'shapefile' ? encoding.detected : null);
+  const oo = openOptions(l.format, l.format === 'shapefile' ? encoding.detected : null);
   const read = async (args: string[]) => {
     const files = await ogr2ogr(l.path, ['-f', 'GeoJSON', '-lco', 'RFC7946=NO', ...args, l.gdalLayer], oo);
     const text = new TextDecoder().decode(Object.values(files)[0]);

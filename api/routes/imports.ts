@@ -7,6 +7,7 @@
 import { Hono } from 'hono';
 import { requireRole } from '../audit/audited.ts';
 import type { Db } from '../db/db.ts';
+import { checkUrlText } from '../edge.ts';
 import { apiError } from '../errors.ts';
 import { findUpload, readLayer, receiveUpload, type ImportLimits } from '../import/uploads.ts';
 
@@ -26,6 +27,9 @@ export function importRoutes(db: Db, limits: ImportLimits) {
     const file = form!.file;
     if (!(file instanceof File)) apiError(400, 'InvalidRequestBody', 'No file: send it in a multipart field named "file".');
     const f = file as File;
+    // The file name is request text like any other: the edge's rule applies to it.
+    const nameProblem = checkUrlText(f.name, 255);
+    if (nameProblem) apiError(400, 'InvalidRequestBody', `The file name ${nameProblem}; rename the file.`);
     const { upload, layers } = await receiveUpload(db, { name: f.name || 'upload', bytes: new Uint8Array(await f.arrayBuffer()) }, actor.username, limits);
     return c.json({ id: upload.id, fileName: upload.fileName, sha256: upload.sha256, bytes: upload.bytes, layers }, 201);
   });

@@ -142,6 +142,9 @@ describeEachDb('import: upload and preview', (t) => {
     await expect('broken-no-shx.zip', 400, /has no \.shx file: a Shapefile needs \.shp, \.shx and \.dbf/);
     await expect('broken-no-dbf.zip', 400, /has no \.dbf file/);
     await expect('broken-empty.geojson', 400, /holds no features \(0 in 1 layer\)/);
+    const nul = await upload('parcels-4490.gpkg', planner.auth, 'par\u0000cels.gpkg');
+    assert.equal(nul.status, 400);
+    assert.match(nul.body.description, /The file name contains the control character U\+0000 \(NUL\)/);
     const r = await upload('parcels-4490.gpkg', planner.auth, 'notes.docx');
     assert.equal(r.status, 400);
     assert.match(r.body.description, /not a format the import reads/);

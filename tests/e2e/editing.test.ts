@@ -37,6 +37,15 @@ describe('editing in the map', () => {
     await app?.close();
   });
 
+  /** Waits for the save's outcome and fails with the form's own message when it is an error. */
+  const saveSucceeded = async () => {
+    const outcome = await page.waitForSelector('.xc-edit-ok, .xc-edit-error', { timeout: 60_000 });
+    const text = (await outcome.textContent()) ?? '';
+    assert.ok(await outcome.evaluate((e) => e.classList.contains('xc-edit-ok')), `the save failed: ${text}`);
+  };
+  /** The pre-check of a new shape has answered (it re-renders its box when done). */
+  const checked = () => page.waitForFunction(() => !document.querySelector('.xc-edit-save')?.hasAttribute('disabled'), undefined, { timeout: 60_000 });
+
   const openEditTool = async () => {
     if (!(await page.locator('.xc-analysis-drawer').isVisible())) await page.click('.xc-analysis-toggle');
     await page.click('.xc-analysis-tab[data-tool=edit]');
@@ -81,7 +90,7 @@ describe('editing in the map', () => {
     await page.dispatchEvent('.xc-edit-field[data-prop=name_zh] input', 'change');
     await page.fill('.xc-edit-reason', '核实村名 (e2e)');
     await page.click('.xc-edit-save');
-    await page.waitForSelector('.xc-edit-ok');
+    await saveSucceeded();
     assert.match(await page.textContent('.xc-edit-ok') ?? '', /版本 2/);
     // The popup shows the name as text.
     await page.waitForFunction((x) => document.querySelector('.xc-popup-title')?.textContent === x, XSS);
@@ -128,7 +137,7 @@ describe('editing in the map', () => {
     assert.match(await page.textContent('.xc-edit-check') ?? '', /合规预检/);
     await page.fill('.xc-edit-reason', '按批复定位 (e2e)');
     await page.click('.xc-edit-save');
-    await page.waitForSelector('.xc-edit-ok');
+    await saveSucceeded();
     const saved = await page.evaluate((pid) => window.__xc!.store.feature('projects', pid!), id);
     assert.equal(saved?.geometry?.type, 'Point');
     assert.equal(saved?.properties.location_quality, 'approximate');
@@ -147,11 +156,15 @@ describe('editing in the map', () => {
     await page.locator('.xc-edit-paste .xc-cmp-paste').fill('111.700, 40.830\n111.704, 40.830\n111.704, 40.833\n111.700, 40.833');
     await page.locator('.xc-edit-paste .xc-cmp-check').click();
     await page.waitForFunction(() => /Polygon/.test(document.querySelector('.xc-edit-geometry-state')?.textContent ?? ''));
+    // Typed while the pre-check runs (it answers 400 ms after the shape rests): nothing typed is lost when it does.
     await page.fill('.xc-edit-field[data-prop=name_zh] input', '测试口袋公园');
-    await page.dispatchEvent('.xc-edit-field[data-prop=name_zh] input', 'change');
     await page.fill('.xc-edit-reason', '新建公园 (e2e)');
+    await checked();
+    assert.match(await page.textContent('.xc-edit-check') ?? '', /合规预检/);
+    assert.equal(await page.inputValue('.xc-edit-field[data-prop=name_zh] input'), '测试口袋公园');
+    assert.equal(await page.inputValue('.xc-edit-reason'), '新建公园 (e2e)');
     await page.click('.xc-edit-save');
-    await page.waitForSelector('.xc-edit-ok');
+    await saveSucceeded();
     const park = await page.evaluate(() => window.__xc!.store.features.get('parks')!.find((f) => f.properties.name_zh === '测试口袋公园'));
     assert.equal(park?.geometry?.type, 'Polygon');
     const area = Number(park?.properties.area_square_meters);
@@ -187,11 +200,12 @@ describe('editing in the map', () => {
       await page.waitForTimeout(100);
     }
     await page.waitForFunction(() => /Polygon/.test(document.querySelector('.xc-edit-geometry-state')?.textContent ?? ''));
+    await checked();
     await page.fill('.xc-edit-field[data-prop=name_zh] input', '吸附测试公园');
     await page.dispatchEvent('.xc-edit-field[data-prop=name_zh] input', 'change');
     await page.fill('.xc-edit-reason', '吸附 (e2e)');
     await page.click('.xc-edit-save');
-    await page.waitForSelector('.xc-edit-ok');
+    await saveSucceeded();
     const ring = await page.evaluate(() => (window.__xc!.store.features.get('parks')!.find((f) => f.properties.name_zh === '吸附测试公园')!.geometry as GeoJSON.Polygon).coordinates[0]);
     const hit = ring.some((p) => Math.abs(p[0] - corner[0]) < 1e-7 && Math.abs(p[1] - corner[1]) < 1e-7);
     assert.ok(hit, `a vertex snapped onto ${corner}: ${JSON.stringify(ring)}`);

@@ -140,6 +140,7 @@ export class EditPanel {
     const fields = Object.entries(info?.properties ?? {}).map(([name, def]) => this.field(name, def));
     const reason = h('input', { class: 'xc-edit-reason', name: 'reason', placeholder: m.reasonPlaceholder, 'aria-label': m.reason, maxlength: '500' });
     reason.value = storedReason();
+    reason.addEventListener('input', () => rememberReason(reason.value.trim()));
     const save = h('button', { type: 'button', class: 'xc-edit-save', disabled: this.busy || this.check.state === 'checking' }, this.busy ? m.saving : m.save);
     save.addEventListener('click', () => void this.save(reason.value.trim()));
     const del = d.id ? h('button', { type: 'button', class: 'xc-edit-delete', disabled: this.busy }, m.delete) : null;
@@ -189,7 +190,8 @@ export class EditPanel {
       input = h('input', { name, type: def.type === 'string' ? 'text' : 'number', step: def.type === 'integer' ? '1' : 'any' });
       input.value = value == null ? '' : String(value);
     }
-    input.addEventListener('change', () => {
+    // Kept on every keystroke, so a re-render (the pre-check finishing) never loses what was typed.
+    const keep = () => {
       const raw = input.value;
       d.properties[name] =
         raw === '' ? null
@@ -197,7 +199,9 @@ export class EditPanel {
         : def.type === 'integer' || def.type === 'number' ? Number(raw)
         : def.type === 'array' ? raw.split(/[、,，\n]/).map((x) => x.trim()).filter(Boolean)
         : raw;
-    });
+    };
+    input.addEventListener('input', keep);
+    input.addEventListener('change', keep);
     return h('label', { class: 'xc-edit-field', 'data-prop': name }, h('span', {}, text), input);
   }
 
@@ -274,7 +278,17 @@ export class EditPanel {
     } catch (err) {
       this.check = { state: 'error', lines: [(err as Error).message] };
     }
-    this.render();
+    this.renderCheck();
+  }
+
+  /** Puts the pre-check result in place without rebuilding the form (the planner may be typing). */
+  private renderCheck() {
+    const box = this.element.querySelector('.xc-edit-check');
+    const next = this.checkBox();
+    if (!box || !next) return this.render();
+    box.replaceWith(next);
+    const save = this.element.querySelector<HTMLButtonElement>('.xc-edit-save');
+    if (save) save.disabled = this.busy || this.check.state === 'checking';
   }
 
   private checkBox(): HTMLElement | null {

@@ -14,6 +14,7 @@ import { collectionRoutes, landingPage } from './routes/collections.ts';
 import { importRoutes } from './routes/imports.ts';
 import { featureRoutes } from './routes/features.ts';
 import { reviewRoutes } from './routes/reviews.ts';
+import { versionRoutes } from './routes/versions.ts';
 import { complianceRoutes } from './routes/compliance.ts';
 import { coverageRoutes } from './routes/coverage.ts';
 import { basemaps, metaRoutes } from './routes/meta.ts';
@@ -93,6 +94,7 @@ export function createApp(deps: AppDeps) {
   app.get('/api/', landingPage);
   app.route('/api', collectionRoutes(deps.db, undefined, { ...queue.opts, bodyBytes: MAX_BODY_BYTES }));
   app.route('/api', featureRoutes(deps.db));
+  app.route('/api', versionRoutes(deps.db));
   app.route('/api', authRoutes(deps.db));
   app.route('/api', auditRoutes(deps.db));
   app.route('/api', reviewRoutes(deps.db));

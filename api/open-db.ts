@@ -1,3 +1,4 @@
+import { loadCatalogue } from './catalogue.ts';
 import type { Db } from './db/db.ts';
 import { DataDirError } from './db/folder-lock.ts';
 import { migrate } from './db/migrate.ts';
@@ -39,6 +40,7 @@ export async function openDatabase(
         embedded.onRestart = async (fresh) => {
           await migrate(fresh);
           if (opts.importGeodata !== false) await importGeodata(fresh, { geodataDir: config.GEODATA_DIR });
+          await loadCatalogue(embedded, fresh);
         };
       }
       db = embedded;
@@ -58,6 +60,7 @@ export async function openDatabase(
   }
   // Load PostGIS now (PGlite loads its library on first use), so the first map request is not slow.
   await db.health(); // also the first reading /api/health reports while the embedded database is busy
+  await loadCatalogue(db);
   if (opts.importGeodata === false) return db;
   const report = await importGeodata(db, { geodataDir: config.GEODATA_DIR, log });
   const loaded = report.filter((r) => r.action === 'loaded');

@@ -90,7 +90,7 @@ const json = (schema: unknown, description = 'OK') => ({ description, content: {
 const geojson = (schema: unknown, description = 'OK') => ({ description, content: { 'application/geo+json': { schema } } });
 
 /** The OpenAPI document; `server` is the API's base URL as the client reached it. */
-export function openApiDocument(server: string, limits?: CostLimits): Record<string, unknown> {
+export function openApiDocument(server: string, limits?: CostLimits, all: readonly CollectionDef[] = collections): Record<string, unknown> {
   const paths: Record<string, unknown> = {
     '/': { get: { tags: ['Capabilities'], summary: 'Landing page', operationId: 'getLandingPage', responses: { 200: json({ type: 'object' }) } } },
     '/conformance': { get: { tags: ['Capabilities'], summary: 'Conformance classes', operationId: 'getConformance', responses: { 200: json({ type: 'object' }) } } },
@@ -102,7 +102,7 @@ export function openApiDocument(server: string, limits?: CostLimits): Record<str
     Error: { type: 'object', required: ['code', 'description'], properties: { code: { type: 'string' }, description: { type: 'string' } } },
     Link: { type: 'object', required: ['href'], properties: { href: { type: 'string' }, rel: { type: 'string' }, type: { type: 'string' }, title: { type: 'string' } } },
   };
-  for (const c of collections) {
+  for (const c of all) {
     const props = Object.fromEntries(Object.entries(c.properties).map(([k, d]) => [k, propertySchema(d)]));
     const types = geometryTypes(c);
     schemas[`${c.id}_properties`] = { type: 'object', title: c.title.en, properties: props, additionalProperties: false };
@@ -231,7 +231,7 @@ export function openApiDocument(server: string, limits?: CostLimits): Record<str
     servers: [{ url: server }],
     tags: [
       { name: 'Capabilities' },
-      ...collections.map((c) => ({ name: c.id, description: `${c.title.zh} · ${c.title.en}` })),
+      ...all.map((c) => ({ name: c.id, description: `${c.title.zh} · ${c.title.en}` })),
       { name: 'Accounts' },
       { name: 'Audit' },
       { name: 'Reviews' },

@@ -23,6 +23,22 @@ export interface PropertyDef {
 
 export type GeometryKind = 'polygon' | 'point' | 'mixed' | 'none';
 
+/**
+ * What an imported layer is for: `control` joins compliance review, `facility` can be picked in
+ * coverage, `area` can be a coverage denominator, `reference` is shown only.
+ */
+export const LAYER_ROLES = ['control', 'facility', 'area', 'reference'] as const;
+export type LayerRole = (typeof LAYER_ROLES)[number];
+
+/** The colour an imported layer gets unless the user picks one: red for control lines, as on the built-in ones. */
+export const ROLE_COLORS: Record<LayerRole, string> = { control: '#c62828', facility: '#1565c0', area: '#6a1b9a', reference: '#546e7a' };
+
+/** How an imported layer is drawn: one colour, or categories by the values of a field. */
+export interface LayerStyle {
+  color: string;
+  byField?: string;
+}
+
 export interface CollectionDef {
   id: string;
   title: Bilingual;
@@ -37,6 +53,10 @@ export interface CollectionDef {
   editableBy: 'planner' | 'admin';
   /** Whether a feature may have no geometry (an unlocated project, an indicator). */
   nullGeometry: boolean;
+  /** Set on collections the office imported at run time (api/catalogue.ts). */
+  imported?: boolean;
+  role?: LayerRole;
+  style?: LayerStyle;
 }
 
 const common: Record<string, PropertyDef> = {

@@ -46,3 +46,8 @@ export class GeometryEngineError extends Error {}
 export class StatementCancelledError extends Error {
   code?: string;
 }
+
+/** Runs a named query on `q` (a database or a transaction). */
+export function run<T = Record<string, unknown>>(q: Queryable, query: SqlQuery, opts?: QueryOptions): Promise<{ rows: T[] }> {
+  return q.query<T>(query.text, query.values, opts);
+}

@@ -2,7 +2,8 @@ import { Hono, type Context } from 'hono';
 import { isPublicCollection, isPublicProperty } from '../../core/audience.ts';
 import { readAudience, type ReadAudience } from '../auth/middleware.ts';
 import { featureVersionQuery } from '../sql/features.ts';
-import { collections, findCollection, type CollectionDef, type PropertyDef } from '../../core/catalog.ts';
+import type { CollectionDef, PropertyDef } from '../../core/catalog.ts';
+import { catalogue, collectionOr404, roleOf } from '../catalogue.ts';
 import type { Db } from '../db/db.ts';
 import { apiError } from '../errors.ts';
 import { datasetsQuery, extentQuery, itemQuery, itemsQuery } from '../sql/collections.ts';
@@ -57,19 +58,19 @@ export function landingPage(c: Context) {
 /** `costs`: the running server's analysis limits, stated per operation in the OpenAPI document. */
 export function collectionRoutes(db: Db, cache = new ResponseCache(db), costs?: CostLimits) {
   const app = new Hono();
-  const allTables = ['datasets', ...collections.map((d) => d.id)];
+  const allTables = () => ['datasets', 'catalogue', ...catalogue(db).map((d) => d.id)];
 
   app.get('/', landingPage);
 
   app.get('/conformance', (c) => c.json({ conformsTo: CONFORMANCE }));
 
-  app.get('/openapi', (c) => c.body(JSON.stringify(openApiDocument(apiBase(c.req.url), costs)), 200, { 'content-type': `${OPENAPI_TYPE}; charset=utf-8` }));
+  app.get('/openapi', (c) => c.body(JSON.stringify(openApiDocument(apiBase(c.req.url), costs, catalogue(db))), 200, { 'content-type': `${OPENAPI_TYPE}; charset=utf-8` }));
 
-  app.get('/docs', (c) => c.html(apiDocsPage(openApiDocument(apiBase(c.req.url), costs))));
+  app.get('/docs', (c) => c.html(apiDocsPage(openApiDocument(apiBase(c.req.url), costs, catalogue(db)))));
 
   // Part 3 queryables: the properties a filter may name (the equality filters of /items).
   app.get('/collections/:id/queryables', (c) => {
-    const { def } = readable(c);
+    const { def } = readable(db, c);
     const url = `${apiBase(c.req.url)}/collections/${def.id}/queryables`;
     const shown = Object.entries(def.properties).filter(([k, d]) => d.filter && (readAudience(c) === 'all' || isPublicProperty(k, def.properties)));
     return c.body(JSON.stringify(jsonSchema(def, url, shown, `Queryables of ${def.title.en}`)), 200, { 'content-type': 'application/schema+json; charset=utf-8' });
@@ -77,7 +78,7 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db), costs?: 
 
   // Every property of the features (what GDAL and QGIS build their columns from).
   app.get('/collections/:id/schema', (c) => {
-    const { def, audience } = readable(c);
+    const { def, audience } = readable(db, c);
     const url = `${apiBase(c.req.url)}/collections/${def.id}/schema`;
     const shown = Object.entries(def.properties).filter(([k]) => audience === 'all' || isPublicProperty(k, def.properties));
     return c.body(JSON.stringify(jsonSchema(def, url, shown, `Features of ${def.title.en}`)), 200, { 'content-type': 'application/schema+json; charset=utf-8' });
@@ -85,10 +86,10 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db), costs?: 
 
   app.get('/collections', (c) => {
     const audience = readAudience(c);
-    const visible = collections.filter((d) => audience === 'all' || isPublicCollection(d));
+    const visible = catalogue(db).filter((d) => audience === 'all' || isPublicCollection(d));
     return cache.respond(
       c,
-      allTables,
+      allTables(),
       async () => {
         const base = apiBase(c.req.url);
         const prov = await provenanceById(db);
@@ -100,7 +101,7 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db), costs?: 
   });
 
   app.get('/collections/:id', (c) => {
-    const { def, audience } = readable(c);
+    const { def, audience } = readable(db, c);
     return cache.respond(
       c,
       ['datasets', def.id],
@@ -113,7 +114,7 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db), costs?: 
   });
 
   app.get('/collections/:id/items', async (c) => {
-    const { def, audience } = readable(c);
+    const { def, audience } = readable(db, c);
     const repeated = Object.entries(c.req.queries()).find(([, v]) => v.length > 1);
     if (repeated) apiError(400, 'InvalidParameterValue', `Parameter ${repeated[0].slice(0, 60)} is given ${repeated[1].length} times; give it once.`);
     const params = parseItemsParams(def, c.req.query());
@@ -141,7 +142,7 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db), costs?: 
   }
 
   app.get('/collections/:id/items/:featureId', async (c) => {
-    const { def, audience } = readable(c);
+    const { def, audience } = readable(db, c);
     const featureId = c.req.param('featureId');
     checkItemParams(c.req.query());
     // The ETag starts with the feature's version: If-Match on a write compares that part.
@@ -165,9 +166,9 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db), costs?: 
 }
 
 /** The collection of the path, if this request may read it (anonymous readers on a network server see the public ones). */
-function readable(c: Context): { def: CollectionDef; audience: ReadAudience } {
+function readable(db: Db, c: Context): { def: CollectionDef; audience: ReadAudience } {
   const audience = readAudience(c);
-  const def = lookup(c.req.param('id') ?? '');
+  const def = collectionOr404(db, c.req.param('id') ?? '');
   if (audience === 'public' && !isPublicCollection(def)) {
     apiError(401, 'Unauthorized', `Collection "${def.id}" is for signed-in users of this server; sign in to read it.`);
   }
@@ -183,13 +184,6 @@ function json(value: unknown) {
   return { body: JSON.stringify(value), type: 'application/json; charset=utf-8' };
 }
 
-function lookup(id: string): CollectionDef {
-  const def = findCollection(id);
-  if (!def) {
-    apiError(404, 'NotFound', `No collection "${id.slice(0, 80)}". Collections: ${collections.map((c) => c.id).join(', ')}.`);
-  }
-  return def;
-}
 
 /** The API's base URL as the client reached it. */
 export function apiBase(requestUrl: string): string {
@@ -231,6 +225,10 @@ async function describe(db: Db, def: CollectionDef, base: string, prov: Provenan
     properties: audience === 'all' ? def.properties : Object.fromEntries(Object.entries(def.properties).filter(([k]) => isPublicProperty(k, def.properties))),
     editableBy: def.editableBy,
     nullGeometry: def.nullGeometry,
+    // What the layer is for (control / facility / area / reference) and how the map draws an imported one.
+    role: roleOf(def),
+    imported: def.imported ?? false,
+    style: def.style,
     provenance: prov ? { ...prov.provenance, importedAt: prov.imported_at } : null,
   };
 }

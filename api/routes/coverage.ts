@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { greedyMaximalCoverage } from '../../core/analysis/coverage.ts';
-import { findCollection, type CollectionDef } from '../../core/catalog.ts';
+import type { CollectionDef } from '../../core/catalog.ts';
+import { findIn } from '../catalogue.ts';
 import { readSite } from '../../core/geometry/site-input.ts';
 import {
   COVERAGE_PRESETS,
@@ -68,6 +69,8 @@ interface Resolved {
   areaId: string;
   /** How complete the facility data is: the preset's, else the collection's (undefined: unknown). */
   completeness: DataCompleteness | undefined;
+  /** The title of an area collection (the denominator). */
+  areaTitle?: { zh: string; en: string };
 }
 
 /** A warning in both languages: `warnings` (English) is the contract, `warningDetails` serves the UI. */
@@ -78,14 +81,14 @@ interface WarningDetail {
 }
 
 /** Checks a coverage request against the catalogue and presets; throws 400/404 naming the problem. */
-function resolve(body: CoverageBody): Resolved {
+function resolve(db: Db, body: CoverageBody): Resolved {
   const preset = body.preset === undefined ? undefined : findPreset(body.preset);
   if (body.preset !== undefined && !preset) {
     apiError(404, 'NotFound', `Unknown preset "${body.preset.slice(0, 60)}"; presets: ${COVERAGE_PRESETS.map((p) => p.id).join(', ')} (GET /api/analysis/presets).`);
   }
   const facilitiesId = body.facilities ?? preset?.facilities;
   if (!facilitiesId) apiError(400, 'InvalidRequestBody', 'facilities: give the facilities collection id (e.g. "parks") or a preset.');
-  const facilities = findCollection(facilitiesId);
+  const facilities = findIn(db, facilitiesId);
   if (!facilities) apiError(404, 'NotFound', `Unknown facilities collection "${facilitiesId.slice(0, 60)}" (GET /api/collections lists them).`);
   if (facilities.geometry === 'none') apiError(400, 'InvalidRequestBody', `facilities: collection "${facilities.id}" has no geometry, so it has no service areas.`);
 
@@ -103,7 +106,7 @@ function resolve(body: CoverageBody): Resolved {
     filter[key] = (Array.isArray(value) ? value : [value]).map(String);
   }
 
-  const area = parseArea(body.area);
+  const area = parseArea(db, body.area);
   const newRadiusMeters = body.radiusMeters ?? preset!.newFacilityRadiusMeters;
   const extra = body.extraFacilities.map((g, i): CoverageSpec['extra'][number] => {
     const site = readSite(g);
@@ -120,18 +123,19 @@ function resolve(body: CoverageBody): Resolved {
     area,
   };
   const completeness = preset && preset.facilities === facilities.id ? preset.dataCompleteness : dataCompletenessOf(facilities.id);
-  return { spec, preset, facilities, filter, newRadiusMeters, radius, areaId: body.area, completeness };
+  const areaTitle = area.kind === 'collection' ? findIn(db, area.collection)?.title : undefined;
+  return { spec, preset, facilities, filter, newRadiusMeters, radius, areaId: body.area, completeness, areaTitle };
 }
 
 /** `central_area` | `district` (Xincheng) | `zone:<id>` | any polygon collection id. */
-function parseArea(area: string): AreaSpec {
+function parseArea(db: Db, area: string): AreaSpec {
   if (area === 'district') return { kind: 'district', adcode: XINCHENG_ADCODE };
   if (area.startsWith('zone:')) {
     const zoneId = area.slice('zone:'.length);
     if (!zoneId) apiError(400, 'InvalidRequestBody', 'area: "zone:" needs a zone id, e.g. "zone:zone-qianpo".');
     return { kind: 'zone', zoneId };
   }
-  const def = findCollection(area);
+  const def = findIn(db, area);
   if (!def) apiError(404, 'NotFound', `Unknown area "${area.slice(0, 60)}": use "central_area", "district", "zone:<id>" or a polygon collection id.`);
   if (def.geometry === 'none' || def.geometry === 'point') {
     apiError(400, 'InvalidRequestBody', `area: collection "${def.id}" has no polygon geometry, so it has no area to measure coverage over.`);
@@ -159,7 +163,7 @@ function denominator(r: Resolved, row: Pick<CoverageRow, 'area_name_zh' | 'area_
       ? { zh: '新城区全域', en: 'Xincheng District (whole district)' }
       : a.kind === 'zone'
         ? { zh: `支撑区 ${row.area_name_zh ?? a.zoneId}`, en: `support zone ${row.area_name_en ?? row.area_name_zh ?? a.zoneId}` }
-        : (findCollection(a.collection)?.title ?? { zh: a.collection, en: a.collection });
+        : (r.areaTitle ?? { zh: a.collection, en: a.collection });
   const parks = r.preset?.id === 'parks';
   return {
     area: r.areaId,
@@ -316,7 +320,7 @@ export function coverageRoutes(db: Db) {
 
   app.post('/analysis/coverage', async (c) => {
     requireFullRead(c, 'analyse service coverage');
-    const r = resolve(await readJson(c, CoverageRequest));
+    const r = resolve(db, await readJson(c, CoverageRequest));
     const q = coverageQuery(r.spec);
     const row = (await db.query<CoverageRow>(q.text, q.values, statementLimits(c))).rows[0];
     checkArea(r, row);
@@ -328,7 +332,7 @@ export function coverageRoutes(db: Db) {
   app.post('/analysis/coverage/suggest', async (c) => {
     requireFullRead(c, 'analyse service coverage');
     const body = await readJson(c, SuggestRequest);
-    const r = resolve(body);
+    const r = resolve(db, body);
     const sq = suggestSamplesQuery(r.spec, r.newRadiusMeters);
     const s = (await db.query<SuggestSamplesRow>(sq.text, sq.values, statementLimits(c))).rows[0];
     checkArea(r, s);

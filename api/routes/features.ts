@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { findCollection, collections, type CollectionDef } from '../../core/catalog.ts';
+import type { CollectionDef } from '../../core/catalog.ts';
+import { collectionOr404 } from '../catalogue.ts';
 import type { SiteCrs } from '../../core/crs.ts';
 import type { Db } from '../db/db.ts';
 import { checkedJsonBody, isJsonType, mimeEssence } from '../edge.ts';
@@ -43,10 +44,7 @@ export function featureRoutes(db: Db) {
   const app = new Hono();
 
   const lookup = (c: Context): CollectionDef => {
-    const id = c.req.param('id') ?? '';
-    const def = findCollection(id);
-    if (!def) apiError(404, 'NotFound', `No collection "${id.slice(0, 80)}". Collections: ${collections.map((d) => d.id).join(', ')}.`);
-    return def;
+    return collectionOr404(db, c.req.param('id') ?? '');
   };
   /** Who writes what, checked before the body is read: 401/403 first, then the reason and the CRS. */
   const request = (c: Context, def: CollectionDef): write.WriteRequest => {

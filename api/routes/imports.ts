@@ -1,8 +1,9 @@
 /**
  * Imports, step 1 (upload and look): POST /api/imports takes a file (multipart field `file`) and
  * answers what it holds, per layer; GET …/layers/{name}/preview re-reads a layer with a chosen CRS
- * or encoding and answers its features in EPSG:4326 with the summary re-made. Planners and admins;
- * nothing is written to the database here (the commit step writes through the audited path).
+ * or encoding and answers its features in EPSG:4326 with the summary re-made; POST …/commit writes
+ * a layer as a new collection or a new version of one (api/import/commit.ts, through `audited`).
+ * Planners and admins; nothing is written before the commit.
  */
 import { Hono } from 'hono';
 import { requireRole } from '../audit/audited.ts';
@@ -10,6 +11,9 @@ import type { Db } from '../db/db.ts';
 import { checkUrlText } from '../edge.ts';
 import { apiError } from '../errors.ts';
 import { findUpload, readLayer, receiveUpload, type ImportLimits } from '../import/uploads.ts';
+import { commitImport, CommitRequest } from '../import/commit.ts';
+import { writeContext } from '../auth/middleware.ts';
+import { readJson } from './read-json.ts';
 
 export function importRoutes(db: Db, limits: ImportLimits) {
   const app = new Hono();
@@ -42,6 +46,15 @@ export function importRoutes(db: Db, limits: ImportLimits) {
     if (!layer) apiError(404, 'NotFound', `The upload has no layer "${name}"; it has ${upload.layers.map((l) => l.name).join(', ')}.`);
     const { summary, features } = await readLayer(db, upload, layer!, { crs: c.req.query('crs'), encoding: c.req.query('encoding') }, limits);
     return c.json({ type: 'FeatureCollection', features, summary }, 200, { 'content-type': 'application/geo+json' });
+  });
+
+  // Step 2: the layer becomes a new collection or a new version of one, in one audited transaction.
+  app.post('/imports/:id/commit', async (c) => {
+    const actor = requireRole(c.get('actor'), 'planner', 'import data');
+    const upload = findUpload(c.req.param('id'), actor);
+    const body = await readJson(c, CommitRequest);
+    const result = await commitImport(db, writeContext(c, body.reason ?? null), upload, body, limits);
+    return c.json(result, 200);
   });
 
   return app;

@@ -29,7 +29,9 @@ export type AuditAction =
   | 'token_revoke'
   | 'user_create'
   | 'user_update'
-  | 'review_create';
+  | 'review_create'
+  | 'import-commit'
+  | 'version-restore';
 
 /** The actions that change a feature (the history of a feature lists these). */
 export const FEATURE_ACTIONS: AuditAction[] = ['create', 'update', 'delete', 'restore'];

@@ -1,4 +1,3 @@
-import { collections } from '../../core/catalog.ts';
 import type { SqlQuery } from '../db/db.ts';
 
 /** How areas and distances are measured, stated in every response and report. */
@@ -9,17 +8,19 @@ export const COMPLIANCE_METHOD =
 export const COMPLIANCE_METHOD_ZH =
   'PostGIS 计算：重叠部分在 EPSG:4326 中求交；面积按 WGS84/CGCS2000 椭球面测地计算（geography）；距离在 EPSG:4546（CGCS2000 3度带高斯-克吕格投影，中央经线 111°E，本区尺度误差 < 0.01%）中计算；点状地块落在管控要素内或其边界上即视为位于其中；线状地块（道路）按其测地长度位于管控要素内的比例计算。';
 
-/** The control layers (catalogue entries marked `control`), e.g. `controls`. */
-const controlLayers = () => collections.filter((c) => c.control).map((c) => c.id);
+/**
+ * Every control feature (of the catalogue entries marked `control`: `controls` and the office's
+ * imported control layers), through the view `control_features` that a control layer's commit
+ * re-creates (api/catalogue.ts), so each database reviews against its own layers.
+ */
+const CONTROLS = 'select collection, id, properties, geom from control_features';
 
 /**
  * The compliance result for a site geometry `g` (EPSG:4326, valid) as one json expression:
  * site area, zone shares, conflicts with every control layer, nearest control feature.
  */
 function resultJson(g: string, pre: { m2: string; g4546: string }): string {
-  const controls = controlLayers()
-    .map((id) => `select '${id}' as collection, id, properties, geom from ${id}`)
-    .join(' union all ');
+  const controls = CONTROLS;
   const point = `ST_Dimension(${g}) = 0`;
   const line = `ST_Dimension(${g}) = 1`;
   const siteM2 = pre.m2;
@@ -99,9 +100,7 @@ export function projectsComplianceQuery(): SqlQuery {
 
 /** The overlap polygons of one site with the control layers, for drawing (GeoJSON FeatureCollection text). */
 export function overlapsQuery(geometryGeoJson: string): SqlQuery {
-  const controls = controlLayers()
-    .map((id) => `select '${id}' as collection, id, properties, geom from ${id}`)
-    .join(' union all ');
+  const controls = CONTROLS;
   return {
     text: `with site as materialized (select ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)) as g)
       select json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(

@@ -66,7 +66,7 @@ export function dependentDeriveQueries(collection: string): SqlQuery[] {
 /** Audited feature changes to a collection since its last import (an edited table is not re-imported). */
 export function editsSinceImportQuery(collection: string): SqlQuery {
   return {
-    text: `select count(*)::int as n from audit where collection = $1 and action = any('{create,update,delete,restore}')
+    text: `select count(*)::int as n from audit where collection = $1 and action = any('{create,update,delete,restore,import-commit,version-restore}')
       and id > coalesce((select max(id) from audit where collection = $1 and action = 'import'), 0)`,
     values: [collection],
   };

@@ -1,7 +1,8 @@
 /**
  * Import preview in the browser: a planner chooses a GBK Shapefile, sees its layer described and
  * drawn on the map, switches the encoding to UTF-8 (mojibake) and back to GBK (Chinese); drops a DXF
- * on the map, and choosing a wrong coordinate system shows the problem.
+ * on the map, and choosing a wrong coordinate system shows the problem; commits a layer as a new
+ * control layer and sees it in the layer panel and on the map.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -76,6 +77,42 @@ describe('import preview in the map', () => {
     assert.match((await card.textContent()) ?? '', /公园绿地/);
     await card.locator('select[name=crs]').selectOption('EPSG:3857');
     await page.waitForSelector('.xc-import-problems li[data-code=outside_china]');
+    assert.deepEqual(m.errors.filter((e) => !/Failed to load resource/.test(e)), []);
+  });
+
+  test('commit as a new control layer: fix the encoding, commit, and the layer is in the panel, on the map and in the API', async () => {
+    await page.setInputFiles('.xc-import input[type=file]', `${FIXTURES}/parcels-gbk-nocpg.zip`);
+    await page.waitForSelector('.xc-import[data-busy=false] .xc-import-commit');
+    // Read as UTF-8 first (the wrong guess), then fixed to GBK before committing.
+    await page.locator('.xc-import-layer select[name=encoding]').selectOption('UTF-8');
+    await page.waitForFunction(() => ![...document.querySelectorAll('.xc-import-fields td')].some((td) => td.textContent?.includes('新城区测试地块一')));
+    await page.locator('.xc-import-layer select[name=encoding]').selectOption('GBK');
+    await page.waitForFunction(() => [...document.querySelectorAll('.xc-import-fields td')].some((td) => td.textContent?.includes('新城区测试地块一')));
+    const form = page.locator('.xc-import-commit');
+    assert.equal(await form.locator('select[name="field:项目名称"]').inputValue(), 'name_zh', '项目名称 matched to name_zh automatically');
+    await form.locator('input[name=id]').fill('office_farmland');
+    await form.locator('input[name=titleZh]').fill('永久基本农田（规划局）');
+    await form.locator('input[name=titleEn]').fill('Permanent basic farmland (office)');
+    await form.locator('select[name=role]').selectOption('control');
+    // The role re-renders the form: what was typed stays.
+    assert.equal(await page.locator('.xc-import-commit input[name=titleZh]').inputValue(), '永久基本农田（规划局）');
+    await page.locator('.xc-import-commit input[name=reason]').fill('e2e 导入');
+    await page.screenshot({ path: process.env.SCREENSHOT_DIR ? `${process.env.SCREENSHOT_DIR}/import-commit-form.png` : '/tmp/import-commit-form.png' });
+    await page.click('.xc-import-commit-button');
+    await page.waitForSelector('.xc-import-done, .xc-import-error');
+    const done = (await page.locator('.xc-import-done').textContent().catch(() => null)) ?? (await page.locator('.xc-import-error').textContent());
+    assert.match(done ?? '', /已提交：永久基本农田（规划局）（office_farmland）第 1 版/, `the commit's outcome: ${done}`);
+
+    // The layer panel lists it, and its features are drawn in their own style.
+    await page.waitForSelector('.xc-layer-panel :text("永久基本农田（规划局）")');
+    await waitForIdle(page);
+    const rendered = await page.evaluate(() => window.__map!.queryRenderedFeatures({ layers: ['office_farmland-fill'] }).map((f) => f.properties.name_zh));
+    assert.ok(rendered.some((n) => /新城区测试地块/.test(String(n))), `the committed parcels are drawn with their Chinese names: ${rendered.join(', ')}`);
+    assert.equal(await page.evaluate(() => window.__map!.getSource('xc-import-preview') && (window.__map!.querySourceFeatures('xc-import-preview').length)), 0, 'the preview is cleared');
+    const api = await (await fetch(new URL("api/collections/office_farmland", app.url))).json();
+    assert.equal(api.role, 'control');
+    assert.equal(api.imported, true);
+    await page.screenshot({ path: process.env.SCREENSHOT_DIR ? `${process.env.SCREENSHOT_DIR}/import-committed.png` : '/tmp/import-committed.png' });
     assert.deepEqual(m.errors.filter((e) => !/Failed to load resource/.test(e)), []);
   });
 });

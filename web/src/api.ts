@@ -5,7 +5,7 @@
 import type { ComplianceResult } from '../../core/analysis/compliance.ts';
 import type { ProjectCompliance } from '../../core/analysis/compliance-table.ts';
 import type { AuditListEntry } from '../../core/audit-entry.ts';
-import type { Bilingual, GeometryKind, PropertyDef } from '../../core/catalog.ts';
+import type { Bilingual, GeometryKind, LayerRole, LayerStyle, PropertyDef } from '../../core/catalog.ts';
 import type { SiteCrs } from '../../core/crs.ts';
 import type { CoverageRequest, CoverageResponse, CoverageSuggestRequest, CoverageSuggestResponse, PresetsResponse } from './coverage/types.ts';
 
@@ -39,6 +39,12 @@ export interface CollectionInfo {
   /** The least role that may edit the collection. */
   editableBy?: 'planner' | 'admin';
   nullGeometry?: boolean;
+  /** What the layer is for; imported layers say it, built-in ones are `control` or `reference`. */
+  role?: LayerRole;
+  /** Made by an import at run time (drawn by the generic layer module). */
+  imported?: boolean;
+  /** How an imported layer is drawn: one colour, or categories by a field's values. */
+  style?: LayerStyle;
 }
 
 /** An online basemap enabled by the server's configuration (none by default: offline). */
@@ -280,6 +286,11 @@ export class ApiClient {
     return this.get<ImportPreview>(`/imports/${encodeURIComponent(id)}/layers/${encodeURIComponent(layer)}/preview${q.size ? `?${q}` : ''}`);
   }
 
+  /** Commits a layer of an upload as a new collection or a new version of one (one audited transaction). */
+  async importCommit(id: string, body: ImportCommitRequest): Promise<ImportCommitResult> {
+    return (await this.send<ImportCommitResult>('POST', `/imports/${encodeURIComponent(id)}/commit`, { body })).body;
+  }
+
   /** The URL of the audit list with these filters (JSON, or CSV with f=csv). */
   auditUrl(filters: Record<string, string>, csv = false): string {
     const q = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
@@ -359,6 +370,31 @@ export interface ImportLayer {
   fields: { name: string; type: string; samples: unknown[] }[];
   extent: [number, number, number, number] | null;
   problems: { code: string; en: string; zh: string; features?: (string | number)[] }[];
+}
+
+/** The body of POST /api/imports/{id}/commit (api/import/commit.ts validates it). */
+export interface ImportCommitRequest {
+  layer: string;
+  crs?: string;
+  encoding?: string;
+  target: { collection: string; mode: 'replace' | 'append' } | { newCollection: { id: string; title: { zh: string; en: string }; role: LayerRole; audience: 'public' | 'planner'; style?: LayerStyle } };
+  fieldMap?: Record<string, string>;
+  invalid?: 'repair' | 'reject';
+  quality?: string;
+  licence?: string;
+  date?: string;
+  reason?: string;
+}
+
+export interface ImportCommitResult {
+  collection: string;
+  version: number;
+  featureCount: number;
+  repaired: number;
+  rejected: number;
+  rejections: { feature: number; reason: string }[];
+  fieldMap: Record<string, string>;
+  droppedValues: Record<string, number>;
 }
 
 export interface ImportUpload {

@@ -13,7 +13,7 @@ import { Credits } from './credits.ts';
 import { geometryBounds } from './geometry.ts';
 import { getLang, onLangChange, t } from './i18n/index.ts';
 import { FeatureInteraction } from './interaction.ts';
-import { LAYER_MODULES, PANEL_ORDER, findLayerModule } from './layers/index.ts';
+import { LAYER_MODULES, PANEL_ORDER, addImportedModules, findLayerModule } from './layers/index.ts';
 import type { MapLayerModule } from './layers/layer.ts';
 import { MapLayers } from './map-layers.ts';
 import { baseStyle, basemapLayerIds } from './map-style.ts';
@@ -211,10 +211,12 @@ async function loadAll(): Promise<void> {
   collectionsRequest = null;
   store.info.clear();
   for (const c of collections) store.info.set(c.id, c);
+  await styleLoaded;
+  // Collections the office imported get a generic module, added to the map in drawing order.
+  for (const m of addImportedModules(collections, panelModules)) layers.addModule(m);
   const modules = LAYER_MODULES.filter((m) => store.info.has(m.id));
   for (const m of modules) store.layer(m.id).load = 'loading';
   store.emit('data');
-  await styleLoaded;
   await Promise.all(
     modules.map(async (m) => {
       try {
@@ -262,7 +264,7 @@ const ready = (async () => {
 window.__xc = { store, interaction, ready, interactiveLayers: () => layers.visibleInteractive() };
 // Analysis tools in a right-side drawer; each registers itself as a tab.
 registerAnalysisTools(session);
-map.addControl(new AnalysisDock({ store, api, interaction, ready, session, reload: reloadCollection }), 'top-right');
+map.addControl(new AnalysisDock({ store, api, interaction, ready, session, reload: reloadCollection, refresh: loadAll }), 'top-right');
 void session.refresh();
 
 /** After a write: the collection's features again (the server's ETag changed), redrawn, popup refreshed. */

@@ -40,6 +40,8 @@ export class MapLayers {
   readonly styleLayerIds = new Map<string, string[]>();
   /** The opacity each style layer's spec asked for, before the user's slider scales it. */
   private readonly baseOpacity = new Map<string, Map<string, unknown>>();
+  /** Each of our style layers' place in the drawing order: its slot's index (highlights sit just under the labels). */
+  private readonly rank = new Map<string, number>();
 
   constructor(
     private readonly map: MapLibreMap,
@@ -58,13 +60,35 @@ export class MapLayers {
     all.sort((a, b) => SLOTS.indexOf(a.slot) - SLOTS.indexOf(b.slot) || a.order - b.order);
     for (const l of all) {
       if (l.slot === 'label' && !this.map.getLayer('xc-highlight-line')) this.addHighlightLayers();
-      this.map.addLayer(l.spec);
-      this.rememberOpacity(l.spec);
-      const ids = this.styleLayerIds.get(l.module) ?? [];
-      ids.push(l.spec.id);
-      this.styleLayerIds.set(l.module, ids);
+      this.addStyleLayer(l.module, l.slot, l.spec);
     }
     if (!this.map.getLayer('xc-highlight-line')) this.addHighlightLayers();
+  }
+
+  /**
+   * Adds a module that arrived after the others (an imported collection): its sources, then each
+   * style layer under the first layer of a later slot, so the drawing order holds.
+   */
+  addModule(m: MapLayerModule): void {
+    if (this.styleLayerIds.has(m.id) || this.map.getSource(m.id)) return;
+    m.addImages?.(this.map);
+    this.map.addSource(m.id, m.source());
+    this.map.addSource(labelSourceId(m.id), { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+    for (const l of m.layers()) {
+      const rank = SLOTS.indexOf(l.slot);
+      const before = this.map.getStyle().layers.find((s) => (this.rank.get(s.id) ?? -1) > rank);
+      this.addStyleLayer(m.id, l.slot, l.spec, before?.id);
+    }
+    this.apply(m.id);
+  }
+
+  private addStyleLayer(moduleId: string, slot: (typeof SLOTS)[number], spec: LayerSpecification, beforeId?: string): void {
+    this.map.addLayer(spec, beforeId);
+    this.rank.set(spec.id, SLOTS.indexOf(slot));
+    this.rememberOpacity(spec);
+    const ids = this.styleLayerIds.get(moduleId) ?? [];
+    ids.push(spec.id);
+    this.styleLayerIds.set(moduleId, ids);
   }
 
   /**
@@ -82,6 +106,7 @@ export class MapLayers {
       properties: f.properties,
     }));
     (this.map.getSource(labelSourceId(moduleId)) as GeoJSONSource | undefined)?.setData({ type: 'FeatureCollection', features: labels });
+    this.modules.find((m) => m.id === moduleId)?.onData?.(this.map, features);
   }
 
   /** Applies the store's visibility and opacity of one module to its style layers. */
@@ -115,6 +140,8 @@ export class MapLayers {
 
   /** Hover and selection outlines, above every feature and below the labels. */
   private addHighlightLayers(): void {
+    const under = SLOTS.indexOf('label') - 0.5;
+    for (const id of ['xc-highlight-fill', 'xc-highlight-line', 'xc-highlight-linestring', 'xc-highlight-circle']) this.rank.set(id, under);
     this.map.addSource(HIGHLIGHT_SOURCE, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
     const color: ExpressionSpecification = ['case', ['==', ['get', 'role'], 'selected'], '#0d47a1', '#1e88e5'];
     this.map.addLayer({

@@ -55,6 +55,8 @@ export interface MapLayerModule {
   layers(): SlottedLayer[];
   /** Style layers a click or hover can hit. */
   interactive: string[];
+  /** Runs after the layer's features are put on the map (e.g. to colour categories found in them). */
+  onData?(map: MapLibreMap, features: readonly ApiFeature[]): void;
   /** Registers the images (patterns, icons) its layers use; runs before `layers()` are added. */
   addImages?(map: MapLibreMap): void;
   legend(ctx: LayerContext): LegendItem[];

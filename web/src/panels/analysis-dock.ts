@@ -26,6 +26,8 @@ export interface AnalysisContext {
   session: Session;
   /** Loads a collection's features again (after a write) and redraws its layer. */
   reload(collectionId: string): Promise<void>;
+  /** Loads the collection list and every layer again (after an import made or replaced one). */
+  refresh(): Promise<void>;
 }
 
 export interface AnalysisTool {

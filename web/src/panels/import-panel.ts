@@ -6,18 +6,28 @@
  * seen (the parcels jump into place, the names turn from mojibake into Chinese).
  */
 import type { GeoJSONSource } from 'maplibre-gl';
-import type { ImportLayer, ImportUpload } from '../api.ts';
+import { ApiError, type ImportCommitResult, type ImportLayer, type ImportUpload } from '../api.ts';
 import { fitToBounds } from '../camera.ts';
 import { h } from '../dom.ts';
-import { onLangChange, pick, t } from '../i18n/index.ts';
+import { getLang, onLangChange, pick, t } from '../i18n/index.ts';
 import './import.css';
 import { IMPORT_CRS, IMPORT_CRS_TITLES, IMPORT_ENCODINGS } from '../../../core/import/detect.ts';
 import type { AnalysisContext } from './analysis-dock.ts';
+import { commitForm, commitRequest, initialChoices, versionTargets, type CommitChoices } from './import-commit.ts';
 
 const SOURCE = 'xc-import-preview';
 const ORANGE = '#e65100';
 const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_, k) => String(values[k] ?? ''));
 const empty = (): GeoJSON.FeatureCollection => ({ type: 'FeatureCollection', features: [] });
+
+/** An API error in the user's language: the Chinese description where the server gives one. */
+function errorText(err: unknown): string {
+  if (err instanceof ApiError) {
+    const zh = (err.body as { descriptionZh?: string } | undefined)?.descriptionZh;
+    return getLang() === 'zh' && zh ? zh : err.message;
+  }
+  return (err as Error)?.message ?? String(err);
+}
 
 export class ImportPanel {
   readonly element = h('div', { class: 'xc-import' });
@@ -27,6 +37,10 @@ export class ImportPanel {
   private chosen = new Map<string, { crs?: string; encoding?: string }>();
   private selected: string | null = null;
   private isOpen = false;
+  /** The commit form's values per layer, kept across re-renders. */
+  private choices = new Map<string, CommitChoices>();
+  /** The last commit's outcome, shown until the next file. */
+  private committed: { result: ImportCommitResult; title: string } | null = null;
 
   constructor(private readonly ctx: AnalysisContext) {
     onLangChange(() => this.render());
@@ -71,6 +85,8 @@ export class ImportPanel {
     const m = t().imports;
     this.upload = null;
     this.chosen.clear();
+    this.choices.clear();
+    this.committed = null;
     this.status = { text: fill(m.uploading, { pct: 0 }), kind: 'busy' };
     this.render();
     try {
@@ -82,7 +98,7 @@ export class ImportPanel {
       this.selected = this.upload.layers[0]?.name ?? null;
       await this.draw();
     } catch (err) {
-      this.status = { text: (err as Error).message, kind: 'error' };
+      this.status = { text: errorText(err), kind: 'error' };
     }
     this.render();
   }
@@ -102,7 +118,7 @@ export class ImportPanel {
       const e = p.summary.extent;
       if (e && e[0] >= -180 && e[2] <= 180 && e[1] >= -85 && e[3] <= 85) fitToBounds(this.ctx.map, e, this.ctx.padding(), { maxZoom: 17, duration: 0 });
     } catch (err) {
-      this.status = { text: (err as Error).message, kind: 'error' };
+      this.status = { text: errorText(err), kind: 'error' };
     }
     this.render();
   }
@@ -113,19 +129,67 @@ export class ImportPanel {
     void this.draw();
   }
 
+  /** Commits the selected layer as the form says; on success the map loads the new or changed layer. */
+  private async commit() {
+    if (!this.upload || !this.selected) return;
+    const layer = this.upload.layers.find((l) => l.name === this.selected);
+    const c = this.choices.get(this.selected);
+    if (!layer || !c) return;
+    this.status = { text: t().imports.committing, kind: 'busy' };
+    this.render();
+    try {
+      const result = await this.ctx.api.importCommit(this.upload.id, commitRequest(layer, this.chosen.get(layer.name) ?? {}, c, this.ctx.store.info));
+      // The server forgot the upload: the next step is another file.
+      this.upload = null;
+      this.status = null;
+      (this.ctx.map.getSource(SOURCE) as GeoJSONSource | undefined)?.setData(empty());
+      await this.ctx.refresh();
+      this.ctx.store.setLayer(result.collection, { visible: true });
+      const info = this.ctx.store.info.get(result.collection);
+      this.committed = { result, title: info ? pick(info.titles) : result.collection };
+    } catch (err) {
+      this.status = { text: errorText(err), kind: 'error' };
+    }
+    this.render();
+  }
+
+  private commitSection(l: ImportLayer): HTMLElement {
+    let c = this.choices.get(l.name);
+    if (!c) {
+      c = initialChoices(this.upload!.fileName, l);
+      this.choices.set(l.name, c);
+    }
+    const targets = versionTargets(this.ctx.store.info, (role) => this.ctx.session.can(role));
+    return commitForm(l, c, this.ctx.store.info, targets, (rerender) => rerender && this.render(), () => void this.commit(), this.status?.kind === 'busy');
+  }
+
+  private committedNote(): HTMLElement | null {
+    if (!this.committed) return null;
+    const m = t().imports;
+    const r = this.committed.result;
+    const dropped = Object.entries(r.droppedValues);
+    return h(
+      'div',
+      { class: 'xc-import-done', role: 'status' },
+      h('p', {}, fill(m.committed, { title: this.committed.title, id: r.collection, version: r.version, count: r.featureCount.toLocaleString(), repaired: r.repaired, rejected: r.rejected })),
+      r.rejections.length ? h('details', {}, h('summary', {}, m.rejectedList), h('ul', {}, ...r.rejections.map((x) => h('li', {}, `#${x.feature}: ${x.reason}`)))) : null,
+      dropped.length ? h('p', {}, fill(m.droppedValues, { list: dropped.map(([f, n]) => `${f} × ${n}`).join(', ') })) : null,
+    );
+  }
+
   private render() {
     const m = t().imports;
     const input = h('input', { type: 'file', accept: '.zip,.gpkg,.dxf,.kml,.kmz,.geojson,.json,.csv', 'aria-label': m.choose }) as HTMLInputElement;
     input.addEventListener('change', () => input.files?.[0] && void this.send(input.files[0]));
     const status = this.status ? h('p', { class: `xc-import-status xc-import-${this.status.kind}`, role: this.status.kind === 'error' ? 'alert' : 'status' }, this.status.text) : null;
-    const layers = this.upload?.layers.map((l) => this.layerCard(l)) ?? [];
+    const layers = this.upload?.layers.flatMap((l) => (l.name === this.selected ? [this.layerCard(l), this.commitSection(l)] : [this.layerCard(l)])) ?? [];
     const parts: (HTMLElement | null)[] = [
       h('p', { class: 'xc-import-intro' }, m.intro),
       h('label', { class: 'xc-import-choose' }, m.choose, ' ', input),
       status,
+      this.committedNote(),
       this.upload ? h('h3', {}, this.upload.fileName) : null,
       ...layers,
-      this.upload ? h('p', { class: 'xc-import-note' }, m.commitLater) : null,
     ];
     this.element.replaceChildren(...parts.filter((x): x is HTMLElement => x !== null));
     // For scripts and tests: whether an upload or a re-read is under way.
@@ -152,9 +216,9 @@ export class ImportPanel {
     const problems = l.problems.length
       ? h('ul', { class: 'xc-import-problems' }, ...l.problems.map((p) => h('li', { 'data-code': p.code }, pick(p))))
       : h('p', { class: 'xc-import-ok' }, m.noProblems);
-    return h(
+    const section = h(
       'section',
-      { class: 'xc-import-layer', 'data-layer': l.name },
+      { class: `xc-import-layer${l.name === this.selected ? ' xc-import-selected' : ''}`, 'data-layer': l.name },
       h('h4', {}, `${m.layer}: ${l.name}`),
       h(
         'table',
@@ -170,5 +234,12 @@ export class ImportPanel {
       h('h5', {}, m.problems),
       problems,
     );
+    // A file with several layers: clicking one previews it and offers its commit.
+    section.addEventListener('click', (e) => {
+      if (l.name === this.selected || (e.target as HTMLElement).closest('select')) return;
+      this.selected = l.name;
+      void this.draw();
+    });
+    return section;
   }
 }

@@ -166,7 +166,7 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db), costs?: 
 }
 
 /** The collection of the path, if this request may read it (anonymous readers on a network server see the public ones). */
-function readable(db: Db, c: Context): { def: CollectionDef; audience: ReadAudience } {
+export function readable(db: Db, c: Context): { def: CollectionDef; audience: ReadAudience } {
   const audience = readAudience(c);
   const def = collectionOr404(db, c.req.param('id') ?? '');
   if (audience === 'public' && !isPublicCollection(def)) {
@@ -176,7 +176,7 @@ function readable(db: Db, c: Context): { def: CollectionDef; audience: ReadAudie
 }
 
 /** The properties a reader sees: all (null), or the public ones only. */
-function shownProperties(def: CollectionDef, audience: ReadAudience): string[] | null {
+export function shownProperties(def: CollectionDef, audience: ReadAudience): string[] | null {
   return audience === 'all' ? null : Object.keys(def.properties).filter((k) => isPublicProperty(k, def.properties));
 }
 

@@ -10,13 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { apiError } from '../errors.ts';
+import { EXPORT_CRS, EXPORT_ENCODINGS, EXPORT_FORMATS, type ExportChoice, type ExportCrs, type ExportFormat } from '../../core/export/formats.ts';
 import { GdalError, ogr2ogr } from '../import/gdal.ts';
-
-export const EXPORT_FORMATS = ['shp', 'gpkg', 'geojson', 'kml', 'dxf', 'csv'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-export const EXPORT_CRS = ['EPSG:4326', 'EPSG:4490', 'EPSG:4546'] as const;
-export type ExportCrs = (typeof EXPORT_CRS)[number];
-export const EXPORT_ENCODINGS = ['UTF-8', 'GBK'] as const;
 
 const FORMAT: Record<ExportFormat, { driver: string; ext: string; type: string }> = {
   shp: { driver: 'ESRI Shapefile', ext: 'zip', type: 'application/zip' },
@@ -27,11 +22,7 @@ const FORMAT: Record<ExportFormat, { driver: string; ext: string; type: string }
   csv: { driver: 'CSV', ext: 'csv', type: 'text/csv; charset=utf-8' },
 };
 
-export interface ExportRequest {
-  format: ExportFormat;
-  crs: ExportCrs;
-  encoding: (typeof EXPORT_ENCODINGS)[number];
-}
+export type ExportRequest = ExportChoice;
 
 /** The query parameters of an export, checked: `format` (required), `crs` and `encoding` (Shapefile only). */
 export function parseExportParams(q: Record<string, string | undefined>): ExportRequest {

@@ -5,6 +5,7 @@
  * control layer and sees it in the layer panel and on the map.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -112,6 +113,17 @@ describe('import preview in the map', () => {
     const api = await (await fetch(new URL("api/collections/office_farmland", app.url))).json();
     assert.equal(api.role, 'control');
     assert.equal(api.imported, true);
+
+    // The new layer exports from the layer panel, in Gauss-Krüger for CAD and desktop GIS.
+    const section = page.locator('.xc-layer[data-layer=office_farmland]');
+    await section.locator('.xc-layer-export summary').click();
+    await section.locator('.xc-export-picker select[name=format]').selectOption('gpkg');
+    await section.locator('.xc-export-picker select[name=crs]').selectOption('EPSG:4546');
+    const [dl] = await Promise.all([page.waitForEvent('download'), section.locator('.xc-export-button').click()]);
+    assert.equal(dl.suggestedFilename(), 'office_farmland-EPSG4546.gpkg');
+    const info = execFileSync('ogrinfo', ['-al', '-q', (await dl.path())!], { encoding: 'utf8' });
+    assert.match(info, /新城区测试地块一/);
+    assert.equal((info.match(/OGRFeature\(office_farmland\)/g) ?? []).length, 2, 'both parcels in the export');
     await page.screenshot({ path: process.env.SCREENSHOT_DIR ? `${process.env.SCREENSHOT_DIR}/import-committed.png` : '/tmp/import-committed.png' });
     assert.deepEqual(m.errors.filter((e) => !/Failed to load resource/.test(e)), []);
   });

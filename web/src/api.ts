@@ -7,6 +7,7 @@ import type { ProjectCompliance } from '../../core/analysis/compliance-table.ts'
 import type { AuditListEntry } from '../../core/audit-entry.ts';
 import type { Bilingual, GeometryKind, LayerRole, LayerStyle, PropertyDef } from '../../core/catalog.ts';
 import type { SiteCrs } from '../../core/crs.ts';
+import { exportQuery, type ExportChoice } from '../../core/export/formats.ts';
 import type { CoverageRequest, CoverageResponse, CoverageSuggestRequest, CoverageSuggestResponse, PresetsResponse } from './coverage/types.ts';
 
 /** What a dataset says about itself (geodata/<id>/provenance.json, as imported). */
@@ -324,6 +325,36 @@ export class ApiClient {
   }
 
   /** GET, or POST with a JSON body when `body` is given. */
+  /** A collection's features as a file (GET /api/collections/{id}/export). */
+  exportCollection(id: string, choice: ExportChoice): Promise<{ blob: Blob; fileName: string }> {
+    return this.file('GET', `/collections/${encodeURIComponent(id)}/export?${exportQuery(choice)}`);
+  }
+
+  /** An analysis result (GeoJSON in EPSG:4326) as a file (POST /api/analysis/export). */
+  exportAnalysis(fc: unknown, name: string, choice: ExportChoice): Promise<{ blob: Blob; fileName: string }> {
+    return this.file('POST', `/analysis/export?${exportQuery(choice)}&name=${encodeURIComponent(name)}`, fc);
+  }
+
+  /** A file answer: its bytes and the name the server gives it; an error answer as an ApiError. */
+  private async file(method: string, path: string, body?: unknown): Promise<{ blob: Blob; fileName: string }> {
+    const url = this.base + path;
+    let res: Response;
+    try {
+      res = await fetch(url, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (err) {
+      throw new ApiError(0, 'NetworkError', `Network error: ${(err as Error).message}`, url);
+    }
+    if (!res.ok) {
+      const e = ((await res.json().catch(() => ({}))) ?? {}) as { code?: string; description?: string };
+      throw new ApiError(res.status, e.code ?? 'HttpError', e.description ?? `${res.status} ${res.statusText}`, url, e);
+    }
+    const cd = res.headers.get('content-disposition') ?? '';
+    const star = /filename\*=UTF-8''([^;]+)/i.exec(cd);
+    const plain = /filename="([^"]+)"/i.exec(cd);
+    const fileName = star ? decodeURIComponent(star[1]) : (plain?.[1] ?? 'export');
+    return { blob: await res.blob(), fileName };
+  }
+
   private async request<T>(path: string, signal?: AbortSignal, body?: unknown): Promise<T> {
     return (await this.send<T>(body === undefined ? 'GET' : 'POST', path, { body, signal })).body;
   }

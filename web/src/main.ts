@@ -10,6 +10,7 @@ import { FullscreenControl, Map as MapLibreMap, NavigationControl, ScaleControl,
 import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { ApiClient, ApiError, type AppConfig, type CollectionInfo } from './api.ts';
 import { Credits } from './credits.ts';
+import { download } from './dom.ts';
 import { geometryBounds } from './geometry.ts';
 import { getLang, onLangChange, t } from './i18n/index.ts';
 import { FeatureInteraction } from './interaction.ts';
@@ -108,7 +109,13 @@ const investor = mountInvestorView({ map, store, layers, interaction, api, modul
 map.addControl(new HeaderPanel(store, (mode) => investor.presentation.setMode(mode), accountPanel(session, api)), 'top-left');
 map.addControl(new SearchPanel(store, panelModules, focus), 'top-left');
 if (config.basemaps.length) map.addControl(new BasemapPanel(store), 'top-left');
-map.addControl(new LayerPanel(store, panelModules, focus), 'top-left');
+map.addControl(
+  new LayerPanel(store, panelModules, focus, async (id, choice) => {
+    const file = await api.exportCollection(id, choice);
+    download(file.fileName, file.blob);
+  }),
+  'top-left',
+);
 map.addControl(new NavigationControl({ visualizePitch: true }), 'top-right');
 map.addControl(new FullscreenControl(), 'top-right');
 const scaleControl = new ScaleControl({ unit: 'metric', maxWidth: 120 });

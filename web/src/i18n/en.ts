@@ -354,6 +354,17 @@ export const en: Messages = {
     sectorsShown: (list) => `Sectors: ${list}`,
     north: 'N',
   },
+  exporting: {
+    format: 'Export format',
+    crs: 'Coordinate system',
+    encoding: 'Encoding',
+    gbk: 'GBK (older desktop software)',
+    export: 'Export',
+    exporting: 'Exporting…',
+    layer: 'Export the layer',
+    overlaps: 'Export the overlaps',
+    gaps: 'Export the gaps',
+  },
   coverage: {
     intro: 'Measures how much of an area lies within the service radius of parks, schools, clinics, elderly care, sports or fire stations, finds the blind spots and tests where a new facility would help.',
     settings: 'Settings',

@@ -350,6 +350,17 @@ export const zh = {
     sectorsShown: (list: string) => `产业：${list}`,
     north: '北',
   },
+  exporting: {
+    format: '导出格式',
+    crs: '坐标系',
+    encoding: '编码',
+    gbk: 'GBK（旧版桌面软件）',
+    export: '导出',
+    exporting: '正在导出…',
+    layer: '导出图层',
+    overlaps: '导出重叠部分',
+    gaps: '导出盲区',
+  },
   coverage: {
     intro: '按服务半径衡量公园、学校、医疗、养老、体育、消防等设施的覆盖率，找出服务盲区，并试算新增设施的效果。',
     settings: '设置',

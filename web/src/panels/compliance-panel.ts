@@ -4,6 +4,7 @@
  * while it is drawn, then by the server (PostGIS, authoritative). Results show on the map (site in
  * blue, overlaps in red), in the panel and in a printable report.
  */
+import { exportPicker } from '../export/export-picker.ts';
 import { fitToBounds, flyToPoint } from '../camera.ts';
 import './compliance.css';
 import type { Geometry } from 'geojson';
@@ -18,7 +19,7 @@ import { reviewsList, saveReviewForm } from '../compliance/reviews.ts';
 import { SiteDraw, type DrawMode } from '../compliance/site-draw.ts';
 import { SiteInputForm, type SiteSubmission } from '../compliance/site-input-form.ts';
 import { SiteLayers } from '../compliance/site-layers.ts';
-import { h } from '../dom.ts';
+import { download, h } from '../dom.ts';
 import { geometryBounds } from '../geometry.ts';
 import { label, onLangChange, t } from '../i18n/index.ts';
 import { featureName, layerQuality, type Store } from '../store.ts';
@@ -351,6 +352,18 @@ export class CompliancePanel {
         s.kind === 'server' ? h('div', { class: 'xc-cmp-method' }, h('strong', {}, `${m.method}: `), methodText(s.response)) : null,
         indicative ? h('div', { class: 'xc-cmp-indicative' }, m.indicativeNotice) : null,
         h('div', { class: 'xc-cmp-toolbar' }, print, clear),
+        // The overlap polygons (each with its control layer and area) and the site, in the office's formats.
+        s.kind === 'server' && s.response.overlaps.features.length
+          ? h(
+              'details',
+              { class: 'xc-cmp-export' },
+              h('summary', {}, t().exporting.overlaps),
+              exportPicker(t().exporting.overlaps, async (choice) => {
+                const file = await this.ctx.api.exportAnalysis(s.response.overlaps, 'compliance-overlaps', choice);
+                download(file.fileName, file.blob);
+              }),
+            )
+          : null,
         save,
       ),
     );

@@ -18,6 +18,7 @@ import { areaText, distanceText, hectareText, lonLatText, shareText } from '../c
 import type { CoverageRequest, CoverageResponse, CoverageSuggestResponse, PresetInfo } from '../coverage/types.ts';
 import { applyWhatIf, resultFromResponse, serverExtras, serverGains, type WhatIfItem } from '../coverage/what-if.ts';
 import { download, h } from '../dom.ts';
+import { exportPicker } from '../export/export-picker.ts';
 import { anchorPoint, geometryBounds } from '../geometry.ts';
 import { getLang, label, onLangChange, pick, t } from '../i18n/index.ts';
 import { featureName } from '../store.ts';
@@ -595,6 +596,12 @@ export class CoveragePanel {
       const meta = this.exportMeta(s);
       download(`coverage-gaps-${meta.presetId}-${meta.area.replace(':', '-')}.geojson`, gapsGeoJson(r, meta), 'application/geo+json');
     });
+    // The gaps in the office's formats and coordinate systems, written by the server's GDAL.
+    const gapsPicker = exportPicker(t().exporting.gaps, async (choice) => {
+      const meta = this.exportMeta(s);
+      const file = await this.ctx.api.exportAnalysis(JSON.parse(gapsGeoJson(r, meta)), `coverage-gaps-${meta.presetId}`.replace(/[^A-Za-z0-9_-]/g, '_'), choice);
+      download(file.fileName, file.blob);
+    });
     const exportCsv = h('button', { type: 'button', class: 'xc-cov-button xc-cov-export-csv' }, m.exportCsv);
     exportCsv.addEventListener('click', () => {
       const meta = this.exportMeta(s);
@@ -669,6 +676,7 @@ export class CoveragePanel {
           warnings.length ? h('details', { class: 'xc-cov-warnings' }, h('summary', {}, `${m.warnings} (${warnings.length})`), h('ul', {}, ...warnings.map((w) => h('li', {}, w)))) : null,
           h('details', { class: 'xc-cov-method' }, h('summary', {}, m.method), h('p', {}, method)),
           h('div', { class: 'xc-cov-toolbar' }, exportGaps, exportCsv),
+          r.gaps.features.length ? h('details', { class: 'xc-cov-export' }, h('summary', {}, t().exporting.gaps), gapsPicker) : null,
         ),
       ),
     );

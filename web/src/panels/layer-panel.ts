@@ -2,6 +2,8 @@
  * The layer panel: per layer a switch, an opacity slider, the legend, a badge when the data is
  * indicative, and the source and licence line from the dataset's provenance.
  */
+import type { ExportChoice } from '../../../core/export/formats.ts';
+import { exportPicker } from '../export/export-picker.ts';
 import type { Provenance } from '../api.ts';
 import { h } from '../dom.ts';
 import { Panel } from './panel.ts';
@@ -19,6 +21,8 @@ export class LayerPanel extends Panel {
     private readonly modules: readonly MapLayerModule[],
     /** Opens a district-wide project's popup (they have no place on the map to click). */
     private readonly choose: (layerId: string, featureId: string) => void,
+    /** Downloads a layer in the chosen format (absent in the investor view's own panels). */
+    private readonly exportLayer?: (layerId: string, choice: ExportChoice) => Promise<void>,
   ) {
     super();
   }
@@ -150,6 +154,14 @@ export class LayerPanel extends Panel {
     if (source) body.append(h('div', { class: 'xc-layer-source', title: source }, source));
     const about = aboutData(info.provenance);
     if (about) body.append(about);
+    if (this.exportLayer && info.geometry !== 'none' && features.length) {
+      const exportLayer = this.exportLayer;
+      const details = h('details', { class: 'xc-layer-export' }, h('summary', {}, t().exporting.layer));
+      details.addEventListener('toggle', () => {
+        if (details.open && details.childElementCount === 1) details.append(exportPicker(title, (choice) => exportLayer(mod.id, choice)));
+      });
+      body.append(details);
+    }
 
     return h('section', { class: 'xc-layer', 'data-layer': mod.id }, head, body);
   }

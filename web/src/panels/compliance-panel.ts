@@ -356,7 +356,7 @@ export class CompliancePanel {
         s.kind === 'server' && s.response.overlaps.features.length
           ? h(
               'details',
-              { class: 'xc-cmp-export' },
+              { class: 'xc-cmp-export-overlaps' },
               h('summary', {}, t().exporting.overlaps),
               exportPicker(t().exporting.overlaps, async (choice) => {
                 const file = await this.ctx.api.exportAnalysis(s.response.overlaps, 'compliance-overlaps', choice);

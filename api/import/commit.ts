@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { LAYER_ROLES, QUALITIES, ROLE_COLORS, type CollectionDef, type PropertyDef, type PropertyType } from '../../core/catalog.ts';
+import type { CommitResult } from '../../core/import/commit-result.ts';
 import { autoFieldMap, cleanText, coerceValue } from '../../core/import/field-map.ts';
 import { audited, requireRole, type WriteContext } from '../audit/audited.ts';
 import { COLLECTION_ID_RULE, controlViewSql, createCollectionSql, findIn, idProblem, loadCatalogue } from '../catalogue.ts';
@@ -54,19 +55,7 @@ export const CommitRequest = z
   .strict();
 export type CommitRequest = z.infer<typeof CommitRequest>;
 
-export interface CommitResult {
-  collection: string;
-  version: number;
-  featureCount: number;
-  repaired: number;
-  rejected: number;
-  /** Why features were left out (1-based position in the layer, and the reason). */
-  rejections: { feature: number; reason: string }[];
-  fieldMap: Record<string, string>;
-  /** Values that did not fit their property's type and were left empty, per source field. */
-  droppedValues: Record<string, number>;
-  auditId: number;
-}
+export type { CommitResult };
 
 /** Problems of the preview that stop a commit: the user fixes them first. */
 const BLOCKING = ['unknown_crs', 'wrong_crs', 'outside_china', 'empty_layer'];

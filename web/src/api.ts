@@ -8,6 +8,7 @@ import type { AuditListEntry } from '../../core/audit-entry.ts';
 import type { Bilingual, GeometryKind, LayerRole, LayerStyle, PropertyDef } from '../../core/catalog.ts';
 import type { SiteCrs } from '../../core/crs.ts';
 import { exportQuery, type ExportChoice } from '../../core/export/formats.ts';
+import type { CommitResult } from '../../core/import/commit-result.ts';
 import type { CoverageRequest, CoverageResponse, CoverageSuggestRequest, CoverageSuggestResponse, PresetsResponse } from './coverage/types.ts';
 
 /** What a dataset says about itself (geodata/<id>/provenance.json, as imported). */
@@ -417,16 +418,7 @@ export interface ImportCommitRequest {
   reason?: string;
 }
 
-export interface ImportCommitResult {
-  collection: string;
-  version: number;
-  featureCount: number;
-  repaired: number;
-  rejected: number;
-  rejections: { feature: number; reason: string }[];
-  fieldMap: Record<string, string>;
-  droppedValues: Record<string, number>;
-}
+export type ImportCommitResult = CommitResult;
 
 export interface ImportUpload {
   id: string;

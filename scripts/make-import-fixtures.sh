@@ -46,6 +46,22 @@ src -f KML "$TMP/doc.kml" -t_srs EPSG:4326 -dsco NameField=项目名称
 (cd "$TMP" && zip -q "$OLDPWD/$OUT/parcels.kmz" doc.kml)
 # GeoJSON with the legacy crs member (as QGIS/GDAL write EPSG:4546 files).
 src -f GeoJSON "$OUT/parcels-crs-4546.geojson" -lco RFC7946=NO -lco COORDINATE_PRECISION=3
+# 界址点 list as a surveyor's spreadsheet saves it: GBK, one row per vertex, X = northing, Y = easting,
+# vertex numbers J1… (the 1 ha parcel listed out of order, the 2 ha one closed by repeating J1).
+python3 - "$OUT/parcels-vertices.csv" <<'PY'
+import sys
+rows = ["地块编号,项目名称,点号,X,Y",
+  "DK-01,新城区测试地块一,J3,4524100.000,559100.000",
+  "DK-01,新城区测试地块一,J1,4524000.000,559000.000",
+  "DK-01,新城区测试地块一,J4,4524100.000,559000.000",
+  "DK-01,新城区测试地块一,J2,4524000.000,559100.000",
+  "DK-02,北二环测试地块二,J1,4525000.000,560500.000",
+  "DK-02,北二环测试地块二,J2,4525000.000,560700.000",
+  "DK-02,北二环测试地块二,J3,4525100.000,560700.000",
+  "DK-02,北二环测试地块二,J4,4525100.000,560500.000",
+  "DK-02,北二环测试地块二,J5,4525000.000,560500.000"]
+open(sys.argv[1], "w", encoding="gbk", newline="").write("\r\n".join(rows) + "\r\n")
+PY
 # Problems to list: a self-intersecting bow-tie, an exact duplicate, no geometry, a site in Beijing.
 cat > "$OUT/problems.geojson" <<'JSON'
 {"type":"FeatureCollection","features":[

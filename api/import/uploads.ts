@@ -15,6 +15,7 @@ import { apiError } from '../errors.ts';
 import { dbfTextBytes, guessCrs, guessEncoding, normaliseEncoding, IMPORT_CRS, type Extent, type ImportCrs, type ImportEncoding } from '../../core/import/detect.ts';
 import { gdalInfo, GdalError, ogr2ogr } from './gdal.ts';
 import { importProblemsQuery } from '../sql/imports.ts';
+import { assembleVertexList, northingFirst } from '../../core/import/vertex-list.ts';
 
 type Geometry = { type: string; coordinates?: unknown; geometries?: Geometry[] } | null;
 interface Feature {
@@ -61,6 +62,8 @@ export interface LayerSummary {
   /** [west, south, east, north] in EPSG:4326, null when nothing could be placed. */
   extent: Extent | null;
   problems: { code: string; en: string; zh: string; features?: (string | number)[] }[];
+  /** A CSV that was rewritten on reading: a 界址点 list assembled into parcels, and/or X/Y read as northing, easting. */
+  csv?: { vertexList: { parcelField: string; vertexField: string | null; vertices: number; parcels: number } | null; northingFirst: boolean };
 }
 
 export interface ImportLimits {
@@ -84,7 +87,9 @@ export function findUpload(id: string, owner: { username: string; role: string }
 export function forgetUpload(id: string) {
   const u = uploads.get(id);
   uploads.delete(id);
-  if (u) rmSync(u.dir, { recursive: true, force: true });
+  if (!u) return;
+  rmSync(u.dir, { recursive: true, force: true });
+  for (const k of csvReadings.keys()) if (k.startsWith(u.dir + sep)) csvReadings.delete(k);
 }
 
 function sweep() {
@@ -194,10 +199,10 @@ export async function receiveUpload(db: Db, file: { name: string; bytes: Uint8Ar
     if (!datasets.length) bad(`${what} holds no dataset the import reads (.shp, .gpkg, .gdb, .dxf, .kml, .geojson, .csv).`);
     for (const ds of datasets) {
       if (ds.format === 'shapefile') checkShapefile(ds.path, what);
-      if (ds.format === 'csv') recodeCsv(ds.path);
       let info;
       try {
-        info = await gdalInfo(ds.path, openOptions(ds.format, null));
+        const readable = ds.format === 'csv' ? (await prepareCsv(ds.path, guessEncoding(readFileSync(ds.path)).detected)).path : ds.path;
+        info = await gdalInfo(readable, openOptions(ds.format, null));
       } catch (err) {
         if (err instanceof GdalError) bad(`${what}: ${relative(dir, ds.path) || basename(ds.path)} could not be read (${err.message}). Is it complete and in the format its name says?`);
         throw err;
@@ -220,11 +225,50 @@ export async function receiveUpload(db: Db, file: { name: string; bytes: Uint8Ar
   }
 }
 
-/** A CSV in GBK is rewritten as UTF-8 (GDAL reads CSV as UTF-8). */
-function recodeCsv(path: string) {
-  const bytes = readFileSync(path);
-  const enc = guessEncoding(bytes);
-  if (enc.detected !== 'UTF-8') writeFileSync(path, new TextDecoder('gb18030').decode(bytes));
+type CsvReading = { path: string; info: NonNullable<LayerSummary['csv']> };
+const csvReadings = new Map<string, CsvReading>();
+
+/**
+ * The CSV as GDAL should read it, in a folder of its own per encoding (the layer keeps its name):
+ * decoded from `encoding` to UTF-8 (GDAL reads CSV as UTF-8), a 界址点 list (one row per vertex
+ * with a parcel id) assembled into one polygon per parcel, and X/Y written northing first (the
+ * surveyors' order) turned to east, north. Other CSVs are only re-encoded.
+ */
+async function prepareCsv(path: string, encoding: ImportEncoding): Promise<CsvReading> {
+  const dir = join(dirname(path), `.csv-${encoding}`);
+  const out = join(dir, basename(path));
+  const key = out;
+  const known = csvReadings.get(key);
+  if (known && existsSync(out)) return known;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(out, new TextDecoder(encoding === 'GBK' ? 'gbk' : encoding.toLowerCase()).decode(readFileSync(path)));
+  const reading: CsvReading = { path: out, info: { vertexList: null, northingFirst: false } };
+  let points: Feature[] = [];
+  try {
+    const files = await ogr2ogr(out, ['-f', 'GeoJSON', '-lco', 'RFC7946=NO'], openOptions('csv', null));
+    points = (JSON.parse(new TextDecoder().decode(Object.values(files)[0])) as FeatureCollection).features;
+  } catch (err) {
+    if (!(err instanceof GdalError)) throw err;
+  }
+  if (points.length && points.every((f) => f.geometry?.type === 'Point')) {
+    const xy = points.map((f) => f.geometry!.coordinates as number[]);
+    const swap = northingFirst(sourceExtent(points)!);
+    const list = assembleVertexList(points.map((f, i) => ({ properties: f.properties ?? {}, x: xy[i][0], y: xy[i][1] })), swap);
+    if (list || swap) {
+      const rows = list
+        ? list.parcels.map((p) => ({ properties: p.properties, wkt: p.ring ? `POLYGON((${p.ring.map((c) => c.join(' ')).join(',')}))` : '' }))
+        : points.map((f, i) => ({ properties: f.properties ?? {}, wkt: `POINT(${xy[i][1]} ${xy[i][0]})` }));
+      const keys = [...new Set(rows.flatMap((r) => Object.keys(r.properties)))];
+      const cell = (v: unknown) => (v === null || v === undefined ? '' : `"${String(v).replace(/"/g, '""')}"`);
+      writeFileSync(out, [['WKT', ...keys].map(cell).join(','), ...rows.map((r) => [r.wkt, ...keys.map((k) => r.properties[k])].map(cell).join(','))].join('\n') + '\n');
+      reading.info = {
+        vertexList: list && { parcelField: list.parcelField, vertexField: list.vertexField, vertices: list.vertices, parcels: list.parcels.length },
+        northingFirst: swap,
+      };
+    }
+  }
+  csvReadings.set(key, reading);
+  return reading;
 }
 
 /** GDAL open options: the attribute encoding of a Shapefile; the geometry columns of a CSV. */
@@ -244,6 +288,7 @@ function openOptions(format: LayerSource['format'], encoding: ImportEncoding | n
 
 /** The encoding of a layer's attributes and how it was found. */
 function layerEncoding(l: LayerSource): LayerSummary['encoding'] {
+  if (l.format === 'csv') return guessEncoding(readFileSync(l.path));
   if (l.format !== 'shapefile') return { detected: 'UTF-8', how: 'format' };
   const stem = l.path.slice(0, -4);
   const cpg = ['.cpg', '.CPG'].map((e) => stem + e).find(existsSync);
@@ -277,8 +322,9 @@ export async function readLayer(
     if (!overCrs) bad(`crs must be one of ${IMPORT_CRS.join(', ')} (got "${over.crs}").`);
   }
   const oo = openOptions(l.format, l.format === 'shapefile' ? encoding.detected : null);
+  const csv = l.format === 'csv' ? await prepareCsv(l.path, encoding.detected) : null;
   const read = async (args: string[]) => {
-    const files = await ogr2ogr(l.path, ['-f', 'GeoJSON', '-lco', 'RFC7946=NO', ...args, l.gdalLayer], oo);
+    const files = await ogr2ogr(csv?.path ?? l.path, ['-f', 'GeoJSON', '-lco', 'RFC7946=NO', ...args, l.gdalLayer], oo);
     const text = new TextDecoder().decode(Object.values(files)[0]);
     return JSON.parse(text) as FeatureCollection;
   };
@@ -326,6 +372,7 @@ export async function readLayer(
     fields: fieldsOf(features),
     extent: sourceExtent(wgs84),
     problems: [],
+    ...(csv && { csv: csv.info }),
   };
   summary.problems = unplaceable
     ? [

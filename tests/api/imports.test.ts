@@ -55,6 +55,7 @@ describeEachDb('import: upload and preview', (t) => {
     ['parcels-crs-4546.geojson', 'geojson', { crs: ['EPSG:4546', 'crs member'], encoding: ['UTF-8', 'format'] }],
     ['parcels.kmz', 'kml', { crs: ['EPSG:4326', 'format'], encoding: ['UTF-8', 'format'] }],
     ['parcels-4546.dxf', 'dxf', { crs: ['EPSG:4546', 'coordinate range'], encoding: ['UTF-8', 'format'] }],
+    ['parcels-vertices.csv', 'csv', { crs: ['EPSG:4546', 'coordinate range'], encoding: ['GBK', 'GBK fallback'] }],
   ];
   for (const [file, format, want] of cases) {
     test(`${file}: ${format}, CRS ${want.crs.join(' from ')}, encoding ${want.encoding.join(' by ')}, two parcels of 1 ha and 2 ha`, async () => {
@@ -78,6 +79,16 @@ describeEachDb('import: upload and preview', (t) => {
         const field = l.fields.find((f: { name: string }) => f.name === nameField);
         assert.ok(field, `fields: ${l.fields.map((f: { name: string }) => f.name).join(', ')}`);
         assert.ok(field.samples.includes('新城区测试地块一'), `samples ${field.samples}`);
+      }
+      if (format === 'csv') {
+        // 界址点: 9 vertex rows (X = northing) → 2 parcels; 点号 orders the ring and is not kept.
+        assert.deepEqual(l.csv, { vertexList: { parcelField: '地块编号', vertexField: '点号', vertices: 9, parcels: 2 }, northingFirst: true });
+        assert.deepEqual(l.fields.map((f: { name: string }) => f.name), ['地块编号', '项目名称']);
+        const wrong = await preview(r.body.id, l.name, '?encoding=UTF-8');
+        assert.equal(wrong.status, 200, JSON.stringify(wrong.body));
+        assert.equal(wrong.body.summary.encoding.how, 'user');
+        const text = JSON.stringify(wrong.body.features.map((f: any) => f.properties));
+        assert.ok(!text.includes('新城区') && text.includes('\uFFFD'), `read as UTF-8 the GBK names are mojibake: ${text}`);
       }
       const p = await preview(r.body.id, l.name);
       assert.equal(p.status, 200, JSON.stringify(p.body));

@@ -402,6 +402,8 @@ export interface ImportLayer {
   fields: { name: string; type: string; samples: unknown[] }[];
   extent: [number, number, number, number] | null;
   problems: { code: string; en: string; zh: string; features?: (string | number)[] }[];
+  /** A CSV read as a 界址点 list (vertex rows → parcels) and/or with X = northing. */
+  csv?: { vertexList: { parcelField: string; vertexField: string | null; vertices: number; parcels: number } | null; northingFirst: boolean };
 }
 
 /** The body of POST /api/imports/{id}/commit (api/import/commit.ts validates it). */

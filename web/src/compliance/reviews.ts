@@ -4,7 +4,7 @@
  */
 import type { ComplianceResponse, ReviewSummary } from '../api.ts';
 import { h } from '../dom.ts';
-import { getLang } from '../i18n/index.ts';
+import { fill, getLang } from '../i18n/index.ts';
 import type { AnalysisContext } from '../panels/analysis-dock.ts';
 import { openReport } from './report.ts';
 
@@ -35,7 +35,6 @@ const text = {
   },
 };
 const tx = () => text[getLang()];
-const fill = (s: string, v: Record<string, string | number>) => s.replace(/\{(\w+)\}/g, (_, k) => String(v[k] ?? ''));
 
 /** The save form under a server result (planners only). */
 export function saveReviewForm(ctx: AnalysisContext, response: ComplianceResponse, title: string, onSaved: () => void): HTMLElement | null {

@@ -60,3 +60,8 @@ export function label(table: Record<string, string>, code: unknown): string {
   const key = String(code);
   return table[key] ?? key;
 }
+
+/** A message with its `{name}` placeholders filled in. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (_, k) => String(values[k] ?? ''));
+}

@@ -4,10 +4,9 @@
  */
 import type { AuditEntry, UserInfo } from '../api.ts';
 import { h } from '../dom.ts';
-import { label, onLangChange, pick, t } from '../i18n/index.ts';
+import { fill, label, onLangChange, pick, t } from '../i18n/index.ts';
 import type { AnalysisContext } from './analysis-dock.ts';
 
-const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_, k) => String(values[k] ?? ''));
 
 export class AdminPanel {
   readonly element = h('div', { class: 'xc-admin' });

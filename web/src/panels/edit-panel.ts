@@ -14,14 +14,13 @@ import { h } from '../dom.ts';
 import { SiteInputForm } from '../compliance/site-input-form.ts';
 import { ShapeEditor, type EditableGeometry } from '../edit/shape-editor.ts';
 import { vertexSnapper } from '../edit/snap.ts';
-import { getLang, label, onLangChange, pick, t } from '../i18n/index.ts';
+import { fill, getLang, label, onLangChange, pick, t } from '../i18n/index.ts';
 import { featureName } from '../store.ts';
 import type { AnalysisContext } from './analysis-dock.ts';
 
 const REASON_KEY = 'xc-last-reason';
 const OLD_SOURCE = 'xc-edit-old';
 
-const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_, k) => String(values[k] ?? ''));
 
 interface Draft {
   collection: string;

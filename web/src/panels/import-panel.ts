@@ -9,7 +9,7 @@ import type { GeoJSONSource } from 'maplibre-gl';
 import { ApiError, type ImportCommitResult, type ImportLayer, type ImportUpload } from '../api.ts';
 import { fitToBounds } from '../camera.ts';
 import { h } from '../dom.ts';
-import { getLang, onLangChange, pick, t } from '../i18n/index.ts';
+import { fill, getLang, onLangChange, pick, t } from '../i18n/index.ts';
 import './import.css';
 import { IMPORT_CRS, IMPORT_CRS_TITLES, IMPORT_ENCODINGS } from '../../../core/import/detect.ts';
 import type { AnalysisContext } from './analysis-dock.ts';
@@ -17,7 +17,6 @@ import { commitForm, commitRequest, initialChoices, versionTargets, type CommitC
 
 const SOURCE = 'xc-import-preview';
 const ORANGE = '#e65100';
-const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_, k) => String(values[k] ?? ''));
 const empty = (): GeoJSON.FeatureCollection => ({ type: 'FeatureCollection', features: [] });
 
 /** An API error in the user's language: the Chinese description where the server gives one. */
@@ -205,7 +204,7 @@ export class ImportPanel {
     crs.addEventListener('change', () => crs.value && this.choose(l.name, 'crs', crs.value));
     const enc = h('select', { 'aria-label': `${m.encoding} ${l.name}`, name: 'encoding' }, ...IMPORT_ENCODINGS.map((e) => h('option', { value: e }, e))) as HTMLSelectElement;
     enc.value = l.encoding.detected;
-    enc.disabled = l.format !== 'shapefile';
+    enc.disabled = l.format !== 'shapefile' && l.format !== 'csv';
     enc.addEventListener('change', () => this.choose(l.name, 'encoding', enc.value));
     const row = (label: string, ...value: (Node | string)[]) => h('tr', {}, h('th', { scope: 'row' }, label), h('td', {}, ...value));
     const fields = h(
@@ -229,6 +228,7 @@ export class ImportPanel {
         row(m.encoding, enc, h('small', { class: 'xc-import-how' }, ` ${m.how} ${how(l.encoding.how)}`)),
         row(m.extent, l.extent ? l.extent.map((v) => v.toFixed(4)).join(', ') : '—'),
       ),
+      ...csvNotes(l),
       h('h5', {}, m.fields),
       fields,
       h('h5', {}, m.problems),
@@ -242,4 +242,17 @@ export class ImportPanel {
     });
     return section;
   }
+}
+
+/** What the reading did to a CSV: a 界址点 list assembled into parcels, northing-first X/Y turned round. */
+function csvNotes(l: ImportLayer): HTMLElement[] {
+  const m = t().imports;
+  const out: HTMLElement[] = [];
+  const list = l.csv?.vertexList;
+  if (list) {
+    const order = list.vertexField ? fill(m.vertexOrder, { field: list.vertexField }) : '';
+    out.push(h('p', { class: 'xc-import-csv', 'data-note': 'vertex-list' }, fill(m.vertexList, { vertices: list.vertices, parcels: list.parcels, field: list.parcelField, order })));
+  }
+  if (l.csv?.northingFirst) out.push(h('p', { class: 'xc-import-csv', 'data-note': 'northing-first' }, m.northingFirst));
+  return out;
 }

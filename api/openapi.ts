@@ -4,7 +4,7 @@
  * the way the routes implement them. QGIS's OAPIF provider needs it to load any layer.
  */
 import { collections, type CollectionDef, type PropertyDef } from '../core/catalog.ts';
-import { DEFAULT_LIMIT, MAX_LIMIT } from './routes/items-params.ts';
+import { CRS84, DEFAULT_LIMIT, MAX_LIMIT, SERVED_CRS } from './routes/items-params.ts';
 import { MAX_REASON_CHARS } from './features/write.ts';
 import { MAX_SITE_RINGS, MAX_SITE_VERTICES } from '../core/geometry/site-input.ts';
 import { MAX_EXTRA_FACILITIES, MAX_RADIUS_METERS, MAX_SUGGEST_COUNT } from './routes/coverage.ts';
@@ -132,7 +132,7 @@ export function openApiDocument(server: string, limits?: CostLimits, all: readon
         summary: `Features of ${c.id}`,
         description: c.description.en,
         operationId: `getFeatures_${c.id}`,
-        parameters: [param('bbox'), param('limit'), param('offset'), param('datetime'), param('f'), ...filters],
+        parameters: [param('bbox'), param('bbox-crs'), param('crs'), param('limit'), param('offset'), param('datetime'), param('sortby'), param('properties'), param('skipGeometry'), param('f'), ...filters],
         responses: { 200: geojson({ type: 'object', properties: { type: { enum: ['FeatureCollection'] }, features: { type: 'array', items: ref(`${c.id}_feature`) }, numberMatched: { type: 'integer' }, numberReturned: { type: 'integer' }, links: { type: 'array', items: ref('Link') } } }), ...errors(400, 401, 503) },
       },
       post: {
@@ -156,7 +156,7 @@ export function openApiDocument(server: string, limits?: CostLimits, all: readon
       responses: { 200: { description: 'Done; ETag of the new version', headers: { ETag: { schema: { type: 'string' } } } }, ...errors(400, 401, 403, 404, 412, 413) },
     });
     paths[itemPath] = {
-      get: { tags: [tag], summary: 'One feature; ETag "v<version>-…" for If-Match', operationId: `getFeature_${c.id}`, parameters: [param('featureId'), param('f')], responses: { 200: geojson(ref(`${c.id}_feature`)), ...errors(404) } },
+      get: { tags: [tag], summary: 'One feature; ETag "v<version>-…" for If-Match', operationId: `getFeature_${c.id}`, parameters: [param('featureId'), param('crs'), param('properties'), param('skipGeometry'), param('f')], responses: { 200: geojson(ref(`${c.id}_feature`)), ...errors(404) } },
       put: write('Replace a feature', 'replaceFeature', { 'application/geo+json': { schema: ref(`${c.id}_feature`) } }),
       patch: write('Update a feature (JSON merge patch of properties and/or geometry)', 'updateFeature', { 'application/merge-patch+json': { schema: { type: 'object', properties: { properties: { type: 'object' }, geometry: { type: 'object', nullable: true } } } } }),
       delete: write('Delete a feature', 'deleteFeature', null),
@@ -225,7 +225,7 @@ export function openApiDocument(server: string, limits?: CostLimits, all: readon
       title: 'Xincheng District planning map API · 新城区国土空间规划地图接口',
       version: '1.0.0',
       description:
-        'OGC API – Features Part 1 (core, GeoJSON), Part 4 (create, replace, update, delete) and Part 3 queryables over PostGIS. Coordinates are CRS84 (lon/lat). Writes need a planner or admin and a reason in X-Change-Reason (UTF-8, percent-encoded); every write is audited.',
+        'OGC API – Features Part 1 (core, GeoJSON), Part 4 (create, replace, update, delete) and Part 2 (crs, bbox-crs: CRS84, EPSG:4326, CGCS2000 EPSG:4490, Gauss-Krüger EPSG:4546 and EPSG:4525, EPSG:3857) and Part 3 queryables over PostGIS, with sortby and property selection. Coordinates are CRS84 (lon/lat) unless crs says otherwise. Writes need a planner or admin and a reason in X-Change-Reason (UTF-8, percent-encoded); every write is audited.',
       license: { name: 'Data: see each collection’s provenance (OpenStreetMap data ODbL)' },
     },
     servers: [{ url: server }],
@@ -245,7 +245,12 @@ export function openApiDocument(server: string, limits?: CostLimits, all: readon
         session: { type: 'apiKey', in: 'cookie', name: 'xc_session', description: 'The browser session from POST /auth/login; writes also need this origin in Origin' },
       },
       parameters: {
-        bbox: { name: 'bbox', in: 'query', required: false, style: 'form', explode: false, description: 'minLon,minLat,maxLon,maxLat (CRS84); 6 numbers with heights are accepted, heights ignored', schema: { type: 'array', minItems: 4, maxItems: 6, items: { type: 'number' } } },
+        bbox: { name: 'bbox', in: 'query', required: false, style: 'form', explode: false, description: 'minLon,minLat,maxLon,maxLat in CRS84, or in bbox-crs with its axis order (EPSG:4326 lat first, EPSG:4546 northing first); 6 numbers with heights are accepted, heights ignored', schema: { type: 'array', minItems: 4, maxItems: 6, items: { type: 'number' } } },
+        'bbox-crs': { name: 'bbox-crs', in: 'query', required: false, description: 'CRS of bbox (Part 2); default CRS84', schema: { type: 'string', format: 'uri', enum: SERVED_CRS.map((c) => c.uri), default: CRS84 } },
+        crs: { name: 'crs', in: 'query', required: false, description: `CRS of the returned coordinates (Part 2), axis order as EPSG defines it; the answer says it in Content-Crs. ${SERVED_CRS.map((c) => c.title).join('; ')}. Short forms EPSG:4546 and [EPSG:4546] are accepted.`, schema: { type: 'string', format: 'uri', enum: SERVED_CRS.map((c) => c.uri), default: CRS84 } },
+        sortby: { name: 'sortby', in: 'query', required: false, style: 'form', explode: false, description: 'Comma-separated properties (or id), each with + (ascending, the default) or - (descending); then by id', schema: { type: 'array', items: { type: 'string', pattern: '^[+-]?\\S+$' } } },
+        properties: { name: 'properties', in: 'query', required: false, style: 'form', explode: false, description: 'Only these properties in each feature', schema: { type: 'array', items: { type: 'string' } } },
+        skipGeometry: { name: 'skipGeometry', in: 'query', required: false, description: 'true: features without their geometry', schema: { type: 'boolean', default: false } },
         limit: { name: 'limit', in: 'query', required: false, description: `Page size; larger values are clamped to ${MAX_LIMIT}`, schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT } },
         offset: { name: 'offset', in: 'query', required: false, schema: { type: 'integer', minimum: 0, default: 0 } },
         datetime: { name: 'datetime', in: 'query', required: false, description: 'Accepted (RFC 3339 instant or interval); the collections have no time, so it selects nothing out', schema: { type: 'string' } },

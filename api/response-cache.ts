@@ -38,11 +38,11 @@ export class ResponseCache {
     tables: readonly string[],
     build: () => Promise<{ body: string; type: string }>,
     /** `variant`: who the body was built for (what anonymous users see differs); `etagPrefix`: e.g. a feature's version. */
-    opts: { variant?: string; etagPrefix?: string } = {},
+    opts: { variant?: string; etagPrefix?: string; headers?: Record<string, string> } = {},
   ): Promise<Response> {
     const key = `${opts.variant ?? ''} ${c.req.url}`;
     const etag = `"${opts.etagPrefix ?? ''}${createHash('sha256').update(key).update('\0').update(await this.versions(tables)).digest('base64url').slice(0, 27)}"`;
-    const headers = { ETag: etag, 'Cache-Control': 'no-cache' };
+    const headers = { ETag: etag, 'Cache-Control': 'no-cache', ...opts.headers };
     if (matches(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
     let entry = this.entries.get(key);
     if (entry?.etag === etag) {

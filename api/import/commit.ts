@@ -99,7 +99,8 @@ export async function commitImport(db: Db, ctx: WriteContext, upload: Upload, bo
     }
     // Invalid geometries: repaired, or left out with their reason.
     const placed = rows.ok.filter((r) => r.geometry);
-    const checked = placed.length
+    // The preview ran the same ST_IsValid over the same geometries: without an invalid one there, none to look for.
+    const checked = placed.length && summary.problems.some((p) => p.code === 'invalid_geometry')
       ? (await run<{ i: number; reason: string; empty_after_repair: boolean }>(tx, sql.commitGeometryCheckQuery(JSON.stringify(placed.map((r) => ({ i: r.i, geometry: r.geometry })))))).rows
       : [];
     const leaveOut = new Map<number, string>();

@@ -49,7 +49,11 @@ export interface Upload {
   createdAt: number;
   dir: string;
   layers: LayerSource[];
+  /** The last reading (a layer with its overrides): the commit after a preview does not read the file again. */
+  lastRead?: { key: string; result: LayerReading };
 }
+
+type LayerReading = { summary: LayerSummary; features: Feature[] };
 
 export interface LayerSummary {
   name: string;
@@ -309,7 +313,15 @@ export async function readLayer(
   l: LayerSource,
   over: { crs?: string; encoding?: string },
   limits: ImportLimits,
-): Promise<{ summary: LayerSummary; features: Feature[] }> {
+): Promise<LayerReading> {
+  const key = JSON.stringify([l.name, over.crs ?? '', over.encoding ?? '']);
+  if (upload.lastRead?.key === key) return upload.lastRead.result;
+  const result = await readLayerFresh(db, l, over, limits);
+  upload.lastRead = { key, result };
+  return result;
+}
+
+async function readLayerFresh(db: Db, l: LayerSource, over: { crs?: string; encoding?: string }, limits: ImportLimits): Promise<LayerReading> {
   let encoding = layerEncoding(l);
   if (over.encoding) {
     const n = normaliseEncoding(over.encoding);

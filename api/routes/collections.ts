@@ -7,7 +7,7 @@ import { catalogue, collectionOr404, roleOf } from '../catalogue.ts';
 import type { Db } from '../db/db.ts';
 import { apiError } from '../errors.ts';
 import { datasetsQuery, extentQuery, itemQuery, itemsQuery } from '../sql/collections.ts';
-import { checkItemParams, parseItemsParams } from './items-params.ts';
+import { checkItemParams, CRS84, parseItemsParams, SERVED_CRS } from './items-params.ts';
 import { ResponseCache } from '../response-cache.ts';
 import { apiDocsPage } from '../openapi-page.ts';
 import { geometryTypes, openApiDocument, propertySchema, type CostLimits } from '../openapi.ts';
@@ -19,6 +19,11 @@ const CONFORMANCE = [
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
   'http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/core',
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30',
+  // Part 2: crs and bbox-crs in CRS84, EPSG:4326, 4490 (CGCS2000), 4546 and 4525 (Gauss-Krüger), 3857.
+  'http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs',
+  // sortby (as OGC API – Records and pygeoapi declare it) and property selection (Part 6 draft).
+  'http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/sorting',
+  'http://www.opengis.net/spec/ogcapi-features-6/1.0/conf/properties-selection',
   // Part 3: the queryables resource, and equality filters by queryable name as query parameters.
   'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables',
   'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters',
@@ -94,7 +99,7 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db), costs?: 
         const base = apiBase(c.req.url);
         const prov = await provenanceById(db);
         const list = await Promise.all(visible.map((def) => describe(db, def, base, prov.get(def.id), audience)));
-        return json({ links: [{ href: `${base}/collections`, rel: 'self', type: 'application/json' }], collections: list });
+        return json({ links: [{ href: `${base}/collections`, rel: 'self', type: 'application/json' }], crs: SERVED_CRS.map((x) => x.uri), collections: list });
       },
       { variant: audience },
     );
@@ -117,8 +122,8 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db), costs?: 
     const { def, audience } = readable(db, c);
     const repeated = Object.entries(c.req.queries()).find(([, v]) => v.length > 1);
     if (repeated) apiError(400, 'InvalidParameterValue', `Parameter ${repeated[0].slice(0, 60)} is given ${repeated[1].length} times; give it once.`);
-    const params = parseItemsParams(def, c.req.query());
-    return cache.respond(c, [def.id], () => itemsPage(c.req.url, def, params, audience), { variant: audience });
+    const params = parseItemsParams(def, c.req.query(), shownProperties(def, audience) ?? Object.keys(def.properties));
+    return cache.respond(c, [def.id], () => itemsPage(c.req.url, def, params, audience), { variant: audience, headers: { 'Content-Crs': `<${params.crs.uri}>` } });
   });
 
   async function itemsPage(requestUrl: string, def: CollectionDef, params: ReturnType<typeof parseItemsParams>, audience: ReadAudience) {
@@ -144,7 +149,7 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db), costs?: 
   app.get('/collections/:id/items/:featureId', async (c) => {
     const { def, audience } = readable(db, c);
     const featureId = c.req.param('featureId');
-    checkItemParams(c.req.query());
+    const out = checkItemParams(c.req.query(), shownProperties(def, audience) ?? Object.keys(def.properties));
     // The ETag starts with the feature's version: If-Match on a write compares that part.
     const v = (await db.query<{ version: number }>(featureVersionQuery(def, featureId).text, [featureId])).rows[0];
     if (!v) apiError(404, 'NotFound', `Collection "${def.id}" has no feature "${featureId.slice(0, 80)}".`);
@@ -153,12 +158,12 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db), costs?: 
       [def.id],
       async () => {
         const base = `${apiBase(c.req.url)}/collections/${def.id}`;
-        const q = itemQuery(def, featureId, shownProperties(def, audience), { self: `${base}/items/${encodeURIComponent(featureId)}`, collection: base });
+        const q = itemQuery(def, featureId, shownProperties(def, audience), { self: `${base}/items/${encodeURIComponent(featureId)}`, collection: base }, out);
         const row = (await db.query<{ feature: string }>(q.text, q.values)).rows[0];
         if (!row) apiError(404, 'NotFound', `Collection "${def.id}" has no feature "${featureId.slice(0, 80)}".`);
         return { body: row.feature, type: `${GEOJSON}; charset=utf-8` };
       },
-      { variant: audience, etagPrefix: `v${v.version}-` },
+      { variant: audience, etagPrefix: `v${v.version}-`, headers: { 'Content-Crs': `<${out.crs.uri}>` } },
     );
   });
 
@@ -204,7 +209,8 @@ async function describe(db: Db, def: CollectionDef, base: string, prov: Provenan
     title: def.title.en,
     description: def.description.en,
     itemType: 'feature',
-    crs: ['http://www.opengis.net/def/crs/OGC/1.3/CRS84'],
+    crs: SERVED_CRS.map((x) => x.uri),
+    storageCrs: CRS84,
     extent:
       e.xmin === null
         ? undefined

@@ -7,10 +7,73 @@ export const DEFAULT_LIMIT = 100;
 /** Largest page; a larger `limit` is clamped to it (OGC API – Features allows the server to). */
 export const MAX_LIMIT = 5000;
 
-const RESERVED = new Set(['bbox', 'limit', 'offset', 'f', 'datetime']);
+const RESERVED = new Set(['bbox', 'bbox-crs', 'crs', 'limit', 'offset', 'f', 'datetime', 'sortby', 'properties', 'skipGeometry']);
 
-/** Parses the /items query string against the catalogue; throws 400 saying what is wrong. */
-export function parseItemsParams(c: CollectionDef, query: Record<string, string>): ItemsParams {
+export const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
+
+/** A coordinate system the API serves (OGC API – Features Part 2), with its axis order as EPSG defines it. */
+export interface ServedCrs {
+  uri: string;
+  srid: number;
+  /** EPSG:4326 and 4490 are latitude first, EPSG:4546 and 4525 northing first; CRS84 and EPSG:3857 east first. */
+  northFirst: boolean;
+  /** Decimal places in GeoJSON: 6 for degrees (≈ 0.1 m), 3 for metres. */
+  digits: number;
+  title: string;
+}
+
+const epsg = (srid: number, northFirst: boolean, digits: number, title: string): ServedCrs => ({ uri: `http://www.opengis.net/def/crs/EPSG/0/${srid}`, srid, northFirst, digits, title });
+
+/** The coordinate systems of every collection: storage is CRS84 (lon/lat, EPSG:4326 values). */
+export const SERVED_CRS: readonly ServedCrs[] = [
+  { uri: CRS84, srid: 4326, northFirst: false, digits: 6, title: 'WGS 84 lon/lat (CRS84)' },
+  epsg(4326, true, 6, 'WGS 84 lat/lon (EPSG:4326)'),
+  epsg(4490, true, 6, 'CGCS2000 lat/lon (EPSG:4490)'),
+  epsg(4546, true, 3, 'CGCS2000 3° Gauss-Krüger CM 111° E, northing first (EPSG:4546)'),
+  epsg(4525, true, 3, 'CGCS2000 3° Gauss-Krüger zone 37, northing first (EPSG:4525)'),
+  epsg(3857, false, 3, 'Web Mercator (EPSG:3857)'),
+];
+
+/** `crs` / `bbox-crs` / `filter-crs`: a URI of SERVED_CRS, or its short forms `EPSG:4546`, `[EPSG:4546]`, `CRS84`. */
+export function parseCrs(name: string, text: string | undefined): ServedCrs {
+  if (text === undefined) return SERVED_CRS[0];
+  const t = text.trim().replace(/^\[(.*)\]$/, '$1');
+  const short = /^(?:EPSG:)(\d+)$/i.exec(t);
+  const found = /^(OGC:)?CRS84$/i.test(t) ? SERVED_CRS[0] : SERVED_CRS.find((c) => c.uri === t || (short && c.uri !== CRS84 && c.srid === Number(short[1])));
+  if (!found) apiError(400, 'InvalidParameterValue', `${name} "${clip(text)}" is not a coordinate system this API serves; use one of: ${SERVED_CRS.map((c) => c.uri).join(', ')}.`);
+  return found!;
+}
+
+/** `sortby=+name_zh,-area_square_meters` (OGC API – Records sorting): declared, visible properties or `id`. */
+export function parseSortby(text: string | undefined, sortable: string[]): { property: string; descending: boolean }[] {
+  if (text === undefined) return [];
+  return text.split(',').map((part) => {
+    const m = /^\s*([+-]?)\s*([^\s+-][^\s]*)\s*$/.exec(part);
+    const property = m?.[2] ?? '';
+    if (!m || (property !== 'id' && !sortable.includes(property))) {
+      apiError(400, 'InvalidParameterValue', `sortby: "${clip(part)}" is not [+|-] and a property; sortable are id, ${sortable.join(', ')}.`);
+    }
+    return { property, descending: m![1] === '-' };
+  });
+}
+
+/** `properties=name_zh,type` (property selection): the properties to return, each declared and visible. */
+export function parsePropertySelection(text: string | undefined, visible: string[]): string[] | null {
+  if (text === undefined) return null;
+  const names = text.split(',').map((x) => x.trim()).filter(Boolean);
+  const unknown = names.find((n) => !visible.includes(n));
+  if (unknown !== undefined) apiError(400, 'InvalidParameterValue', `properties: "${clip(unknown)}" is not a property of this collection; it has ${visible.join(', ')}.`);
+  return [...new Set(names)];
+}
+
+function parseBoolean(name: string, text: string | undefined): boolean {
+  if (text === undefined || text === 'false') return false;
+  if (text === 'true') return true;
+  return apiError(400, 'InvalidParameterValue', `${name} must be true or false, not "${clip(text)}".`);
+}
+
+/** Parses the /items query string against the catalogue; throws 400 saying what is wrong. `visible`: the properties this reader may see. */
+export function parseItemsParams(c: CollectionDef, query: Record<string, string>, visible: string[] = Object.keys(c.properties)): ItemsParams & { crs: ServedCrs; bboxCrs: ServedCrs } {
   for (const key of Object.keys(query)) {
     if (RESERVED.has(key)) continue;
     if (!Object.hasOwn(c.properties, key) || !c.properties[key].filter) {
@@ -20,7 +83,7 @@ export function parseItemsParams(c: CollectionDef, query: Record<string, string>
       apiError(
         400,
         'UnknownParameter',
-        `Unknown parameter "${clip(key)}". Collection "${c.id}" accepts bbox, limit, offset, datetime, f and filters on: ${allowed.join(', ')}${key === 'crs' || key === 'bbox-crs' ? '; coordinates are CRS84 only for now' : ''}.`,
+        `Unknown parameter "${clip(key)}". Collection "${c.id}" accepts ${[...RESERVED].join(', ')} and filters on: ${allowed.join(', ')}.`,
       );
     }
   }
@@ -36,8 +99,15 @@ export function parseItemsParams(c: CollectionDef, query: Record<string, string>
       }
       return { property, value };
     });
+  const bboxCrs = parseCrs('bbox-crs', query['bbox-crs']);
+  if (query['bbox-crs'] !== undefined && query.bbox === undefined) apiError(400, 'InvalidParameterValue', 'bbox-crs is given without a bbox.');
   return {
-    bbox: query.bbox === undefined ? undefined : parseBbox(query.bbox),
+    bbox: query.bbox === undefined ? undefined : parseBbox(query.bbox, bboxCrs),
+    bboxCrs,
+    crs: parseCrs('crs', query.crs),
+    sortby: parseSortby(query.sortby, visible),
+    properties: parsePropertySelection(query.properties, visible),
+    skipGeometry: parseBoolean('skipGeometry', query.skipGeometry),
     limit: Math.min(parseWhole('limit', query.limit, DEFAULT_LIMIT, 1), MAX_LIMIT),
     offset: parseWhole('offset', query.offset, 0, 0),
     filters,
@@ -57,8 +127,12 @@ export function checkDatetime(text: string): void {
   }
 }
 
-/** Parses `minLon,minLat,maxLon,maxLat` (EPSG:4326 degrees); 6 numbers (with heights) are accepted, heights ignored. */
-export function parseBbox(text: string): [number, number, number, number] {
+/**
+ * Parses a bbox: `minLon,minLat,maxLon,maxLat` in CRS84, or in `crs` (bbox-crs) with its own axis
+ * order (EPSG:4326 `minLat,minLon,maxLat,maxLon`; EPSG:4546 `minN,minE,maxN,maxE`). Returned east
+ * first, in that CRS. 6 numbers (with heights) are accepted, heights ignored.
+ */
+export function parseBbox(text: string, crs: ServedCrs = SERVED_CRS[0]): [number, number, number, number] {
   let parts = text.split(',');
   if (parts.length === 6) parts = [parts[0], parts[1], parts[3], parts[4]];
   if (parts.length !== 4) {
@@ -67,7 +141,13 @@ export function parseBbox(text: string): [number, number, number, number] {
   const n = parts.map((p) => (/^\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*$/.test(p) ? Number(p) : NaN));
   const bad = n.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) apiError(400, 'InvalidParameterValue', `bbox value ${bad + 1} ("${clip(parts[bad])}") is not a number.`);
+  if (crs.northFirst) n.splice(0, 4, n[1], n[0], n[3], n[2]);
   const [x1, y1, x2, y2] = n as [number, number, number, number];
+  const axes = crs.srid === 4326 || crs.srid === 4490;
+  if (!axes) {
+    if (x1 > x2 || y1 > y2) apiError(400, 'InvalidParameterValue', `bbox: the lower corner must come first (in ${crs.uri}, axis order ${crs.northFirst ? 'north, east' : 'east, north'}).`);
+    return [x1, y1, x2, y2];
+  }
   if ([x1, x2].some((x) => x < -180 || x > 180)) apiError(400, 'InvalidParameterValue', 'bbox longitudes must lie within -180..180.');
   if ([y1, y2].some((y) => y < -90 || y > 90)) apiError(400, 'InvalidParameterValue', 'bbox latitudes must lie within -90..90.');
   if (x1 > x2) apiError(400, 'InvalidParameterValue', `bbox minLon ${x1} is greater than maxLon ${x2}.`);
@@ -88,10 +168,12 @@ function clip(s: string): string {
   return s.length > 60 ? `${s.slice(0, 60)}…` : s;
 }
 
-/** The parameters a single feature takes: f (json/geojson) only; anything else is a 400, not ignored. */
-export function checkItemParams(query: Record<string, string>): void {
+/** The parameters a single feature takes: f (json/geojson), crs, properties, skipGeometry; anything else is a 400, not ignored. */
+export function checkItemParams(query: Record<string, string>, visible: string[]): { crs: ServedCrs; properties: string[] | null; skipGeometry: boolean } {
   for (const [k, v] of Object.entries(query)) {
+    if (k === 'crs' || k === 'properties' || k === 'skipGeometry') continue;
     if (k === 'f' && (v === 'json' || v === 'geojson')) continue;
-    apiError(400, k === 'f' ? 'InvalidParameterValue' : 'UnknownParameter', k === 'f' ? `Parameter f must be "json" or "geojson", not "${clip(v)}".` : `Unknown parameter "${clip(k)}" for a single feature; it takes f=json.`);
+    apiError(400, k === 'f' ? 'InvalidParameterValue' : 'UnknownParameter', k === 'f' ? `Parameter f must be "json" or "geojson", not "${clip(v)}".` : `Unknown parameter "${clip(k)}" for a single feature; it takes f, crs, properties and skipGeometry.`);
   }
+  return { crs: parseCrs('crs', query.crs), properties: parsePropertySelection(query.properties, visible), skipGeometry: parseBoolean('skipGeometry', query.skipGeometry) };
 }

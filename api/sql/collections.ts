@@ -1,6 +1,27 @@
 import type { CollectionDef } from '../../core/catalog.ts';
 import type { SqlQuery } from '../db/db.ts';
 
+/** An output or bbox coordinate system (api/routes/items-params.ts SERVED_CRS): SRID from that list only. */
+export interface CrsChoice {
+  srid: number;
+  northFirst: boolean;
+  digits: number;
+}
+
+const STORED: CrsChoice = { srid: 4326, northFirst: false, digits: 6 };
+
+/** The stored geometry (EPSG:4326, lon/lat) as GeoJSON in `crs`, axes in its EPSG order. */
+export function geometryJsonSql(g: string, crs: CrsChoice = STORED): string {
+  const t = crs.srid === 4326 ? g : `ST_Transform(${g}, ${Number(crs.srid)})`;
+  return `ST_AsGeoJSON(${crs.northFirst ? `ST_FlipCoordinates(${t})` : t}, ${Number(crs.digits)})::json`;
+}
+
+/** The envelope of bbox parameters $a..$a+3 (east first, in `crs`) in EPSG:4326; edges densified so a projected box bends as it should. */
+function envelopeSql(a: number, crs: CrsChoice): string {
+  const box = `ST_MakeEnvelope($${a}, $${a + 1}, $${a + 2}, $${a + 3}, ${Number(crs.srid)})`;
+  return crs.srid === 4326 ? box : `ST_Transform(ST_Segmentize(${box}, greatest($${a + 2}::float8 - $${a}::float8, $${a + 3}::float8 - $${a + 1}::float8) / 32), 4326)`;
+}
+
 export interface ItemsParams {
   /** [minLon, minLat, maxLon, maxLat] in EPSG:4326. */
   bbox?: [number, number, number, number];
@@ -8,47 +29,80 @@ export interface ItemsParams {
   offset: number;
   /** Equality filters on declared properties, already checked against the catalogue. */
   filters: { property: string; value: string }[];
+  /** The CRS of the bbox numbers (east first here) and of the returned geometries. */
+  bboxCrs?: CrsChoice;
+  crs?: CrsChoice;
+  /** Order (then by id); properties already checked against the catalogue. */
+  sortby?: { property: string; descending: boolean }[];
+  /** Only these properties (property selection), else all the reader may see. */
+  properties?: string[] | null;
+  skipGeometry?: boolean;
+}
+
+/** The properties shown: the reader's (null: all) narrowed to a selection. */
+export function selectedProperties(shown: string[] | null, selection: string[] | null | undefined): string[] | null {
+  if (!selection) return shown;
+  return shown ? selection.filter((k) => shown.includes(k)) : selection;
 }
 
 /**
  * One page of a collection's features as a GeoJSON features array (JSON text) plus the number
  * matched. The JSON is built in SQL, so the route only wraps it: no parse/serialise round trip.
  */
-export function itemsQuery(c: CollectionDef, p: ItemsParams, shown: string[] | null = null): SqlQuery {
+export function itemsQuery(c: CollectionDef, p: ItemsParams, readerShown: string[] | null = null): SqlQuery {
+  const shown = selectedProperties(readerShown, p.properties);
   const values: unknown[] = [];
   const where: string[] = [];
   if (p.bbox) {
     values.push(...p.bbox);
+    const env = envelopeSql(1, p.bboxCrs ?? STORED);
     // `&&` uses the GIST index; ST_Intersects then drops features whose box alone meets the bbox.
-    where.push('geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) and ST_Intersects(geom, ST_MakeEnvelope($1, $2, $3, $4, 4326))');
+    where.push(`geom && ${env} and ST_Intersects(geom, ${env})`);
   }
   for (const f of p.filters) {
     values.push(f.property, f.value);
     where.push(`properties->>$${values.length - 1} = $${values.length}`);
   }
+  // jsonb orders numbers as numbers and strings as text; a missing property sorts last.
+  const order = [
+    ...(p.sortby ?? []).map((s) => {
+      if (s.property === 'id') return `id${s.descending ? ' desc' : ''}`;
+      values.push(s.property);
+      return `sort_properties->$${values.length}${s.descending ? ' desc' : ''} nulls last`;
+    }),
+    'id',
+  ].join(', ');
   values.push(p.limit, p.offset);
   const n = values.length;
   const filter = where.length ? `where ${where.join(' and ')}` : '';
   if (shown) values.push(shown);
   values.push(nullTemplate(c, shown));
   const t = values.length;
+  const geometry = p.skipGeometry ? 'null::json' : geometryJsonSql('geom', p.crs);
   return {
-    text: `with matched as (select id, $${t}::jsonb || ${shown ? propertiesOnly(`$${n + 1}`) : 'properties'} as properties, geom from ${c.id} ${filter}),
-      page as (select * from matched order by id limit $${n - 1} offset $${n})
+    text: `with matched as (select id, $${t}::jsonb || ${shown ? propertiesOnly(`$${n + 1}`) : 'properties'} as properties, properties as sort_properties, geom from ${c.id} ${filter}),
+      page as (select * from matched order by ${order} limit $${n - 1} offset $${n})
       select (select count(*) from matched)::int as number_matched,
         (select count(*) from page)::int as number_returned,
         coalesce((select json_agg(json_build_object('type', 'Feature', 'id', id,
-          'geometry', ST_AsGeoJSON(geom, 6)::json, 'properties', properties) order by id) from page), '[]')::text as features`,
+          'geometry', ${geometry}, 'properties', properties) order by ${order}) from page), '[]')::text as features`,
     values,
   };
 }
 
 /** One feature as GeoJSON text, or no row. */
-export function itemQuery(c: CollectionDef, featureId: string, shown: string[] | null = null, links?: { self: string; collection: string }): SqlQuery {
+export function itemQuery(
+  c: CollectionDef,
+  featureId: string,
+  readerShown: string[] | null = null,
+  links?: { self: string; collection: string },
+  out: { crs?: CrsChoice; properties?: string[] | null; skipGeometry?: boolean } = {},
+): SqlQuery {
+  const shown = selectedProperties(readerShown, out.properties);
   const values: unknown[] = [featureId, links?.self ?? null, links?.collection ?? null, nullTemplate(c, shown)];
   if (shown) values.push(shown);
   return {
-    text: `select json_build_object('type', 'Feature', 'id', id, 'geometry', ST_AsGeoJSON(geom, 6)::json,
+    text: `select json_build_object('type', 'Feature', 'id', id, 'geometry', ${out.skipGeometry ? 'null::json' : geometryJsonSql('geom', out.crs)},
       'properties', $4::jsonb || ${shown ? propertiesOnly('$5') : 'properties'},
       'links', case when $2::text is null then '[]'::json else json_build_array(
         json_build_object('href', $2::text, 'rel', 'self', 'type', 'application/geo+json'),

@@ -112,9 +112,9 @@ describeEachDb('the standard surface for GIS clients', (t) => {
     const six = await api('GET', '/api/collections/parks/items?bbox=111.6,40.8,0,111.8,40.9,100');
     assert.equal(six.status, 200, six.text);
     assert.equal(six.body.numberMatched, four.body.numberMatched);
-    const crs = await api('GET', '/api/collections/parks/items?crs=EPSG:4546');
+    const crs = await api('GET', '/api/collections/parks/items?crs=EPSG:9999');
     assert.equal(crs.status, 400);
-    assert.match(crs.body.description, /CRS84 only/);
+    assert.match(crs.body.description, /not a coordinate system this API serves.*EPSG\/0\/4546/);
   });
 
   test('a single feature links to itself and its collection, and refuses parameters it does not take', async () => {
@@ -123,8 +123,112 @@ describeEachDb('the standard surface for GIS clients', (t) => {
     assert.match(rels.self, /\/api\/collections\/district\/items\/district-150102$/);
     assert.match(rels.collection, /\/api\/collections\/district$/);
     assert.equal((await api('GET', '/api/collections/district/items/district-150102?f=json')).status, 200);
-    assert.equal((await api('GET', '/api/collections/district/items/district-150102?crs=EPSG:4490')).status, 400);
+    assert.equal((await api('GET', '/api/collections/district/items/district-150102?crs=EPSG:1234')).status, 400);
+    assert.equal((await api('GET', '/api/collections/district/items/district-150102?nonsense=1')).status, 400);
     assert.equal((await api('GET', '/api/collections/district/items/district-150102?f=xml')).status, 400);
+  });
+});
+
+describeEachDb('Part 2 coordinate systems, sortby, property selection, skipGeometry', (t) => {
+  let api: ReturnType<typeof client>['call'];
+  let parkId = '';
+  before(async () => {
+    api = client(t.db).call;
+    parkId = (await t.db.query<{ id: string }>("select id from parks where ST_GeometryType(geom) = 'ST_Polygon' order by id limit 1")).rows[0].id;
+  });
+  const first = (g: any): number[] => (g.type === 'Point' ? g.coordinates : g.type === 'Polygon' ? g.coordinates[0][0] : g.coordinates[0][0][0]);
+
+  test('every collection lists the served CRSs and its storageCrs; conformance declares Part 2', async () => {
+    const c = await api('GET', '/api/collections/parks');
+    assert.equal(c.body.storageCrs, 'http://www.opengis.net/def/crs/OGC/1.3/CRS84');
+    for (const srid of [4326, 4490, 4546, 4525, 3857]) assert.ok(c.body.crs.includes(`http://www.opengis.net/def/crs/EPSG/0/${srid}`), `crs lists ${srid}`);
+    const conf = await api('GET', '/api/conformance');
+    assert.ok(conf.body.conformsTo.includes('http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs'));
+  });
+
+  test('crs: each CRS in its EPSG axis order, equal to PostGIS ST_Transform, with Content-Crs', async () => {
+    const cases: [string, number, boolean][] = [
+      ['http://www.opengis.net/def/crs/OGC/1.3/CRS84', 4326, false],
+      ['http://www.opengis.net/def/crs/EPSG/0/4326', 4326, true],
+      ['http://www.opengis.net/def/crs/EPSG/0/4490', 4490, true],
+      ['http://www.opengis.net/def/crs/EPSG/0/4546', 4546, true],
+      ['EPSG:4525', 4525, true],
+      ['[EPSG:3857]', 3857, false],
+    ];
+    for (const [crs, srid, northFirst] of cases) {
+      const r = await api('GET', `/api/collections/parks/items/${parkId}?crs=${encodeURIComponent(crs)}`);
+      assert.equal(r.status, 200, r.text);
+      assert.match(r.headers.get('content-crs') ?? '', srid === 4326 && !northFirst ? /^<http:\/\/www\.opengis\.net\/def\/crs\/OGC\/1\.3\/CRS84>$/ : new RegExp(`^<http://www\\.opengis\\.net/def/crs/EPSG/0/${srid}>$`));
+      const want = (await t.db.query<{ x: number; y: number }>(
+        `select ST_X(p) as x, ST_Y(p) as y from (select ST_Transform(ST_PointN(ST_ExteriorRing(geom), 1), ${srid}) as p from parks where id = $1) s`,
+        [parkId],
+      )).rows[0];
+      const got = first(r.body.geometry);
+      const [e, n] = northFirst ? [got[1], got[0]] : got;
+      const tol = srid === 4326 || srid === 4490 ? 1e-6 : 0.01;
+      assert.ok(Math.abs(e - want.x) < tol && Math.abs(n - want.y) < tol, `${crs}: ${got} vs PostGIS ${want.x}, ${want.y}`);
+      if (srid === 4546) assert.ok(got[0] > 4_400_000 && got[0] < 4_600_000 && got[1] > 500_000 && got[1] < 600_000, `4546 is northing first: ${got}`);
+      if (srid === 4525) assert.ok(got[1] > 37_500_000, `4525 eastings carry the zone 37: ${got}`);
+      if (srid === 4326 && northFirst) assert.ok(got[0] > 40 && got[0] < 42 && got[1] > 111 && got[1] < 112, `EPSG:4326 is lat, lon: ${got}`);
+    }
+    const page = await api('GET', '/api/collections/parks/items?limit=3&crs=http://www.opengis.net/def/crs/EPSG/0/4546');
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-crs') ?? '', /EPSG\/0\/4546/);
+    for (const f of page.body.features) assert.ok(first(f.geometry)[0] > 4_400_000, 'items are northing first too');
+  });
+
+  test('bbox-crs: a Gauss-Krüger box (northing first) selects what PostGIS selects', async () => {
+    // The built-up area, as N,E of its corners in EPSG:4546.
+    const bbox = [4_518_000, 556_000, 4_532_000, 572_000];
+    const r = await api('GET', `/api/collections/parks/items?limit=5000&bbox=${bbox.join(',')}&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/4546`);
+    assert.equal(r.status, 200, r.text);
+    const want = (await t.db.query<{ n: number }>(
+      'select count(*)::int as n from parks where ST_Intersects(geom, ST_Transform(ST_Segmentize(ST_MakeEnvelope($1, $2, $3, $4, 4546), 500), 4326))',
+      [bbox[1], bbox[0], bbox[3], bbox[2]],
+    )).rows[0].n;
+    assert.ok(want > 0);
+    assert.equal(r.body.numberMatched, want);
+    const latFirst = await api('GET', '/api/collections/parks/items?bbox=40.8,111.6,40.9,111.8&bbox-crs=EPSG:4326');
+    const lonFirst = await api('GET', '/api/collections/parks/items?bbox=111.6,40.8,111.8,40.9');
+    assert.equal(latFirst.body.numberMatched, lonFirst.body.numberMatched, 'EPSG:4326 bbox is lat, lon');
+    assert.equal((await api('GET', '/api/collections/parks/items?bbox-crs=EPSG:4546')).status, 400, 'bbox-crs without a bbox');
+    assert.equal((await api('GET', '/api/collections/parks/items?bbox=1,2,3,4&bbox-crs=EPSG:2000')).status, 400);
+    const upside = await api('GET', `/api/collections/parks/items?bbox=${[bbox[2], bbox[1], bbox[0], bbox[3]].join(',')}&bbox-crs=EPSG:4546`);
+    assert.equal(upside.status, 400);
+    assert.match(upside.body.description, /lower corner/);
+  });
+
+  test('sortby orders by a property (strings, numbers, descending) then id; unknown names are a 400', async () => {
+    const r = await api('GET', '/api/collections/parks/items?limit=5000&sortby=-area_square_meters&skipGeometry=true');
+    assert.equal(r.status, 200, r.text);
+    const areas = r.body.features.map((f: any) => f.properties.area_square_meters).filter((a: number | null) => a !== null);
+    assert.ok(areas.length > 3);
+    assert.deepEqual(areas, [...areas].sort((a: number, b: number) => b - a), 'largest first, as numbers');
+    const want = (await t.db.query<{ id: string }>("select id from parks order by properties->'name_zh' nulls last, id limit 5")).rows.map((x) => x.id);
+    const byName = await api('GET', '/api/collections/parks/items?limit=5&sortby=%2Bname_zh');
+    assert.deepEqual(byName.body.features.map((f: any) => f.id), want);
+    const byId = await api('GET', '/api/collections/parks/items?limit=3&sortby=-id');
+    const ids = byId.body.features.map((f: any) => f.id);
+    assert.deepEqual(ids, [...ids].sort().reverse());
+    const bad = await api('GET', '/api/collections/parks/items?sortby=nope');
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.description, /sortable are id, .*name_zh/);
+  });
+
+  test('properties selects the properties returned; skipGeometry leaves the geometry out', async () => {
+    const r = await api('GET', '/api/collections/parks/items?limit=2&properties=name_zh,quality&skipGeometry=true');
+    assert.equal(r.status, 200, r.text);
+    for (const f of r.body.features) {
+      assert.deepEqual(Object.keys(f.properties).sort(), ['name_zh', 'quality']);
+      assert.equal(f.geometry, null);
+    }
+    const one = await api('GET', `/api/collections/parks/items/${parkId}?properties=name_zh`);
+    assert.deepEqual(Object.keys(one.body.properties), ['name_zh']);
+    assert.ok(one.body.geometry);
+    const bad = await api('GET', '/api/collections/parks/items?properties=name_zh,secret');
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.description, /"secret" is not a property/);
+    assert.equal((await api('GET', '/api/collections/parks/items?skipGeometry=maybe')).status, 400);
   });
 });
 

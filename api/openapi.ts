@@ -5,6 +5,7 @@
  */
 import { collections, type CollectionDef, type PropertyDef } from '../core/catalog.ts';
 import { CRS84, DEFAULT_LIMIT, MAX_LIMIT, SERVED_CRS } from './routes/items-params.ts';
+import { MAX_FILTER_CHARS } from './cql2/cql2.ts';
 import { MAX_REASON_CHARS } from './features/write.ts';
 import { MAX_SITE_RINGS, MAX_SITE_VERTICES } from '../core/geometry/site-input.ts';
 import { MAX_EXTRA_FACILITIES, MAX_RADIUS_METERS, MAX_SUGGEST_COUNT } from './routes/coverage.ts';
@@ -132,7 +133,7 @@ export function openApiDocument(server: string, limits?: CostLimits, all: readon
         summary: `Features of ${c.id}`,
         description: c.description.en,
         operationId: `getFeatures_${c.id}`,
-        parameters: [param('bbox'), param('bbox-crs'), param('crs'), param('limit'), param('offset'), param('datetime'), param('sortby'), param('properties'), param('skipGeometry'), param('f'), ...filters],
+        parameters: [param('bbox'), param('bbox-crs'), param('crs'), param('limit'), param('offset'), param('datetime'), param('sortby'), param('properties'), param('skipGeometry'), param('filter'), param('filter-lang'), param('filter-crs'), param('f'), ...filters],
         responses: { 200: geojson({ type: 'object', properties: { type: { enum: ['FeatureCollection'] }, features: { type: 'array', items: ref(`${c.id}_feature`) }, numberMatched: { type: 'integer' }, numberReturned: { type: 'integer' }, links: { type: 'array', items: ref('Link') } } }), ...errors(400, 401, 503) },
       },
       post: {
@@ -250,6 +251,9 @@ export function openApiDocument(server: string, limits?: CostLimits, all: readon
         crs: { name: 'crs', in: 'query', required: false, description: `CRS of the returned coordinates (Part 2), axis order as EPSG defines it; the answer says it in Content-Crs. ${SERVED_CRS.map((c) => c.title).join('; ')}. Short forms EPSG:4546 and [EPSG:4546] are accepted.`, schema: { type: 'string', format: 'uri', enum: SERVED_CRS.map((c) => c.uri), default: CRS84 } },
         sortby: { name: 'sortby', in: 'query', required: false, style: 'form', explode: false, description: 'Comma-separated properties (or id), each with + (ascending, the default) or - (descending); then by id', schema: { type: 'array', items: { type: 'string', pattern: '^[+-]?\\S+$' } } },
         properties: { name: 'properties', in: 'query', required: false, style: 'form', explode: false, description: 'Only these properties in each feature', schema: { type: 'array', items: { type: 'string' } } },
+        filter: { name: 'filter', in: 'query', required: false, description: "A CQL2 filter (Part 3) on the collection's queryables, id and geometry: =, <>, <, >, <=, >=, LIKE, BETWEEN, IN, IS NULL, AND/OR/NOT, S_INTERSECTS, S_WITHIN, S_CONTAINS, S_DISJOINT, S_EQUALS, S_TOUCHES, S_OVERLAPS, S_CROSSES with WKT, BBOX or GeoJSON geometries. E.g. quality = 'indicative' AND S_INTERSECTS(geometry, BBOX(111.6, 40.8, 111.8, 40.9))", schema: { type: 'string', maxLength: MAX_FILTER_CHARS } },
+        'filter-lang': { name: 'filter-lang', in: 'query', required: false, schema: { type: 'string', enum: ['cql2-text', 'cql2-json'], default: 'cql2-text' } },
+        'filter-crs': { name: 'filter-crs', in: 'query', required: false, description: "CRS of the filter's geometries, axis order as EPSG defines it", schema: { type: 'string', format: 'uri', enum: SERVED_CRS.map((c) => c.uri), default: CRS84 } },
         skipGeometry: { name: 'skipGeometry', in: 'query', required: false, description: 'true: features without their geometry', schema: { type: 'boolean', default: false } },
         limit: { name: 'limit', in: 'query', required: false, description: `Page size; larger values are clamped to ${MAX_LIMIT}`, schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT } },
         offset: { name: 'offset', in: 'query', required: false, schema: { type: 'integer', minimum: 0, default: 0 } },

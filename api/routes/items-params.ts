@@ -1,13 +1,15 @@
 import type { CollectionDef } from '../../core/catalog.ts';
 import { apiError } from '../errors.ts';
 import type { ItemsParams } from '../sql/collections.ts';
+import { checkCql2, Cql2Error, parseCql2Json, parseCql2Text, type Cql2Expr } from '../cql2/cql2.ts';
+import { cql2Sql } from '../sql/cql2.ts';
 
 /** Page size when the request names none. */
 export const DEFAULT_LIMIT = 100;
 /** Largest page; a larger `limit` is clamped to it (OGC API – Features allows the server to). */
 export const MAX_LIMIT = 5000;
 
-const RESERVED = new Set(['bbox', 'bbox-crs', 'crs', 'limit', 'offset', 'f', 'datetime', 'sortby', 'properties', 'skipGeometry']);
+const RESERVED = new Set(['bbox', 'bbox-crs', 'crs', 'limit', 'offset', 'f', 'datetime', 'sortby', 'properties', 'skipGeometry', 'filter', 'filter-lang', 'filter-crs']);
 
 export const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
 
@@ -66,6 +68,24 @@ export function parsePropertySelection(text: string | undefined, visible: string
   return [...new Set(names)];
 }
 
+/** `filter` in `filter-lang` (cql2-text, the default, or cql2-json), checked against the queryables and translated once to find type errors. */
+function parseFilter(c: CollectionDef, query: Record<string, string>, filterCrs: ServedCrs, queryables: string[]): Cql2Expr | undefined {
+  const lang = query['filter-lang'] ?? 'cql2-text';
+  if (lang !== 'cql2-text' && lang !== 'cql2-json') apiError(400, 'InvalidParameterValue', `filter-lang must be cql2-text or cql2-json, not "${clip(lang)}".`);
+  if (query.filter === undefined) {
+    if (query['filter-lang'] !== undefined || query['filter-crs'] !== undefined) apiError(400, 'InvalidParameterValue', 'filter-lang and filter-crs go with a filter.');
+    return undefined;
+  }
+  try {
+    const expr = checkCql2(lang === 'cql2-json' ? parseCql2Json(query.filter) : parseCql2Text(query.filter), queryables);
+    cql2Sql(expr, { def: c, values: [], filterCrs });
+    return expr;
+  } catch (err) {
+    if (err instanceof Cql2Error) apiError(400, 'InvalidParameterValue', `filter: ${err.message}`);
+    throw err;
+  }
+}
+
 function parseBoolean(name: string, text: string | undefined): boolean {
   if (text === undefined || text === 'false') return false;
   if (text === 'true') return true;
@@ -100,6 +120,7 @@ export function parseItemsParams(c: CollectionDef, query: Record<string, string>
       return { property, value };
     });
   const bboxCrs = parseCrs('bbox-crs', query['bbox-crs']);
+  const filterCrs = parseCrs('filter-crs', query['filter-crs']);
   if (query['bbox-crs'] !== undefined && query.bbox === undefined) apiError(400, 'InvalidParameterValue', 'bbox-crs is given without a bbox.');
   return {
     bbox: query.bbox === undefined ? undefined : parseBbox(query.bbox, bboxCrs),
@@ -108,6 +129,8 @@ export function parseItemsParams(c: CollectionDef, query: Record<string, string>
     sortby: parseSortby(query.sortby, visible),
     properties: parsePropertySelection(query.properties, visible),
     skipGeometry: parseBoolean('skipGeometry', query.skipGeometry),
+    cql: parseFilter(c, query, filterCrs, visible.filter((k) => c.properties[k]?.filter)),
+    filterCrs,
     limit: Math.min(parseWhole('limit', query.limit, DEFAULT_LIMIT, 1), MAX_LIMIT),
     offset: parseWhole('offset', query.offset, 0, 0),
     filters,

@@ -1,5 +1,7 @@
 import type { CollectionDef } from '../../core/catalog.ts';
 import type { SqlQuery } from '../db/db.ts';
+import type { Cql2Expr } from '../cql2/cql2.ts';
+import { cql2Sql } from './cql2.ts';
 
 /** An output or bbox coordinate system (api/routes/items-params.ts SERVED_CRS): SRID from that list only. */
 export interface CrsChoice {
@@ -37,6 +39,9 @@ export interface ItemsParams {
   /** Only these properties (property selection), else all the reader may see. */
   properties?: string[] | null;
   skipGeometry?: boolean;
+  /** A checked CQL2 filter, and the CRS of its geometries. */
+  cql?: Cql2Expr;
+  filterCrs?: CrsChoice;
 }
 
 /** The properties shown: the reader's (null: all) narrowed to a selection. */
@@ -63,6 +68,7 @@ export function itemsQuery(c: CollectionDef, p: ItemsParams, readerShown: string
     values.push(f.property, f.value);
     where.push(`properties->>$${values.length - 1} = $${values.length}`);
   }
+  if (p.cql !== undefined) where.push(cql2Sql(p.cql, { def: c, values, filterCrs: p.filterCrs ?? STORED }));
   // jsonb orders numbers as numbers and strings as text; a missing property sorts last.
   const order = [
     ...(p.sortby ?? []).map((s) => {

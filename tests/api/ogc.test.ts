@@ -232,8 +232,95 @@ describeEachDb('Part 2 coordinate systems, sortby, property selection, skipGeome
   });
 });
 
+describeEachDb('CQL2 filters (Part 3)', (t) => {
+  let api: ReturnType<typeof client>['call'];
+  before(() => {
+    api = client(t.db).call;
+  });
+  const items = (collection: string, filter: string, extra = '') => api('GET', `/api/collections/${collection}/items?limit=5000&filter=${encodeURIComponent(filter)}${extra}`);
+  const count = async (sql: string, values: unknown[] = []) => (await t.db.query<{ n: number }>(`select count(*)::int as n from ${sql}`, values)).rows[0].n;
+
+  test('comparisons, LIKE, BETWEEN, IN, IS NULL, AND/OR/NOT select what the same SQL selects', async () => {
+    const cases: [string, string, unknown[]][] = [
+      ["quality = 'indicative'", "projects where properties->>'quality' = 'indicative'", []],
+      ["quality <> 'indicative' AND status IS NOT NULL", "projects where properties->>'quality' <> 'indicative' and properties->>'status' is not null", []],
+      ['column BETWEEN 3 AND 10', "projects where (properties->>'column')::int between 3 and 10", []],
+      ['column IN (1, 2, 5) OR column > 100', "projects where (properties->>'column')::int in (1, 2, 5) or (properties->>'column')::int > 100", []],
+      ["name_zh LIKE '%公园%'", "projects where properties->>'name_zh' like '%公园%'", []],
+      ["NOT (name_zh LIKE '%公园%')", "projects where not (properties->>'name_zh' like '%公园%')", []],
+      ['zone_id IS NULL', "projects where properties->>'zone_id' is null", []],
+    ];
+    for (const [filter, sql, values] of cases) {
+      const r = await items('projects', filter);
+      assert.equal(r.status, 200, `${filter}: ${r.text}`);
+      const want = await count(sql, values);
+      assert.equal(r.body.numberMatched, want, filter);
+    }
+    assert.ok((await items('projects', "quality = 'indicative'")).body.numberMatched > 0, 'the filters select something');
+  });
+
+  test('spatial functions with WKT, BBOX and GeoJSON, in CRS84 and in Gauss-Krüger (filter-crs)', async () => {
+    const box = 'POLYGON((111.65 40.80, 111.80 40.80, 111.80 40.90, 111.65 40.90, 111.65 40.80))';
+    const want = await count(`parks where ST_Intersects(geom, ST_GeomFromText($1, 4326))`, [box]);
+    assert.ok(want > 0);
+    assert.equal((await items('parks', `S_INTERSECTS(geometry, ${box})`)).body.numberMatched, want);
+    assert.equal((await items('parks', 'S_INTERSECTS(geometry, BBOX(111.65, 40.80, 111.80, 40.90))')).body.numberMatched, want);
+    const json = { op: 's_intersects', args: [{ property: 'geometry' }, { bbox: [111.65, 40.8, 111.8, 40.9] }] };
+    assert.equal((await items('parks', JSON.stringify(json), '&filter-lang=cql2-json')).body.numberMatched, want);
+    const disjoint = (await items('parks', `S_DISJOINT(geometry, ${box})`)).body.numberMatched;
+    assert.equal(disjoint, (await count('parks where geom is not null')) - want);
+    const within = await count(`parks where ST_Within(geom, ST_GeomFromText($1, 4326))`, [box]);
+    assert.equal((await items('parks', `S_WITHIN(geometry, ${box})`)).body.numberMatched, within);
+    // The district office's own coordinates: a point in EPSG:4546, northing first.
+    const park = (await t.db.query<{ n: number; e: number }>(
+      "select ST_Y(p) as n, ST_X(p) as e from (select ST_Transform(ST_PointOnSurface(geom), 4546) as p from parks where ST_GeometryType(geom) = 'ST_Polygon' order by id limit 1) s",
+    )).rows[0];
+    const gk = await items('parks', `S_INTERSECTS(geometry, POINT(${park.n.toFixed(3)} ${park.e.toFixed(3)}))`, '&filter-crs=http://www.opengis.net/def/crs/EPSG/0/4546');
+    assert.equal(gk.status, 200, gk.text);
+    assert.ok(gk.body.numberMatched >= 1, 'the park under a Gauss-Krüger point is found');
+  });
+
+  test('bad filters: a 400 that says where and what, never a 500; values are never SQL', async () => {
+    const bad: [string, RegExp, string?][] = [
+      ["quality = 'indicative", /filter: cql2-text: .*end of input/],
+      ['quality == 1', /at character 10/],
+      ["secret = 'x'", /"secret" is not a queryable/],
+      ["column = 'three'", /compares property column \(number\) with "three" \(string\)/],
+      ['S_INTERSECTS(geometry, POINT(559000 4524000))', /give filter-crs/],
+      ['S_INTERSECTS(geometry, POLYGON((1 1, 2 2, 3 1)))', /at least 4 positions/],
+      ['{"op":"=","args":[1]}', /takes 2 arguments/, '&filter-lang=cql2-json'],
+      ['x', /filter-lang must be/, '&filter-lang=sql'],
+      ["quality = 'x'", /not a coordinate system/, '&filter-crs=EPSG:1'],
+      ['('.repeat(100) + "quality = 'x'" + ')'.repeat(100), /nests 100 levels/],
+    ];
+    for (const [filter, re, extra] of bad) {
+      const r = await items('projects', filter, extra);
+      assert.equal(r.status, 400, `${filter}: ${r.status} ${r.text}`);
+      assert.match(r.body.description, re, filter);
+    }
+    assert.equal((await api('GET', '/api/collections/projects/items?filter-lang=cql2-text')).status, 400, 'filter-lang without a filter');
+    const injection = await items('projects', "name_zh = 'x''; drop table projects; --'");
+    assert.equal(injection.status, 200);
+    assert.equal(injection.body.numberMatched, 0);
+    assert.ok((await count('projects')) > 0, 'projects is still there');
+  });
+
+  test('the filter combines with bbox, the equality parameters, sortby and paging', async () => {
+    const r = await api('GET', `/api/collections/projects/items?limit=2&offset=1&sortby=-column&quality=indicative&bbox=111.5,40.7,112.0,41.1&filter=${encodeURIComponent('column > 0')}`);
+    assert.equal(r.status, 200, r.text);
+    const want = await count(
+      "projects where properties->>'quality' = 'indicative' and ST_Intersects(geom, ST_MakeEnvelope(111.5, 40.7, 112.0, 41.1, 4326)) and (properties->>'column')::int > 0",
+    );
+    assert.equal(r.body.numberMatched, want);
+    const cols = r.body.features.map((f: any) => f.properties.column);
+    assert.deepEqual(cols, [...cols].sort((a: number, b: number) => b - a));
+    assert.ok(r.body.links.some((l: any) => l.rel === 'next' && l.href.includes('filter=')), 'paging links keep the filter');
+  });
+});
+
 const ogrinfo = ['/usr/bin/ogrinfo', '/usr/local/bin/ogrinfo'].find((p) => existsSync(p));
 const run = promisify(execFile);
+const owslib = existsSync('/usr/lib/python3/dist-packages/owslib');
 
 describeEachDb('GDAL reads every collection (OAPIF driver)', (t) => {
   let server: ServerType;
@@ -260,5 +347,42 @@ describeEachDb('GDAL reads every collection (OAPIF driver)', (t) => {
       assert.equal(count, matched, `${c.id}: GDAL counts ${count}, the API ${matched}`);
       for (const k of Object.keys(c.properties)) assert.match(out, new RegExp(`^${k}: `, 'm'), `${c.id}: GDAL has the column ${k}`);
     }
+  });
+
+  test('GDAL pushes -where equality and -spat to the server (seen in its CPL_DEBUG requests)', { skip: ogrinfo ? false : 'no ogrinfo' }, async () => {
+    const { stdout, stderr } = await run(ogrinfo!, ['-ro', `OAPIF:${base}`, 'projects', '-where', "quality = 'indicative'", '-spat', '111.6', '40.8', '111.8', '40.9'], {
+      encoding: 'utf8',
+      env: { ...process.env, CPL_DEBUG: 'ON', GDAL_HTTP_TIMEOUT: '60' },
+    });
+    const fetches = (stdout + stderr).split('\n').filter((l) => /HTTP: Fetch\(.*\/collections\/projects\/items/.test(l));
+    assert.ok(fetches.some((l) => /quality=indicative/.test(l) && /bbox=111\.(6|59)/.test(l)), `GDAL's requests: ${fetches.join('\n')}`);
+    const count = Number(/Feature Count: (\d+)/.exec(stdout)?.[1]);
+    const api = (await (await fetch(`${base}/collections/projects/items?limit=1&quality=indicative&bbox=111.6,40.8,111.8,40.9`)).json()).numberMatched;
+    assert.equal(count, api);
+  });
+
+  test('OWSLib: landing, api(), conformance, collections, queryables, items with bbox and a CQL2 filter', { skip: owslib ? false : 'no python3-owslib' }, async () => {
+    const script = `
+import json, sys
+from owslib.ogcapi.features import Features
+w = Features(sys.argv[1] + '/')
+out = {
+  'conformance': len(w.conformance()['conformsTo']),
+  'api': sorted(w.api().get('paths', {}).keys())[:1],
+  'collections': [c['id'] for c in w.collections()['collections']],
+  'queryables': sorted(w.collection_queryables('parks')['properties'].keys()),
+  'bbox': w.collection_items('parks', bbox=[111.6, 40.8, 111.8, 40.9], limit=5)['numberMatched'],
+  'cql2': w.collection_items('projects', filter="quality = 'indicative' AND S_INTERSECTS(geometry, BBOX(111.6,40.8,111.8,40.9))", limit=5)['numberMatched'],
+}
+print(json.dumps(out))`;
+    const { stdout } = await run('/usr/bin/python3', ['-c', script, base], { encoding: 'utf8' });
+    const r = JSON.parse(stdout);
+    assert.ok(r.conformance > 5);
+    assert.equal(r.api.length, 1, 'api() read the OpenAPI document');
+    assert.deepEqual(r.collections.sort(), collections.map((c) => c.id).sort());
+    assert.ok(r.queryables.includes('name_zh') && r.queryables.includes('geometry'));
+    const get = async (q: string) => (await (await fetch(`${base}/collections/${q}`)).json()).numberMatched;
+    assert.equal(r.bbox, await get('parks/items?limit=1&bbox=111.6,40.8,111.8,40.9'));
+    assert.equal(r.cql2, await get(`projects/items?limit=1&quality=indicative&bbox=111.6,40.8,111.8,40.9`));
   });
 });

@@ -22,18 +22,23 @@ export interface ServedCrs {
   /** Decimal places in GeoJSON: 6 for degrees (≈ 0.1 m), 3 for metres. */
   digits: number;
   title: string;
+  /** [minX, minY, maxX, maxY] east first: where PROJ can take coordinates of this CRS (outside it, ST_Transform fails). */
+  domain: [number, number, number, number];
 }
 
-const epsg = (srid: number, northFirst: boolean, digits: number, title: string): ServedCrs => ({ uri: `http://www.opengis.net/def/crs/EPSG/0/${srid}`, srid, northFirst, digits, title });
+const DEGREES: ServedCrs['domain'] = [-180, -90, 180, 90];
+// Gauss-Krüger: eastings within ±2 000 km of the central meridian (false easting 500 km, or 37 500 km with the zone), northings within ±10 000 km.
+const GK = (falseEasting: number): ServedCrs['domain'] => [falseEasting - 2_000_000, -10_000_000, falseEasting + 2_000_000, 10_000_000];
+const epsg = (srid: number, northFirst: boolean, digits: number, title: string, domain: ServedCrs['domain']): ServedCrs => ({ uri: `http://www.opengis.net/def/crs/EPSG/0/${srid}`, srid, northFirst, digits, title, domain });
 
 /** The coordinate systems of every collection: storage is CRS84 (lon/lat, EPSG:4326 values). */
 export const SERVED_CRS: readonly ServedCrs[] = [
-  { uri: CRS84, srid: 4326, northFirst: false, digits: 6, title: 'WGS 84 lon/lat (CRS84)' },
-  epsg(4326, true, 6, 'WGS 84 lat/lon (EPSG:4326)'),
-  epsg(4490, true, 6, 'CGCS2000 lat/lon (EPSG:4490)'),
-  epsg(4546, true, 3, 'CGCS2000 3° Gauss-Krüger CM 111° E, northing first (EPSG:4546)'),
-  epsg(4525, true, 3, 'CGCS2000 3° Gauss-Krüger zone 37, northing first (EPSG:4525)'),
-  epsg(3857, false, 3, 'Web Mercator (EPSG:3857)'),
+  { uri: CRS84, srid: 4326, northFirst: false, digits: 6, title: 'WGS 84 lon/lat (CRS84)', domain: DEGREES },
+  epsg(4326, true, 6, 'WGS 84 lat/lon (EPSG:4326)', DEGREES),
+  epsg(4490, true, 6, 'CGCS2000 lat/lon (EPSG:4490)', DEGREES),
+  epsg(4546, true, 3, 'CGCS2000 3° Gauss-Krüger CM 111° E, northing first (EPSG:4546)', GK(500_000)),
+  epsg(4525, true, 3, 'CGCS2000 3° Gauss-Krüger zone 37, northing first (EPSG:4525)', GK(37_500_000)),
+  epsg(3857, false, 3, 'Web Mercator (EPSG:3857)', [-20_037_508.34, -20_048_966.1, 20_037_508.34, 20_048_966.1]),
 ];
 
 /** `crs` / `bbox-crs` / `filter-crs`: a URI of SERVED_CRS, or its short forms `EPSG:4546`, `[EPSG:4546]`, `CRS84`. */
@@ -168,6 +173,8 @@ export function parseBbox(text: string, crs: ServedCrs = SERVED_CRS[0]): [number
   const [x1, y1, x2, y2] = n as [number, number, number, number];
   const axes = crs.srid === 4326 || crs.srid === 4490;
   if (!axes) {
+    const d = crs.domain;
+    if (x1 < d[0] || x2 > d[2] || y1 < d[1] || y2 > d[3]) apiError(400, 'InvalidParameterValue', `bbox lies outside the area ${crs.uri} can describe (east ${d[0]}..${d[2]}, north ${d[1]}..${d[3]}); check the numbers and their order.`);
     if (x1 > x2 || y1 > y2) apiError(400, 'InvalidParameterValue', `bbox: the lower corner must come first (in ${crs.uri}, axis order ${crs.northFirst ? 'north, east' : 'east, north'}).`);
     return [x1, y1, x2, y2];
   }

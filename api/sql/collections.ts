@@ -8,9 +8,11 @@ export interface CrsChoice {
   srid: number;
   northFirst: boolean;
   digits: number;
+  /** [minX, minY, maxX, maxY] east first: where PROJ takes coordinates of this CRS. */
+  domain: [number, number, number, number];
 }
 
-const STORED: CrsChoice = { srid: 4326, northFirst: false, digits: 6 };
+const STORED: CrsChoice = { srid: 4326, northFirst: false, digits: 6, domain: [-180, -90, 180, 90] };
 
 /** The stored geometry (EPSG:4326, lon/lat) as GeoJSON in `crs`, axes in its EPSG order. */
 export function geometryJsonSql(g: string, crs: CrsChoice = STORED): string {

@@ -64,7 +64,7 @@ export function cql2Sql(e: Cql2Expr, ctx: Cql2SqlContext): string {
     if ('property' in g) return 'geom';
     const c = ctx.filterCrs;
     const literal = c.northFirst ? swapAxes(g) : g;
-    if (c.srid === 4326) checkDegrees(literal);
+    checkDomain(literal, c);
     const parsed = `ST_SetSRID(ST_GeomFromGeoJSON(${bind(JSON.stringify(literal), 'text')}), ${Number(c.srid)})`;
     // A self-intersecting literal is repaired rather than failing the query.
     return `ST_MakeValid(${c.srid === 4326 ? parsed : `ST_Transform(${parsed}, 4326)`})`;
@@ -79,6 +79,9 @@ export function cql2Sql(e: Cql2Expr, ctx: Cql2SqlContext): string {
         return `(not ${walk(x.args[0])})`;
       case 'like':
         if (same('like', x.args[0], x.args[1]) !== 'string') throw new Cql2Error('like compares strings.');
+        // The pattern is a literal: a property as pattern, or one ending in a lone escape, would fail in PostgreSQL.
+        if (typeof x.args[1] !== 'string') throw new Cql2Error('like takes a literal pattern as its second argument.');
+        if (/(^|[^\\])(\\\\)*\\$/.test(x.args[1])) throw new Cql2Error(`The like pattern '${x.args[1].slice(0, 40)}' ends with the escape character \\; write \\\\ for a backslash.`);
         return `(${scalarSql(x.args[0])} like ${scalarSql(x.args[1])})`;
       case 'between': {
         const k = same('between', ...x.args);
@@ -122,9 +125,17 @@ function mapPositions(g: Cql2Geometry, fn: (p: number[]) => number[]): Cql2Geome
 /** Literal coordinates written as the CRS orders its axes (lat, lon; northing, easting) turned to x, y. */
 const swapAxes = (g: Cql2Geometry) => mapPositions(g, (p) => [p[1], p[0]]);
 
-function checkDegrees(g: Cql2Geometry) {
+/** Positions outside the CRS's domain would fail in ST_Transform: said here, as a 400. */
+function checkDomain(g: Cql2Geometry, c: CrsChoice) {
+  const [x1, y1, x2, y2] = c.domain;
   mapPositions(g, (p) => {
-    if (Math.abs(p[0]) > 180 || Math.abs(p[1]) > 90) throw new Cql2Error(`The geometry's position ${p[0]} ${p[1]} is not a longitude and latitude; give filter-crs for other coordinates.`);
+    if (p[0] < x1 || p[0] > x2 || p[1] < y1 || p[1] > y2) {
+      throw new Cql2Error(
+        c.srid === 4326 || c.srid === 4490
+          ? `The geometry's position ${p[0]} ${p[1]} is not a longitude and latitude; give filter-crs for other coordinates.`
+          : `The geometry's position ${p[0]} ${p[1]} lies outside what EPSG:${c.srid} can describe; check the numbers and their axis order.`,
+      );
+    }
     return p;
   });
 }

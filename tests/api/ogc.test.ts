@@ -196,6 +196,9 @@ describeEachDb('Part 2 coordinate systems, sortby, property selection, skipGeome
     const upside = await api('GET', `/api/collections/parks/items?bbox=${[bbox[2], bbox[1], bbox[0], bbox[3]].join(',')}&bbox-crs=EPSG:4546`);
     assert.equal(upside.status, 400);
     assert.match(upside.body.description, /lower corner/);
+    const far = await api('GET', '/api/collections/parks/items?bbox=1e300,1e300,1e301,1e301&bbox-crs=EPSG:4546');
+    assert.equal(far.status, 400, far.text);
+    assert.match(far.body.description, /outside the area/);
   });
 
   test('sortby orders by a property (strings, numbers, descending) then id; unknown names are a 400', async () => {
@@ -292,6 +295,8 @@ describeEachDb('CQL2 filters (Part 3)', (t) => {
       ['x', /filter-lang must be/, '&filter-lang=sql'],
       ["quality = 'x'", /not a coordinate system/, '&filter-crs=EPSG:1'],
       ['('.repeat(100) + "quality = 'x'" + ')'.repeat(100), /nests 100 levels/],
+      ['S_INTERSECTS(geometry, POINT(4524000 1e300))', /outside what EPSG:4546 can describe/, '&filter-crs=EPSG:4546'],
+      ["name_zh LIKE '%\\'", /ends with the escape character/],
     ];
     for (const [filter, re, extra] of bad) {
       const r = await items('projects', filter, extra);

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { checkCql2, Cql2Error, parseCql2Json, parseCql2Text } from '../../api/cql2/cql2.ts';
 import { cql2Sql } from '../../api/sql/cql2.ts';
 import { collections } from '../../core/catalog.ts';
+import { SERVED_CRS } from '../../api/routes/items-params.ts';
 
 const p = (property: string) => ({ property });
 const golden: [string, unknown][] = [
@@ -73,7 +74,7 @@ test('the checker takes properties from the queryables and well-formed geometrie
 
 test('the SQL binds every value, types numbers from the catalogue, and refuses mismatched types', () => {
   const def = collections.find((c) => c.id === 'projects')!;
-  const wgs = { srid: 4326, northFirst: false, digits: 6 };
+  const wgs = SERVED_CRS[0];
   const values: unknown[] = [];
   const sql = cql2Sql(checkCql2(parseCql2Text("column >= 3 and name_zh like '%公园%''; drop table projects --' and status in ('a','b')"), ['column', 'name_zh', 'status']), { def, values, filterCrs: wgs });
   assert.equal(
@@ -83,8 +84,12 @@ test('the SQL binds every value, types numbers from the catalogue, and refuses m
   assert.deepEqual(values, ['column', 3, 'name_zh', "%公园%'; drop table projects --", 'status', ['a', 'b']]);
   assert.throws(() => cql2Sql(checkCql2(parseCql2Text("column = 'three'"), ['column']), { def, values: [], filterCrs: wgs }), /compares property column \(number\) with "three" \(string\)/);
   const gk: unknown[] = [];
-  const spatial = cql2Sql(checkCql2(parseCql2Text('S_INTERSECTS(geometry, POINT(4524000 559000))'), []), { def, values: gk, filterCrs: { srid: 4546, northFirst: true, digits: 3 } });
+  const spatial = cql2Sql(checkCql2(parseCql2Text('S_INTERSECTS(geometry, POINT(4524000 559000))'), []), { def, values: gk, filterCrs: SERVED_CRS.find((c) => c.srid === 4546)! });
   assert.equal(spatial, '(ST_Intersects(geom, ST_MakeValid(ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON($1::text), 4546), 4326))))');
   assert.deepEqual(JSON.parse(gk[0] as string), { type: 'Point', coordinates: [559000, 4524000] }, 'northing-first literal turned to x, y');
   assert.throws(() => cql2Sql(checkCql2(parseCql2Text('S_INTERSECTS(geometry, POINT(559000 4524000))'), []), { def, values: [], filterCrs: wgs }), /not a longitude and latitude; give filter-crs/);
+  assert.throws(() => cql2Sql(checkCql2(parseCql2Text('S_INTERSECTS(geometry, POINT(4524000 1e300))'), []), { def, values: [], filterCrs: SERVED_CRS.find((c) => c.srid === 4546)! }), /outside what EPSG:4546 can describe/);
+  assert.throws(() => cql2Sql(checkCql2(parseCql2Text("name_zh LIKE '%\\'"), ['name_zh']), { def, values: [], filterCrs: wgs }), /ends with the escape character/);
+  assert.doesNotThrow(() => cql2Sql(checkCql2(parseCql2Text("name_zh LIKE '%\\\\'"), ['name_zh']), { def, values: [], filterCrs: wgs }), 'an escaped backslash is fine');
+  assert.throws(() => cql2Sql(checkCql2(parseCql2Text('name_zh LIKE name_en'), ['name_zh', 'name_en']), { def, values: [], filterCrs: wgs }), /literal pattern/);
 });

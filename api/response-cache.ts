@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { Db } from './db/db.ts';
+import { versionsColumnSql } from './sql/collections.ts';
 
 /** A response body kept for reuse while the versions of the tables it was built from are unchanged. */
 interface Entry {
@@ -32,20 +33,31 @@ export class ResponseCache {
   /**
    * Answers `c` with the body `build` makes, or from memory when the tables in `tables` are
    * unchanged; 304 when the client already holds this version (`If-None-Match`).
+   *
+   * A build may read the versions itself, in the statement that reads the data (`versionsColumnSql`),
+   * and return them: a request with nothing in memory and no `If-None-Match` then costs one query,
+   * not two, and its ETag belongs to the very snapshot the body was read from.
    */
   async respond(
     c: Context,
     tables: readonly string[],
-    build: () => Promise<{ body: string; type: string }>,
-    /** `variant`: who the body was built for (what anonymous users see differs); `etagPrefix`: e.g. a feature's version. */
-    opts: { variant?: string; etagPrefix?: string; headers?: Record<string, string> } = {},
+    build: () => Promise<{ body: string; type: string; versions?: string }>,
+    /**
+     * `variant`: who the body was built for (what anonymous users see differs) and its format; `etagPrefix`: e.g. a feature's
+     * version; `versionsInBody`: `build` returns the versions it read (else they are read before it, so a body is never tagged newer than it is).
+     */
+    opts: { variant?: string; etagPrefix?: string; headers?: Record<string, string>; versionsInBody?: boolean } = {},
   ): Promise<Response> {
     const key = `${opts.variant ?? ''} ${c.req.url}`;
-    const etag = `"${opts.etagPrefix ?? ''}${createHash('sha256').update(key).update('\0').update(await this.versions(tables)).digest('base64url').slice(0, 27)}"`;
-    const headers = { ETag: etag, 'Cache-Control': 'no-cache', ...opts.headers };
-    if (matches(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
+    const tag = (versions: string) => `"${opts.etagPrefix ?? ''}${createHash('sha256').update(key).update('\0').update(versions).digest('base64url').slice(0, 27)}"`;
+    const ifNoneMatch = c.req.header('if-none-match');
     let entry = this.entries.get(key);
-    if (entry?.etag === etag) {
+    let etag: string | undefined;
+    if (entry || ifNoneMatch || !opts.versionsInBody) {
+      etag = tag(await this.versions(tables));
+      if (matches(ifNoneMatch, etag)) return c.body(null, 304, { ETag: etag, 'Cache-Control': 'no-cache', ...opts.headers });
+    }
+    if (entry && entry.etag === etag) {
       this.hits++;
       // Most recently used last, so the oldest is first when space is needed.
       this.entries.delete(key);
@@ -53,10 +65,13 @@ export class ResponseCache {
     } else {
       this.misses++;
       const built = await build();
-      entry = { etag, ...built, bytes: built.body.length * 2 };
+      // A build that read the versions with its data is tagged by them (the same snapshot).
+      if (built.versions !== undefined) etag = tag(built.versions);
+      if (etag === undefined) throw new Error('ResponseCache: versionsInBody is set but the build returned no versions.');
+      entry = { etag, body: built.body, type: built.type, bytes: built.body.length * 2 };
       this.put(key, entry);
     }
-    return c.body(entry.body, 200, { 'content-type': entry.type, ...headers });
+    return c.body(entry.body, 200, { 'content-type': entry.type, ETag: entry.etag, 'Cache-Control': 'no-cache', ...opts.headers });
   }
 
   /** Bytes held (UTF-16 estimate), for the benchmark and the tests. */
@@ -65,11 +80,8 @@ export class ResponseCache {
   }
 
   private async versions(tables: readonly string[]): Promise<string> {
-    const r = await this.db.query<{ v: string }>(
-      `select string_agg(id || ':' || version, ',' order by id) as v from collection_versions where id = any($1::text[])`,
-      [tables],
-    );
-    return r.rows[0]?.v ?? '';
+    const r = await this.db.query<{ versions: string | null }>(`select ${versionsColumnSql('$1')}`, [tables]);
+    return r.rows[0]?.versions ?? '';
   }
 
   private put(key: string, entry: Entry) {

@@ -133,12 +133,12 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db), costs?: 
     const repeated = Object.entries(c.req.queries()).find(([, v]) => v.length > 1);
     if (repeated) apiError(400, 'InvalidParameterValue', `Parameter ${repeated[0].slice(0, 60)} is given ${repeated[1].length} times; give it once.`);
     const params = parseItemsParams(def, c.req.query(), shownProperties(def, audience) ?? Object.keys(def.properties));
-    return cache.respond(c, [def.id], () => itemsPage(c.req.url, def, params, audience), { variant: audience, headers: { 'Content-Crs': `<${params.crs.uri}>` } });
+    return cache.respond(c, [def.id], () => itemsPage(c.req.url, def, params, audience), { variant: audience, versionsInBody: true, headers: { 'Content-Crs': `<${params.crs.uri}>` } });
   });
 
   async function itemsPage(requestUrl: string, def: CollectionDef, params: ReturnType<typeof parseItemsParams>, audience: ReadAudience) {
-    const q = itemsQuery(def, params, shownProperties(def, audience));
-    const row = (await db.query<{ number_matched: number; number_returned: number; features: string }>(q.text, q.values)).rows[0];
+    const q = itemsQuery(def, params, shownProperties(def, audience), [def.id]);
+    const row = (await db.query<{ number_matched: number; number_returned: number; features: string; versions: string | null }>(q.text, q.values)).rows[0];
     const url = new URL(requestUrl);
     const link = (rel: string, offset: number) => {
       const u = new URL(url);
@@ -153,7 +153,7 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db), costs?: 
     links.push({ href: `${apiBase(requestUrl)}/collections/${def.id}`, rel: 'collection', type: 'application/json' });
     // The features array arrives as JSON text from PostGIS and is spliced in unparsed.
     const body = `{"type":"FeatureCollection","numberMatched":${row.number_matched},"numberReturned":${row.number_returned},"timeStamp":"${new Date().toISOString()}","links":${JSON.stringify(links)},"features":${row.features}}`;
-    return { body, type: `${GEOJSON}; charset=utf-8` };
+    return { body, type: `${GEOJSON}; charset=utf-8`, versions: row.versions ?? '' };
   }
 
   app.get('/collections/:id/items/:featureId', async (c) => {

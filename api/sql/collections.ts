@@ -56,7 +56,8 @@ export function selectedProperties(shown: string[] | null, selection: string[] |
  * One page of a collection's features as a GeoJSON features array (JSON text) plus the number
  * matched. The JSON is built in SQL, so the route only wraps it: no parse/serialise round trip.
  */
-export function itemsQuery(c: CollectionDef, p: ItemsParams, readerShown: string[] | null = null): SqlQuery {
+/** `versionsOf`: also read those tables' versions (column `versions`) in the same snapshot, for the response cache. */
+export function itemsQuery(c: CollectionDef, p: ItemsParams, readerShown: string[] | null = null, versionsOf?: string[]): SqlQuery {
   const shown = selectedProperties(readerShown, p.properties);
   const values: unknown[] = [];
   const where: string[] = [];
@@ -87,15 +88,22 @@ export function itemsQuery(c: CollectionDef, p: ItemsParams, readerShown: string
   values.push(nullTemplate(c, shown));
   const t = values.length;
   const geometry = p.skipGeometry ? 'null::json' : geometryJsonSql('geom', p.crs);
+  if (versionsOf) values.push(versionsOf);
   return {
     text: `with matched as (select id, $${t}::jsonb || ${shown ? propertiesOnly(`$${n + 1}`) : 'properties'} as properties, properties as sort_properties, geom from ${c.id} ${filter}),
       page as (select * from matched order by ${order} limit $${n - 1} offset $${n})
       select (select count(*) from matched)::int as number_matched,
         (select count(*) from page)::int as number_returned,
         coalesce((select json_agg(json_build_object('type', 'Feature', 'id', id,
-          'geometry', ${geometry}, 'properties', properties) order by ${order}) from page), '[]')::text as features`,
+          'geometry', ${geometry}, 'properties', properties) order by ${order}) from page), '[]')::text as features${versionsOf ? `,
+        ${versionsColumnSql(`$${values.length}`)}` : ''}`,
     values,
   };
+}
+
+/** A select-list column `versions`: the versions of the tables named in the text[] parameter `param`, as the cache compares them. */
+export function versionsColumnSql(param: string): string {
+  return `(select string_agg(id || ':' || version, ',' order by id) from collection_versions where id = any(${param}::text[])) as versions`;
 }
 
 /** One feature as GeoJSON text, or no row. */

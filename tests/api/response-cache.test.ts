@@ -86,6 +86,21 @@ describeEachDb('Responses of unchanged collections are cached by version (ETag)'
     });
   }
 
+  test('a new items request costs one statement (versions read with the data); its ETag equals the one a revalidation computes', async () => {
+    const statements: string[] = [];
+    const counting = { ...t.db, kind: t.db.kind, query: (text: string, values?: unknown[]) => (statements.push(text), t.db.query(text, values)) } as typeof t.db;
+    const app = new Hono().route('/api', collectionRoutes(counting, new ResponseCache(counting)));
+    const path = `/api/collections/projects/items?limit=7&filter=${encodeURIComponent("quality = 'indicative'")}`;
+    const first = await app.request(path);
+    assert.equal(first.status, 200);
+    assert.equal(statements.length, 1, `statements: ${statements.map((s) => s.slice(0, 60)).join(' | ')}`);
+    const etag = first.headers.get('etag')!;
+    // In memory now: the next request reads the versions alone, and finds the same tag.
+    const again = await app.request(path, { headers: { 'If-None-Match': etag } });
+    assert.equal(again.status, 304);
+    assert.equal(statements.length, 2);
+  });
+
   test('the cache stays within its byte bound', async () => {
     const cache = new ResponseCache(t.db, 200_000);
     const app = new Hono().route('/api', collectionRoutes(t.db, cache));

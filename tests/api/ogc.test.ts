@@ -8,14 +8,11 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import type { ServerType } from '@hono/node-server';
-import { createApp } from '../../api/app.ts';
-import { listen } from '../../api/listen.ts';
 import { collections } from '../../core/catalog.ts';
 import { describeEachDb } from '../helpers/databases.ts';
 import { client } from '../helpers/http.ts';
+import { serveApi, type ServedApi } from '../helpers/serve.ts';
 
 describeEachDb('the standard surface for GIS clients', (t) => {
   let api: ReturnType<typeof client>['call'];
@@ -328,18 +325,15 @@ const run = promisify(execFile);
 const owslib = existsSync('/usr/lib/python3/dist-packages/owslib');
 
 describeEachDb('GDAL reads every collection (OAPIF driver)', (t) => {
-  let server: ServerType;
+  let api: ServedApi | undefined;
   let base = '';
   before(async () => {
     if (!ogrinfo) return;
-    const app = createApp({ db: t.db, config: { BASEMAPS: [] } });
-    server = await new Promise<ServerType>((resolve) => {
-      const s = listen(app, { port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+    api = await serveApi(t.db);
+    base = api.base;
   });
   after(async () => {
-    if (server) await new Promise<void>((r) => server.close(() => r()));
+    await api?.close();
   });
 
   test('ogrinfo lists every collection with all its columns and the right feature count', { skip: ogrinfo ? false : 'no ogrinfo (apt-get install gdal-bin)' }, async () => {

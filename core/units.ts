@@ -36,3 +36,33 @@ export function formatDistanceMeters(distanceMeters: number, lang: UnitLang = 'z
   const km = new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { maximumFractionDigits: 1 }).format(distanceMeters / 1000);
   return `${km}${lang === 'zh' ? ' 公里' : ' km'}`;
 }
+
+/** Decimals of a percentage: one, two for a share below 0.1 % (so 0.05 % does not read as 0.0 %). */
+function percentDecimals(share: number): number {
+  const p = Math.abs(share * 100);
+  return p > 0 && p < 0.1 ? 2 : 1;
+}
+
+/**
+ * A share (0–1) as a percentage rounded half up to one decimal (two below 0.1 %): the one rounding
+ * rule of every table, CSV and report, so that 0.0195 is 2.0 everywhere (binary floating point made
+ * it 2 in one place and 1.9 in another). The product is first cut to 12 significant digits, which
+ * removes the binary noise (1.9499999… → 1.95) before rounding.
+ */
+export function roundPercent(share: number): number {
+  if (!Number.isFinite(share)) return NaN;
+  const f = 10 ** percentDecimals(share);
+  const scaled = Number((share * 100 * f).toPrecision(12));
+  return Math.round(scaled) / f;
+}
+
+/** `roundPercent` as text with its decimals and a no-break space before the sign: "19.5 %". */
+export function formatPercent(share: number, _lang: UnitLang = 'zh'): string {
+  if (!Number.isFinite(share)) return '';
+  return `${roundPercent(share).toFixed(percentDecimals(share))}\u00a0%`;
+}
+
+/** `roundPercent` as a CSV cell: the same figure as the panel shows, without the sign. */
+export function percentCell(share: number): string {
+  return formatPercent(share).replace(/\u00a0%$/, '');
+}

@@ -5,7 +5,17 @@ import { readSite } from '../../core/geometry/site-input.ts';
 import type { Db, QueryOptions, Queryable } from '../db/db.ts';
 import { requireFullRead } from '../auth/middleware.ts';
 import { apiError } from '../errors.ts';
-import { COMPLIANCE_METHOD, COMPLIANCE_METHOD_ZH, complianceQuery, overlapsQuery, projectsComplianceQuery } from '../sql/compliance.ts';
+import { COMPATIBLE_USE_RULE, zoneSummary, type ProjectCompliance, type ZoneOverlapAreas } from '../../core/analysis/compliance-table.ts';
+import {
+  COMPLIANCE_METHOD,
+  COMPLIANCE_METHOD_ZH,
+  complianceQuery,
+  overlapsQuery,
+  PROJECTS_SUMMARY_METHOD,
+  PROJECTS_SUMMARY_METHOD_ZH,
+  projectsComplianceQuery,
+  projectsZoneAreasQuery,
+} from '../sql/compliance.ts';
 import { statementLimits } from '../limiter.ts';
 import { readJson } from './read-json.ts';
 
@@ -33,9 +43,20 @@ export function complianceRoutes(db: Db) {
 
   app.get('/analysis/compliance/projects', async (c) => {
     requireFullRead(c, 'run a compliance review');
-    const q = projectsComplianceQuery();
+    const sectors = [...COMPATIBLE_USE_RULE.sectors];
+    const q = projectsComplianceQuery(sectors);
     const row = (await db.query<{ projects: string }>(q.text, q.values, statementLimits(c))).rows[0];
-    const body = `{"method":${JSON.stringify(COMPLIANCE_METHOD)},"methodZh":${JSON.stringify(COMPLIANCE_METHOD_ZH)},"projects":${row.projects}}`;
+    const aq = projectsZoneAreasQuery(sectors);
+    const areas = JSON.parse((await db.query<{ areas: string }>(aq.text, aq.values, statementLimits(c))).rows[0].areas) as ZoneOverlapAreas[];
+    // Counts from the per-project results, areas from the per-zone unions (core/analysis/compliance-table.ts).
+    const summary = zoneSummary(JSON.parse(row.projects) as ProjectCompliance[], areas);
+    const head = {
+      method: `${COMPLIANCE_METHOD} ${PROJECTS_SUMMARY_METHOD}`,
+      methodZh: `${COMPLIANCE_METHOD_ZH}${PROJECTS_SUMMARY_METHOD_ZH}`,
+      compatibleUseRule: COMPATIBLE_USE_RULE,
+      zoneSummary: summary,
+    };
+    const body = `${JSON.stringify(head).slice(0, -1)},"projects":${row.projects}}`;
     return c.body(body, 200, { 'content-type': 'application/json; charset=utf-8' });
   });
 

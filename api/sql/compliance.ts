@@ -1,3 +1,4 @@
+import { COMPATIBLE_USE_RULE } from '../../core/analysis/compliance-table.ts';
 import type { SqlQuery } from '../db/db.ts';
 
 /** How areas and distances are measured, stated in every response and report. */
@@ -85,16 +86,56 @@ export function complianceQuery(geometryGeoJson: string): SqlQuery {
   };
 }
 
-/** The compliance result of every project site with a geometry, in one batch (JSON array text). */
-export function projectsComplianceQuery(): SqlQuery {
+/** What the batch of every project adds to COMPLIANCE_METHOD: the per-zone summary. */
+export const PROJECTS_SUMMARY_METHOD =
+  'Zone summary: one union per zone — the land under any control feature taken by the zone\'s projects (zone_id), clipped to the zone, so projects that overlap each other, and land under several control features, count once; a project outside every zone is summed under zoneId null, unclipped. Conflicts and compatible uses (compatibleUseRule) are unioned apart.';
+export const PROJECTS_SUMMARY_METHOD_ZH =
+  '分区汇总：每个支撑区求一次并集——该区项目（zone_id）落在任一管控要素内的用地，裁切到支撑区范围内，项目之间相互重叠及多个管控要素重叠处只计一次；不在任何支撑区的项目计入“支撑区外”（不裁切）。冲突与相容用途（compatibleUseRule）分别求并集。';
+
+/**
+ * The compliance result of every project site with a geometry, in one batch (JSON array text);
+ * `$1`: the sectors that are compatible uses (core COMPATIBLE_USE_RULE), marked `compatibleUse`.
+ */
+export function projectsComplianceQuery(compatibleSectors: string[] = [...COMPATIBLE_USE_RULE.sectors]): SqlQuery {
   return {
     text: `select coalesce(json_agg(json_build_object('projectId', p.id, 'name', p.properties->>'name_zh',
         'nameEn', p.properties->>'name_en', 'column', (p.properties->>'column')::int, 'sector', p.properties->>'sector',
         'zoneId', p.properties->>'zone_id', 'locationQuality', p.properties->>'location_quality',
+        'compatibleUse', coalesce(p.properties->>'sector' = any($1::text[]), false),
         'result', ${resultJson('p.geom', { m2: 'pre.m2', g4546: 'pre.g4546' })}) order by p.id), '[]')::text as projects
       from projects p, lateral (select ST_Area(p.geom::geography) as m2, ST_Transform(p.geom, 4546) as g4546) pre
       where p.geom is not null`,
-    values: [],
+    values: [compatibleSectors],
+  };
+}
+
+/**
+ * The per-zone overlap areas of the project sites (see PROJECTS_SUMMARY_METHOD), JSON array text of
+ * `{ zoneId, overlapSquareMeters, conflictSquareMeters, compatibleSquareMeters }` (geodesic m²);
+ * `$1`: the compatible sectors.
+ */
+export function projectsZoneAreasQuery(compatibleSectors: string[] = [...COMPATIBLE_USE_RULE.sectors]): SqlQuery {
+  return {
+    text: `with ctl as materialized (select ST_Union(ST_CollectionExtract(geom, 3)) as g from control_features where ST_Dimension(geom) = 2),
+      -- Each polygonal site's land under any control feature (lines and points have no area).
+      ov as (select p.properties->>'zone_id' as zone_id, coalesce(p.properties->>'sector' = any($1::text[]), false) as compatible,
+          ST_CollectionExtract(ST_Intersection(p.geom, ctl.g), 3) as g
+        from projects p, ctl where p.geom is not null and ST_Dimension(p.geom) = 2 and ST_Intersects(p.geom, ctl.g)),
+      -- One union per zone and kind, clipped to the zone (outside the zones: as it is).
+      kinds as (select k.zone_id, k.compatible, case when z.geom is null then k.g else ST_CollectionExtract(ST_Intersection(k.g, z.geom), 3) end as g
+        from (select zone_id, compatible, ST_Union(g) as g from ov where not ST_IsEmpty(g) group by zone_id, compatible) k
+        left join zones z on z.id = k.zone_id),
+      areas as (select zone_id,
+          coalesce(ST_Area(ST_Union(g)::geography), 0) as all_m2,
+          coalesce(sum(ST_Area(g::geography)) filter (where not compatible), 0) as conflict_m2,
+          coalesce(sum(ST_Area(g::geography)) filter (where compatible), 0) as compatible_m2
+        from kinds group by zone_id)
+      select coalesce(json_agg(json_build_object('zoneId', zone_id,
+          'overlapSquareMeters', round(all_m2::numeric, 1)::float8,
+          'conflictSquareMeters', round(conflict_m2::numeric, 1)::float8,
+          'compatibleSquareMeters', round(compatible_m2::numeric, 1)::float8) order by zone_id), '[]')::text as areas
+        from areas`,
+    values: [compatibleSectors],
   };
 }
 

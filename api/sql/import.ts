@@ -19,12 +19,15 @@ export const areaSql = (g: string) => `case when ${g} is not null and ST_Dimensi
 
 /**
  * The zone holding the largest share of the geometry expression `g` (by area, or by length for a
- * line); a point takes the zone that contains it; null outside every zone.
+ * line); a point takes the zone that contains it (or whose edge it lies on); null outside every zone.
+ * A polygon or line that only touches a zone along its edge has no share of it and is not in it (the
+ * forest-management polygon, the nature reserve, shares an edge with the front-slope zone: issue 13).
  */
 export const zoneSql = (g: string) =>
-  `(select zn.id from zones zn where ${g} is not null and ST_Intersects(zn.geom, ${g})
-    order by case when ST_Dimension(${g}) = 1 then ST_Length(ST_Intersection(zn.geom, ${g}))
-      else ST_Area(ST_Intersection(zn.geom, ${g})) end desc, zn.id limit 1)`;
+  `(select zn.id from (select z.id, case when ST_Dimension(${g}) = 1 then ST_Length(ST_Intersection(z.geom, ${g}))
+        when ST_Dimension(${g}) = 2 then ST_Area(ST_Intersection(z.geom, ${g})) else 1 end as share
+      from zones z where ${g} is not null and ST_Intersects(z.geom, ${g})) zn
+    where zn.share > 0 order by zn.share desc, zn.id limit 1)`;
 
 /** The derived properties of one feature of `c` whose geometry is `g`, as a jsonb expression (a write sets them with the row). */
 export function derivedSql(c: CollectionDef, g: string): string {

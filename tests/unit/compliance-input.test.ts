@@ -119,15 +119,17 @@ test('conflict table rows, zone summary and the CSV with BOM and bilingual heade
     },
   };
   assert.equal(zoneSummary([nested])[0].overlapSquareMeters, 8000);
-  assert.deepEqual(zoneSummary(projects).map((z) => [z.zoneId, z.sites, z.conflictingSites, z.overlapSquareMeters]), [
-    ['zone-kejicheng', 1, 0, 0],
-    ['zone-qianpo', 1, 1, 5000],
+  // p1 (sector ecology) is a compatible use, counted apart from conflicts (issue 13).
+  assert.deepEqual(zoneSummary(projects).map((z) => [z.zoneId, z.sites, z.conflictingSites, z.compatibleSites, z.overlapSquareMeters]), [
+    ['zone-kejicheng', 1, 0, 0, 0],
+    ['zone-qianpo', 1, 0, 1, 5000],
   ]);
   const csv = toCsv(rows, complianceCsvColumns);
   assert.ok(csv.startsWith(UTF8_BOM));
   const lines = csv.slice(1).split('\r\n');
   assert.equal(lines[0].split(',')[1], '项目名称 Project');
-  assert.match(lines[1], /^p1,"甲, ""项目""",A,2,zone-qianpo,20000,红线,eco_redline,5000,0.5,25,$/);
+  // p1 is of sector ecology: a compatible use (issue 13); shares use the panel's rounding (25.0).
+  assert.match(lines[1], /^p1,"甲, ""项目""",A,2,zone-qianpo,20000,红线,eco_redline,5000,0.5,25.0,,相容用途 compatible use$/);
   assert.equal(toCsv([{ v: '=1+1' }], [{ header: 'v', value: (r) => r.v }]).split('\r\n')[1], "'=1+1", 'formula injection is neutralised');
   assert.equal(toCsv([{ v: '\t=1+1' }], [{ header: 'v', value: (r) => r.v }]).split('\r\n')[1], "'\t=1+1", 'a leading TAB (skipped by Excel) is neutralised too');
   assert.equal(toCsv([{ v: '\r=1' }], [{ header: 'v', value: (r) => r.v }]).split('\r\n')[1], '"\'\r=1"', 'and a leading CR');

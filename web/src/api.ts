@@ -3,7 +3,7 @@
  * show a readable message whatever went wrong (HTTP error, network, bad JSON).
  */
 import type { ComplianceResult } from '../../core/analysis/compliance.ts';
-import type { ProjectCompliance } from '../../core/analysis/compliance-table.ts';
+import type { ProjectCompliance, ZoneSummary } from '../../core/analysis/compliance-table.ts';
 import type { AuditListEntry } from '../../core/audit-entry.ts';
 import type { Bilingual, GeometryKind, LayerRole, LayerStyle, PropertyDef } from '../../core/catalog.ts';
 import type { SiteCrs } from '../../core/crs.ts';
@@ -113,6 +113,11 @@ export interface ComplianceResponse {
 /** Answer of GET /api/analysis/compliance/projects. */
 export interface ComplianceProjectsResponse {
   method: string;
+  methodZh?: string;
+  /** Per zone: counts, and the areas as one union per zone clipped to it (server). */
+  zoneSummary?: ZoneSummary[];
+  /** How a project is classed as a compatible (protective) use. */
+  compatibleUseRule?: { sectors: string[]; en: string; zh: string };
   projects: ProjectCompliance[];
 }
 

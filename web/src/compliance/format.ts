@@ -1,7 +1,7 @@
 /** Names, figures and verdicts of a compliance result in the current language (panel and report). */
 import type { ComplianceResult } from '../../../core/analysis/compliance.ts';
 import type { ComplianceResponse } from '../api.ts';
-import { formatAreaSquareMeters, formatDistanceMeters } from '../../../core/units.ts';
+import { formatAreaSquareMeters, formatDistanceMeters, formatPercent } from '../../../core/units.ts';
 import { getLang, t } from '../i18n/index.ts';
 import { featureName, type Store } from '../store.ts';
 
@@ -13,11 +13,12 @@ export interface ResultLike {
   nearest: (NonNullable<ComplianceResult['nearest']> & { name?: string }) | null;
 }
 
-/** A share (0–1) as a percentage with one decimal (two below 0.1 %). */
+/**
+ * A share (0–1) as a percentage with one decimal (two below 0.1 %): core/units.ts formatPercent, the
+ * one rounding rule the CSV export uses too (a no-break space keeps the sign with its number).
+ */
 export function percentText(share: number): string {
-  const p = share * 100;
-  // A no-break space: the sign stays with its number in narrow table cells.
-  return `${p > 0 && p < 0.1 ? p.toFixed(2) : p.toFixed(1)}\u00a0%`;
+  return formatPercent(share, getLang());
 }
 
 /** An area in m² as readable text (m², ha or km²) in the current language. */

@@ -2,7 +2,7 @@
  * "All project sites": every located project checked against the control layers by the server in
  * one batch, a per-zone summary, a sortable and filterable conflict table, and its CSV export.
  */
-import { complianceCsvColumns, complianceRows, zoneSummary, type ComplianceRow, type ProjectCompliance } from '../../../core/analysis/compliance-table.ts';
+import { complianceCsvColumns, complianceRows, zoneSummary, type ComplianceRow, type ProjectCompliance, type ZoneSummary } from '../../../core/analysis/compliance-table.ts';
 import { toCsv } from '../../../core/export/csv.ts';
 import { ApiError } from '../api.ts';
 import { download, h } from '../dom.ts';
@@ -34,6 +34,9 @@ function compareOverlap(key: 'overlap' | 'share'): (a: ComplianceRow, b: Complia
 export class ProjectTable {
   readonly element = h('div', { class: 'xc-cmp-projects' });
   private projects: ProjectCompliance[] = [];
+  /** The server's per-zone summary (one union per zone) and its compatible-use rule. */
+  private summary: ZoneSummary[] | null = null;
+  private rule: { en: string; zh: string } | null = null;
   private state: 'idle' | 'loading' | 'ready' | 'error' = 'idle';
   private error = '';
   private zone = '';
@@ -52,7 +55,10 @@ export class ProjectTable {
     this.state = 'loading';
     this.render();
     try {
-      this.projects = (await this.ctx.api.complianceProjects()).projects;
+      const res = await this.ctx.api.complianceProjects();
+      this.projects = res.projects;
+      this.summary = res.zoneSummary ?? null;
+      this.rule = res.compatibleUseRule ?? null;
       this.state = 'ready';
     } catch (err) {
       this.state = 'error';
@@ -142,19 +148,43 @@ export class ProjectTable {
     const summary = h(
       'table',
       { class: 'xc-cmp-summary' },
-      h('thead', {}, h('tr', {}, h('th', {}, m.summaryZone), h('th', { class: 'xc-num' }, m.summarySites), h('th', { class: 'xc-num' }, m.summaryConflicting), h('th', { class: 'xc-num' }, m.summaryOverlap))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', {}, m.summaryZone),
+          h('th', { class: 'xc-num' }, m.summarySites),
+          h('th', { class: 'xc-num' }, m.summaryConflicting),
+          h('th', { class: 'xc-num' }, m.summaryOverlap),
+          h('th', { class: 'xc-num xc-cmp-compatible-col' }, m.summaryCompatible),
+        ),
+      ),
       h(
         'tbody',
         {},
         // Outside the zones last, whatever the collation does with the sort key.
-        ...[...zoneSummary(this.projects)].sort((a, b) => Number(a.zoneId === null) - Number(b.zoneId === null)).map((s) => {
+        // The server's summary (one union per zone, clipped to it); the per-site sum only as a fallback.
+        ...[...(this.summary ?? zoneSummary(this.projects))].sort((a, b) => Number(a.zoneId === null) - Number(b.zoneId === null)).map((s) => {
           const tr = h(
             'tr',
-            { 'data-zone': s.zoneId ?? OUTSIDE, class: s.conflictingSites ? 'xc-cmp-has-conflict' : undefined },
+            {
+              'data-zone': s.zoneId ?? OUTSIDE,
+              'data-overlap-m2': String(s.overlapSquareMeters),
+              'data-conflict-m2': String(s.conflictSquareMeters),
+              'data-compatible-m2': String(s.compatibleSquareMeters),
+              class: s.conflictingSites ? 'xc-cmp-has-conflict' : undefined,
+            },
             h('td', {}, this.zoneName(s.zoneId)),
             h('td', { class: 'xc-num' }, String(s.sites)),
-            h('td', { class: 'xc-num' }, String(s.conflictingSites)),
-            h('td', { class: 'xc-num' }, s.overlapSquareMeters > 0 ? areaText(s.overlapSquareMeters) : '–'),
+            h('td', { class: 'xc-num xc-cmp-sum-conflicting' }, String(s.conflictingSites)),
+            h('td', { class: 'xc-num xc-cmp-sum-conflict' }, s.conflictSquareMeters > 0 ? areaText(s.conflictSquareMeters) : '–'),
+            h(
+              'td',
+              { class: 'xc-num xc-cmp-sum-compatible' },
+              s.compatibleSites ? `${s.compatibleSites} · ${s.compatibleSquareMeters > 0 ? areaText(s.compatibleSquareMeters) : '–'}` : '–',
+            ),
           );
           tr.addEventListener('click', () => {
             this.zone = s.zoneId ?? OUTSIDE;
@@ -197,20 +227,28 @@ export class ProjectTable {
     const body = h('tbody');
     for (const r of rows) {
       const project = this.projects.find((p) => p.projectId === r.projectId)!;
-      const isPoint = (project.result.site as { geometryType?: string }).geometryType === 'POINT';
+      const isPoint = r.pointSite;
       const conflict = r.controlId !== null;
+      // A protective project inside a control line is a compatible use: marked, not styled as a conflict.
+      const compatible = conflict && r.compatibleUse;
       const tr = h(
         'tr',
-        { 'data-project': r.projectId, 'data-control': r.controlId ?? undefined, class: [conflict ? 'xc-cmp-conflict' : '', r.projectId === this.selected ? 'xc-cmp-selected' : ''].join(' ').trim() || undefined, tabindex: '0' },
+        {
+          'data-project': r.projectId,
+          'data-control': r.controlId ?? undefined,
+          'data-use': conflict ? (compatible ? 'compatible' : 'conflict') : undefined,
+          class: [conflict ? (compatible ? 'xc-cmp-compatible' : 'xc-cmp-conflict') : '', r.projectId === this.selected ? 'xc-cmp-selected' : ''].join(' ').trim() || undefined,
+          tabindex: '0',
+        },
         h('td', {}, h('div', { class: 'xc-cmp-project-name' }, this.projectName(r)), h('div', { class: 'xc-cmp-sub' }, [r.column !== null ? m.columnN(r.column) : '', this.zoneName(r.zoneId)].filter(Boolean).join(' · '))),
-        h('td', {}, conflict ? this.controlName(r) : h('span', { class: 'xc-cmp-ok' }, m.noConflict)),
+        h('td', {}, conflict ? this.controlName(r) : h('span', { class: 'xc-cmp-ok' }, m.noConflict), compatible ? h('span', { class: 'xc-cmp-compatible-tag' }, ` · ${m.compatibleTag}`) : null),
         h(
           'td',
           { class: 'xc-num', 'data-overlap-m2': String(r.overlapSquareMeters) },
           conflict ? (isPoint ? m.pointSite : areaText(r.overlapSquareMeters)) : '',
           conflict && !isPoint ? h('div', { class: 'xc-cmp-sub' }, otherUnitText(r.overlapSquareMeters)) : null,
         ),
-        h('td', { class: 'xc-num' }, conflict ? percentText(r.overlapShare) : ''),
+        h('td', { class: 'xc-num' }, conflict ? (isPoint ? m.pointInside : percentText(r.overlapShare)) : ''),
         h('td', { class: 'xc-num' }, r.distanceMeters !== null ? distanceText(r.distanceMeters) : ''),
       );
       const choose = () => {
@@ -234,6 +272,7 @@ export class ProjectTable {
     this.element.replaceChildren(
       h('div', { class: 'xc-cmp-note' }, m.sitesChecked(this.projects.length)),
       summary,
+      h('div', { class: 'xc-cmp-note xc-cmp-summary-note' }, m.summaryUnionNote, this.rule ? ` ${getLang() === 'en' ? this.rule.en : this.rule.zh}` : ''),
       h(
         'div',
         { class: 'xc-cmp-toolbar' },

@@ -20,6 +20,40 @@ export const CRS_TITLES: Record<SiteCrs, { zh: string; en: string }> = {
   GCJ02: { zh: '高德/腾讯坐标（GCJ-02）', en: 'Amap/Tencent (GCJ-02)' },
 };
 
+/**
+ * The CRS a GeoJSON file declares in its legacy `crs` member (RFC 7946 dropped it; GDAL and QGIS still
+ * write `{"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4546"}}` for projected data):
+ * a SiteCrs, `null` when the member is absent (the file is lon/lat by RFC 7946, or the user chooses),
+ * or `undefined` when it names a CRS the compliance review does not take. Accepted: CRS84 and
+ * EPSG:4326, CGCS2000 EPSG:4490 (lon/lat, read as EPSG:4326: the two agree within centimetres here),
+ * EPSG:4546 and EPSG:4525, as a URN, an OGC URI or `EPSG:n`. GeoJSON is always written east first.
+ */
+export function siteCrsFromGeoJson(member: unknown): SiteCrs | null | undefined {
+  if (member === undefined || member === null) return null;
+  const name = crsMemberName(member);
+  if (name === null) return undefined;
+  const n = name.trim();
+  if (/^(urn:ogc:def:crs:OGC:(1\.3)?:CRS84|https?:\/\/www\.opengis\.net\/def\/crs\/OGC\/1\.3\/CRS84|(OGC:)?CRS84)$/i.test(n)) return 'EPSG:4326';
+  const code = /^(?:urn:ogc:def:crs:EPSG:[\d.]*:|https?:\/\/www\.opengis\.net\/def\/crs\/EPSG\/[\d.]+\/|EPSG:)(\d+)$/i.exec(n)?.[1];
+  switch (code) {
+    case '4326':
+    case '4490':
+      return 'EPSG:4326';
+    case '4546':
+      return 'EPSG:4546';
+    case '4525':
+      return 'EPSG:4525';
+    default:
+      return undefined;
+  }
+}
+
+/** The name in a GeoJSON `crs` member (`{type: "name", properties: {name}}`), or null. */
+export function crsMemberName(member: unknown): string | null {
+  const name = (member as { properties?: { name?: unknown } } | null)?.properties?.name;
+  return typeof name === 'string' ? name.slice(0, 200) : null;
+}
+
 /** Converts one position [x, y] from `crs` to [lon, lat] in EPSG:4326 (x = easting for the projected systems). */
 export function toLonLat(position: readonly number[], crs: SiteCrs): [number, number] {
   const [x, y] = position;

@@ -58,7 +58,7 @@ export class SiteInputForm {
   private pasteCrs: SiteCrs = 'EPSG:4546';
   private swap = false;
   private fileCrs: SiteCrs = 'EPSG:4326';
-  private file: { name: string; geometries: unknown[]; names: (string | null)[]; chosen: number } | null = null;
+  private file: { name: string; geometries: unknown[]; names: (string | null)[]; chosen: number; declaredCrs: SiteCrs | null } | null = null;
   /** Worded at each render, so the message follows a change of language. */
   private error: (() => InputError) | null = null;
 
@@ -96,10 +96,18 @@ export class SiteInputForm {
     const read = readSiteFile(f.name, text, (s) => new DOMParser().parseFromString(s, 'text/xml'));
     if (!read.valid) {
       this.file = null;
-      const reason = read.reason;
-      return this.setError(() => ({ lead: t().compliance.fileInvalid, detail: reason }));
+      // Worded in the map's language from the problem's code (the core's reason is English).
+      const { code, crsName } = read;
+      return this.setError(() => {
+        const m = t().compliance;
+        return { lead: code === 'unsupported_crs' ? m.fileCrsUnsupported(crsName ?? '') : `${m.fileInvalid} ${m.fileProblem[code] ?? ''}`.trim() };
+      });
     }
-    this.file = { name: f.name, geometries: read.geometries, names: read.names, chosen: 0 };
+    // A GeoJSON crs member (GDAL, QGIS) or KML (lon/lat) says the CRS: it is chosen for the user.
+    // KML's lon/lat is not announced: only a declared GeoJSON crs is worth a note.
+    if (read.crs) this.fileCrs = read.crs;
+    const declared = read.crs && !f.name.toLowerCase().endsWith('.kml') ? read.crs : null;
+    this.file = { name: f.name, geometries: read.geometries, names: read.names, chosen: 0, declaredCrs: declared };
     this.submit(read.geometries[0], this.fileCrs);
   }
 
@@ -187,6 +195,7 @@ export class SiteInputForm {
         h('label', { class: 'xc-cmp-field' }, m.crs, this.crsSelect(this.fileCrs, (c) => (this.fileCrs = c), 'xc-cmp-file-crs')),
         input,
         h('div', { class: 'xc-cmp-note' }, m.fileHint),
+        this.file?.declaredCrs ? h('div', { class: 'xc-cmp-note xc-cmp-file-crs-declared' }, m.fileCrsDeclared(crsName(this.file.declaredCrs))) : null,
       ];
       if (this.file && this.file.geometries.length > 1) {
         const file = this.file;

@@ -42,8 +42,12 @@ export interface DataCompleteness {
   note: Bilingual;
 }
 
-/** Whether a target is met: `not_assessable` when the facility data is not a complete inventory. */
-export type TargetVerdict = 'met' | 'not_met' | 'not_assessable';
+/**
+ * Whether a target is met: `not_assessable` when the facility data is not a complete inventory;
+ * `needs_area` when the target is set for another kind of area than the one measured (旧城 80 % on the
+ * whole central area): no verdict until the area it is set for is loaded (see TARGET_AREA_IDS).
+ */
+export type TargetVerdict = 'met' | 'not_met' | 'not_assessable' | 'needs_area';
 
 export interface CoveragePreset {
   id: string;
@@ -92,8 +96,45 @@ export function dataCompletenessOf(collection: string): DataCompleteness | undef
   return FACILITY_DATA_COMPLETENESS[collection];
 }
 
-/** Met / not met, or not assessable when the facility data is only what the plan names. */
-export function targetVerdict(share: number, target: CoverageTarget, completeness: DataCompleteness | undefined): TargetVerdict {
+/**
+ * The coverage area (`area` of a coverage request) each kind of target is set for: `overall` holds for
+ * any area; the plan's central-area target for `central_area` only; GB/T 51346's new-area and old-city
+ * targets for a layer of that id (an office's `area` layer imported as `new_area` / `old_city`). No
+ * new-area or old-city boundary ships with the data, so those two have no verdict until one is loaded.
+ */
+export const TARGET_AREA_IDS: Readonly<Record<CoverageTarget['appliesTo'], string | null>> = {
+  overall: null,
+  central_area: 'central_area',
+  new_area: 'new_area',
+  old_city: 'old_city',
+};
+
+/** Whether `target` is set for the area `areaId` (see TARGET_AREA_IDS). */
+export function targetApplies(target: CoverageTarget, areaId: string): boolean {
+  const id = TARGET_AREA_IDS[target.appliesTo];
+  return id === null || id === areaId;
+}
+
+/** What a target that does not apply to the measured area needs, in words (旧城 → 需要旧城范围). */
+export function targetAreaNeeded(target: CoverageTarget): Bilingual | null {
+  switch (target.appliesTo) {
+    case 'old_city':
+      return { zh: '需要旧城范围', en: 'needs an old-city boundary' };
+    case 'new_area':
+      return { zh: '需要新区范围', en: 'needs a new-area boundary' };
+    case 'central_area':
+      return { zh: '仅适用于中心城区', en: 'applies to the central urban area only' };
+    default:
+      return null;
+  }
+}
+
+/**
+ * Met / not met; not assessable when the facility data is only what the plan names; `needs_area` when
+ * `areaId` (the measured area) is given and the target is set for another area (see targetApplies).
+ */
+export function targetVerdict(share: number, target: CoverageTarget, completeness: DataCompleteness | undefined, areaId?: string): TargetVerdict {
+  if (areaId !== undefined && !targetApplies(target, areaId)) return 'needs_area';
   if (completeness?.level === 'plan-only') return 'not_assessable';
   return meetsTarget(share, target) ? 'met' : 'not_met';
 }

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { greedyMaximalCoverage } from '../../core/analysis/coverage.ts';
+import { greedyMaximalCoverage, SUGGEST_TIE_BREAK } from '../../core/analysis/coverage.ts';
 import type { CollectionDef } from '../../core/catalog.ts';
 import { findIn } from '../catalogue.ts';
 import { readSite } from '../../core/geometry/site-input.ts';
@@ -8,6 +8,7 @@ import {
   COVERAGE_PRESETS,
   dataCompletenessOf,
   findPreset,
+  targetAreaNeeded,
   targetVerdict,
   type CoveragePreset,
   type CoverageTarget,
@@ -178,9 +179,12 @@ function denominator(r: Resolved, row: Pick<CoverageRow, 'area_name_zh' | 'area_
 function targetsFor(preset: CoveragePreset | undefined, areaId: string, share: number, completeness: DataCompleteness | undefined) {
   if (!preset || preset.targets.length === 0) return { target: undefined, targets: [] };
   // With plan-only facility data a verdict would be meaningless: met is null, verdict not_assessable.
+  // A target set for another area (旧城 on the central area) has none either: verdict needs_area,
+  // with what it needs in words (areaNeeded), never a ✗.
   const withMet = (t: CoverageTarget) => {
-    const verdict = targetVerdict(share, t, completeness);
-    return { ...t, met: verdict === 'not_assessable' ? null : verdict === 'met', verdict };
+    const verdict = targetVerdict(share, t, completeness, areaId);
+    const areaNeeded = verdict === 'needs_area' ? targetAreaNeeded(t) : null;
+    return { ...t, met: verdict === 'met' ? true : verdict === 'not_met' ? false : null, verdict, ...(areaNeeded ? { areaNeeded } : {}) };
   };
   const primary =
     (areaId === 'central_area' && preset.targets.find((t) => t.appliesTo === 'central_area')) || preset.targets.find((t) => t.appliesTo === 'overall') || preset.targets[0];
@@ -361,6 +365,8 @@ export function coverageRoutes(db: Db) {
           rank: i + 1,
           gainSquareMeters: gains[userExtras + i],
           estimatedGainSquareMeters: round(p.gainSquareMeters, 0),
+          // The tie-break (SUGGEST_TIE_BREAK): uncovered area within twice the radius when picked.
+          nearbyGapSquareMeters: round(p.nearbyGapSquareMeters, 0),
           radiusMeters: r.newRadiusMeters,
         },
         geometry: { type: 'Point', coordinates: after.spec.extra[userExtras + i].lonLat },
@@ -379,10 +385,12 @@ export function coverageRoutes(db: Db) {
     const method =
       `Suggestions: greedy maximal coverage. The gaps are sampled on a ${round(cell, 1)} m grid in EPSG:4546 (each sample stands for ${round(cell * cell, 0)} m² of uncovered area); ` +
       `candidate sites are grid points inside the gaps at least ${round(r.newRadiusMeters / 5, 0)} m apart; each step takes the candidate whose ${r.newRadiusMeters} m circle covers the most uncovered samples. ` +
+      `${SUGGEST_TIE_BREAK.en} The grid spacings are whole metres, so both databases sample the same points. ` +
       `gainSquareMeters is then measured exactly in PostGIS (what each site adds beyond the facilities and the sites before it). ${methodsFor(after).en}`;
     const methodZh =
       `建议选址：贪心最大覆盖。在 EPSG:4546 中以 ${round(cell, 1)} 米网格对盲区取样（每个样点代表 ${round(cell * cell, 0)} 平方米未覆盖面积）；` +
       `候选点为盲区内相距至少 ${round(r.newRadiusMeters / 5, 0)} 米的网格点；每一步选取 ${r.newRadiusMeters} 米圆覆盖未覆盖样点最多的候选点。` +
+      `${SUGGEST_TIE_BREAK.zh}网格间距取整到米，两种数据库取样点相同。` +
       `gainSquareMeters 随后在 PostGIS 中精确计算（每个选址在现有设施及排名在前的选址之外新增的面积）。${methodsFor(after).zh}`;
     const notesZh: string[] = ['选址只考虑覆盖：提出前须逐一核对管控线（POST /api/analysis/compliance）和用地条件。'];
     if (picks.length < body.count) notesZh.push(picks.length === 0 ? '范围已全部覆盖：任何选址都不会增加覆盖。' : `只有 ${picks.length} 个选址能增加覆盖；之后范围即全部覆盖。`);

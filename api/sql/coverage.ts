@@ -236,8 +236,10 @@ export function suggestSamplesQuery(spec: CoverageSpec, radiusMeters: number, ma
     text: `with ${ctes},
       gap as (select p.gaps as g, ST_Area(p.gaps) as planar_m2 from parts p where p.gaps is not null and not ST_IsEmpty(p.gaps)),
       -- Planar area in EPSG:4546 only sizes the grids; a cell is never finer than 5 m.
-      spacing as (select greatest(5, sqrt(planar_m2 / $${nd}::float8)) as d,
-          greatest(5, sqrt(planar_m2 / $${nd}::float8), $${r}::float8 / 5, sqrt(planar_m2 / $${nc}::float8)) as c from gap),
+      -- Whole metres (ceil): the gap's area differs in its last digits between GEOS builds and between
+      -- runs (a parallel union), and a spacing that followed it would shift every sample and candidate.
+      spacing as (select ceil(greatest(5, sqrt(planar_m2 / $${nd}::float8))) as d,
+          ceil(greatest(5, sqrt(planar_m2 / $${nd}::float8), $${r}::float8 / 5, sqrt(planar_m2 / $${nc}::float8))) as c from gap),
       -- Cell centres on a grid anchored at multiples of the spacing (integer steps: PostgreSQL 15 has no float generate_series).
       demand as (select x, y from gap, spacing s,
           lateral (select floor(ST_XMin(gap.g) / s.d) * s.d + (i + 0.5) * s.d as x

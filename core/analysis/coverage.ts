@@ -332,10 +332,19 @@ export interface PlanarPoint {
   y: number;
 }
 
+/** How greedyMaximalCoverage ranks sites of equal gain, in words (the API's method text and the panel). */
+export const SUGGEST_TIE_BREAK = {
+  en: 'Sites of equal gain (in a large gap every site adds a full circle) are ranked by the uncovered area within twice the radius — the site in the middle of the most remaining gap first — then from west to east and south to north (positions in whole metres), so the same request gives the same sites.',
+  zh: '新增覆盖相同的选址（大片盲区中每个选址都新增一个完整的圆）按两倍半径范围内的未覆盖面积排序——位于剩余盲区最多处的选址在前——再按自西向东、自南向北（位置取整到米），因此同一请求总是得到相同的选址。',
+} as const;
+
 /**
  * Greedy maximal coverage: picks up to `count` candidate sites, each the one whose `radiusMeters`
  * circle holds the most not-yet-covered demand samples (each worth `sampleSquareMeters`), planar
- * metres. Stops early when no candidate adds anything. Returns candidate indices with estimated gains (m²).
+ * metres. Ties (see SUGGEST_TIE_BREAK) go to the candidate with the most uncovered samples within two
+ * radii (`nearbyGapSquareMeters`), then to the western-, then southernmost one (whole metres), so the
+ * result does not depend on the order of the candidates. Stops early when no candidate adds anything.
+ * Returns candidate indices with estimated gains (m²).
  */
 export function greedyMaximalCoverage(
   demand: PlanarPoint[],
@@ -343,9 +352,9 @@ export function greedyMaximalCoverage(
   candidates: PlanarPoint[],
   radiusMeters: number,
   count: number,
-): { index: number; gainSquareMeters: number }[] {
+): { index: number; gainSquareMeters: number; nearbyGapSquareMeters: number }[] {
   if (!(radiusMeters > 0) || !Number.isInteger(count) || count < 1) throw new Error('greedyMaximalCoverage: radiusMeters > 0 and an integer count ≥ 1 are required');
-  // Bucket the demand in cells one radius wide: a circle meets at most 3 × 3 cells.
+  // Bucket the demand in cells one radius wide: a circle meets at most 3 × 3 cells (5 × 5 at two radii).
   const cell = radiusMeters;
   const buckets = new Map<string, number[]>();
   demand.forEach((d, i) => {
@@ -355,12 +364,13 @@ export function greedyMaximalCoverage(
     else buckets.set(key, [i]);
   });
   const covered = new Uint8Array(demand.length);
-  const r2 = radiusMeters * radiusMeters;
-  const within = (c: PlanarPoint, visit: (i: number) => void) => {
+  const within = (c: PlanarPoint, r: number, visit: (i: number) => void) => {
+    const reach = Math.ceil(r / cell);
+    const r2 = r * r;
     const cx = Math.floor(c.x / cell);
     const cy = Math.floor(c.y / cell);
-    for (let dx = -1; dx <= 1; dx++) {
-      for (let dy = -1; dy <= 1; dy++) {
+    for (let dx = -reach; dx <= reach; dx++) {
+      for (let dy = -reach; dy <= reach; dy++) {
         const list = buckets.get(`${cx + dx},${cy + dy}`);
         if (!list) continue;
         for (const i of list) {
@@ -371,26 +381,43 @@ export function greedyMaximalCoverage(
       }
     }
   };
-  const gainOf = (c: PlanarPoint) => {
+  const uncoveredWithin = (c: PlanarPoint, r: number) => {
     let n = 0;
-    within(c, (i) => {
+    within(c, r, (i) => {
       if (!covered[i]) n++;
     });
     return n;
   };
+  const gainOf = (c: PlanarPoint) => uncoveredWithin(c, radiusMeters);
   const gains = candidates.map(gainOf);
-  const picks: { index: number; gainSquareMeters: number }[] = [];
+  const rounded = candidates.map((c) => ({ x: Math.round(c.x), y: Math.round(c.y) }));
+  const picks: { index: number; gainSquareMeters: number; nearbyGapSquareMeters: number }[] = [];
   for (let k = 0; k < count; k++) {
+    let max = 0;
+    for (const g of gains) if (g > max) max = g;
+    if (max <= 0) break;
+    // Among the candidates of the largest gain: most uncovered nearby, then west, then south.
     let best = -1;
-    for (let j = 0; j < gains.length; j++) if (gains[j] > 0 && (best < 0 || gains[j] > gains[best])) best = j;
-    if (best < 0) break;
-    picks.push({ index: best, gainSquareMeters: gains[best] * sampleSquareMeters });
+    let bestNearby = -1;
+    for (let j = 0; j < gains.length; j++) {
+      if (gains[j] !== max) continue;
+      const nearby = uncoveredWithin(candidates[j], 2 * radiusMeters);
+      const better =
+        best < 0 ||
+        nearby > bestNearby ||
+        (nearby === bestNearby && (rounded[j].x < rounded[best].x || (rounded[j].x === rounded[best].x && rounded[j].y < rounded[best].y)));
+      if (better) {
+        best = j;
+        bestNearby = nearby;
+      }
+    }
+    picks.push({ index: best, gainSquareMeters: gains[best] * sampleSquareMeters, nearbyGapSquareMeters: bestNearby * sampleSquareMeters });
     const chosen = candidates[best];
-    within(chosen, (i) => {
+    within(chosen, radiusMeters, (i) => {
       covered[i] = 1;
     });
     // Only candidates within two radii share demand with the chosen one.
-    const reach2 = 4 * r2;
+    const reach2 = 4 * radiusMeters * radiusMeters;
     candidates.forEach((c, j) => {
       const dx = c.x - chosen.x;
       const dy = c.y - chosen.y;

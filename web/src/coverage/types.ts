@@ -36,8 +36,11 @@ export interface PresetsResponse {
   presets: PresetInfo[];
 }
 
-/** A target with its verdict: `met` is null (verdict `not_assessable`) when the facility data is plan-only. */
-export type TargetResult = CoverageTarget & { met: boolean | null; verdict?: TargetVerdict };
+/**
+ * A target with its verdict: `met` is null (verdict `not_assessable`) when the facility data is
+ * plan-only, and null (verdict `needs_area`, with `areaNeeded`) when it is set for another area.
+ */
+export type TargetResult = CoverageTarget & { met: boolean | null; verdict?: TargetVerdict; areaNeeded?: Bilingual };
 
 /** A server warning in both languages. */
 export interface WarningDetail {
@@ -90,6 +93,8 @@ export interface SuggestionProps {
   /** What the site adds beyond the facilities and the sites ranked before it, m² (PostGIS). */
   gainSquareMeters: number;
   estimatedGainSquareMeters: number;
+  /** Uncovered area (m², sampled) within twice the radius when the site was picked: the tie-break. */
+  nearbyGapSquareMeters?: number;
   radiusMeters: number;
 }
 

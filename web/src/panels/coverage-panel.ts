@@ -10,7 +10,7 @@ import { bbox } from '@turf/turf';
 import type { Geometry, MultiPolygon, Polygon } from 'geojson';
 import type { MapMouseEvent } from 'maplibre-gl';
 import type { AreaFeature, CoverageResult } from '../../../core/analysis/coverage.ts';
-import { targetVerdict, type CoverageTarget, type DataCompleteness } from '../../../core/presets.ts';
+import { targetAreaNeeded, targetVerdict, type CoverageTarget, type DataCompleteness } from '../../../core/presets.ts';
 import { ApiError } from '../api.ts';
 import { CoverageLayers, type MarkedSite } from '../coverage/coverage-layers.ts';
 import { figuresCsv, gapsGeoJson, type ExportMeta } from '../coverage/export.ts';
@@ -506,15 +506,26 @@ export class CoveragePanel {
       areaTitle: this.areaTitle(s.response, s.settings.area),
       includePlanned: s.settings.includePlanned,
       source: s.source,
+      // With what-if facilities the result is a scenario: the exports list them and say so.
+      whatIf: this.items.map((it, i) => ({
+        label: it.kind === 'point' ? t().coverage.added(i + 1) : t().coverage.plannedPark(featureName(this.ctx.store.feature('parks', it.parkId)!)),
+        kind: it.kind,
+        coordinates: it.kind === 'point' ? it.lonLat : it.anchor,
+        parkId: it.kind === 'planned-park' ? it.parkId : null,
+        gainSquareMeters: s.gains[i] ?? null,
+      })),
+      baseShare: this.items.length ? this.baseShare : null,
     };
   }
 
-  private targetLine(target: CoverageTarget, share: number, main: boolean, completeness: DataCompleteness | undefined): HTMLElement {
+  private targetLine(target: CoverageTarget, share: number, main: boolean, completeness: DataCompleteness | undefined, areaId: string): HTMLElement {
     const m = t().coverage;
-    const verdict = targetVerdict(share, target, completeness);
+    // A target set for another area (旧城 80 % on the central area) is not judged: it says what it needs.
+    const verdict = targetVerdict(share, target, completeness, areaId);
     const cls = verdict === 'met' ? 'xc-cov-met' : verdict === 'not_met' ? 'xc-cov-not-met' : 'xc-cov-not-assessable';
     const mark = verdict === 'met' ? '✓' : verdict === 'not_met' ? '✗' : '–';
-    const text = verdict === 'met' ? m.met : verdict === 'not_met' ? m.notMet : m.notAssessable;
+    const needed = verdict === 'needs_area' ? targetAreaNeeded(target) : null;
+    const text = verdict === 'met' ? m.met : verdict === 'not_met' ? m.notMet : needed ? pick(needed) : m.notAssessable;
     return h(
       'li',
       {
@@ -658,7 +669,7 @@ export class CoveragePanel {
           h('div', { class: 'xc-cov-straight' }, m.straightLine),
           resp.facilities.counted === 0 && !this.items.length ? h('div', { class: 'xc-cov-none', role: 'note' }, m.noneCounted(resp.facilities.includePlanned ? 0 : resp.facilities.notExisting)) : null,
           resp.targets.length
-            ? h('ul', { class: 'xc-cov-targets' }, ...resp.targets.map((x) => this.targetLine(x, r.coverageShare, !!mainTarget && x.title.en === mainTarget.title.en && x.source === mainTarget.source, completeness)))
+            ? h('ul', { class: 'xc-cov-targets' }, ...resp.targets.map((x) => this.targetLine(x, r.coverageShare, !!mainTarget && x.title.en === mainTarget.title.en && x.source === mainTarget.source, completeness, s.settings.area)))
             : null,
           legend,
           zoneRows.length
@@ -771,6 +782,7 @@ export class CoveragePanel {
           h('td', {}, h('span', { class: 'xc-cov-rank' }, String(rank))),
           h('td', {}, locate),
           h('td', { class: 'xc-cov-num' }, hectareText(f.properties.gainSquareMeters)),
+          h('td', { class: 'xc-cov-num xc-cov-nearby', title: m.nearbyTitle }, f.properties.nearbyGapSquareMeters != null ? hectareText(f.properties.nearbyGapSquareMeters) : ''),
           h('td', {}, accept),
         );
       });
@@ -779,10 +791,15 @@ export class CoveragePanel {
             h(
               'table',
               { class: 'xc-cov-suggestions' },
-              h('thead', {}, h('tr', {}, h('th', {}, m.colRank), h('th', {}, m.colLocation), h('th', { class: 'xc-cov-num' }, m.colGain), h('th', {}, ''))),
+              h(
+                'thead',
+                {},
+                h('tr', {}, h('th', {}, m.colRank), h('th', {}, m.colLocation), h('th', { class: 'xc-cov-num' }, m.colGain), h('th', { class: 'xc-cov-num', title: m.nearbyTitle }, m.colNearby), h('th', {}, '')),
+              ),
               h('tbody', {}, ...rows),
             ),
             h('div', { class: 'xc-cov-note' }, m.after(shareText(res.after.coverageShare))),
+            h('div', { class: 'xc-cov-note xc-cov-tie-break' }, m.tieBreakNote),
             h('div', { class: 'xc-cov-note' }, m.suggestNote),
             h('details', { class: 'xc-cov-method' }, h('summary', {}, m.method), h('p', {}, getLang() === 'en' ? res.method : (res.methodZh ?? res.method))),
           ]

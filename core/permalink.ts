@@ -200,3 +200,95 @@ export function encodePermalink(state: PermalinkState): string {
   const parts = view ? [view, ...params] : params;
   return parts.length ? `#${parts.join('&')}` : '';
 }
+
+/** A part of a link that the app could not use, as the link wrote it. */
+export interface PermalinkProblem {
+  part: 'view' | 'layer' | 'zone' | 'project' | 'sector' | 'mode' | 'lang' | 'param';
+  value: string;
+}
+
+/** What a link says that is not applied, and whether it hides every layer (`layers=`). */
+export interface PermalinkDiagnosis {
+  problems: PermalinkProblem[];
+  /** `layers=` with nothing after it: a valid link to an empty map, worth saying so. */
+  hidesAllLayers: boolean;
+}
+
+/** Longest value quoted back to the user. */
+const SHOWN_MAX = 40;
+
+function shown(text: string): string {
+  return text.length > SHOWN_MAX ? `${text.slice(0, SHOWN_MAX - 1)}…` : text;
+}
+
+/**
+ * The parts of a link that `parsePermalink` and `validatePermalink` leave out — an unreadable view,
+ * unknown layer, zone, project or sector ids, a mode or language the app does not have, keys it does
+ * not know — so the app can say what it dropped rather than fall back silently. Lists in `known`
+ * that are left out are not checked.
+ */
+export function diagnosePermalink(hash: string, known: PermalinkKnown = {}): PermalinkDiagnosis {
+  const problems: PermalinkProblem[] = [];
+  let hidesAllLayers = false;
+  const add = (part: PermalinkProblem['part'], value: string) => {
+    const v = shown(value);
+    if (!problems.some((p) => p.part === part && p.value === v)) problems.push({ part, value: v });
+  };
+  const text = typeof hash === 'string' ? (hash.startsWith('#') ? hash.slice(1) : hash) : '';
+  const viewProblem = (raw: string, decoded: string | null) => {
+    const view = decoded === null ? undefined : parseView(decoded);
+    const parts = (decoded ?? '').split('/');
+    // Unreadable, or a pitch that was given but dropped (out of range).
+    if (!view || (parts.length === 5 && parts[4] !== '' && view.pitch === undefined)) add('view', decoded ?? raw);
+  };
+  for (const [index, segment] of text.split('&').entries()) {
+    if (!segment) continue;
+    const eq = segment.indexOf('=');
+    if (eq < 0) {
+      if (index === 0) viewProblem(segment, safeDecode(segment));
+      else add('param', safeDecode(segment) ?? segment);
+      continue;
+    }
+    const key = safeDecode(segment.slice(0, eq));
+    const raw = segment.slice(eq + 1);
+    if (key === 'layers' || key === 'sectors') {
+      const part = key === 'layers' ? 'layer' : 'sector';
+      const allowed = key === 'layers' ? known.layers : known.sectors;
+      if (raw === '') {
+        if (key === 'layers') hidesAllLayers = true;
+        continue;
+      }
+      for (const item of raw.split(',')) {
+        const id = safeDecode(item);
+        if (id === null || !ID.test(id) || (allowed && !allowed.includes(id))) add(part, id ?? item);
+      }
+      continue;
+    }
+    const value = safeDecode(raw);
+    if (key === null || value === null) {
+      add('param', safeDecode(segment) ?? segment);
+      continue;
+    }
+    switch (key) {
+      case 'map':
+        viewProblem(raw, value);
+        break;
+      case 'mode':
+        if (value !== 'planner' && value !== 'presentation') add('mode', value);
+        break;
+      case 'lang':
+        if (value !== 'zh' && value !== 'en') add('lang', value);
+        break;
+      case 'zone':
+      case 'project': {
+        const allowed = key === 'zone' ? known.zones : known.projects;
+        if (!ID.test(value) || (allowed && !allowed.includes(value))) add(key, value);
+        break;
+      }
+      default:
+        // `&=` and the like carry nothing; a named key the app does not know is worth a mention.
+        if (key !== '' || value !== '') add('param', key || segment);
+    }
+  }
+  return { problems, hidesAllLayers };
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isPublicCollection, isPublicProperty, publicProperties } from '../../core/audience.ts';
 import { findCollection } from '../../core/catalog.ts';
-import { encodePermalink, parsePermalink, validatePermalink, type PermalinkState } from '../../core/permalink.ts';
+import { diagnosePermalink, encodePermalink, parsePermalink, validatePermalink, type PermalinkState } from '../../core/permalink.ts';
 
 const KNOWN = {
   layers: ['district', 'zones', 'parks', 'controls', 'central_area', 'facilities', 'villages', 'projects'],
@@ -98,4 +98,28 @@ test('audience: the catalogue marks planner layers, and internal or unknown prop
   assert.equal(isPublicProperty('budget', defs), false);
   assert.equal(isPublicProperty('unlisted', defs), false);
   assert.deepEqual(publicProperties({ name_zh: 'A', budget: 5, unlisted: 1 }, defs), { name_zh: 'A' });
+});
+
+test('diagnosePermalink names what a link loses (issue 13 #15), and nothing for a good link', () => {
+  const good = encodePermalink({ view: { center: [111.7, 40.8], zoom: 12 }, layers: ['zones', 'projects'], zone: 'zone-qianpo', sectors: ['hitech'], lang: 'en', mode: 'presentation' });
+  assert.deepEqual(diagnosePermalink(good, KNOWN), { problems: [], hidesAllLayers: false });
+  const bad = diagnosePermalink('#99/abc/%E4%B8&zone=zone-atlantis&layers=roads,zones,%zz&lang=fr&mode=kiosk&sectors=nope&project=<x>&foo=1&&=', KNOWN);
+  assert.deepEqual(bad.problems, [
+    { part: 'view', value: '99/abc/%E4%B8' },
+    { part: 'zone', value: 'zone-atlantis' },
+    { part: 'layer', value: 'roads' },
+    { part: 'layer', value: '%zz' },
+    { part: 'lang', value: 'fr' },
+    { part: 'mode', value: 'kiosk' },
+    { part: 'sector', value: 'nope' },
+    { part: 'project', value: '<x>' },
+    { part: 'param', value: 'foo' },
+  ]);
+  assert.equal(bad.hidesAllLayers, false);
+  // "layers=" is a link to an empty map: not a problem, but said.
+  assert.deepEqual(diagnosePermalink('#11/40.9/111.8&layers=', KNOWN), { problems: [], hidesAllLayers: true });
+  // A pitch beyond what the map draws is dropped from the view, and said so.
+  assert.deepEqual(diagnosePermalink('#11/40.9/111.8/0/120', KNOWN).problems, [{ part: 'view', value: '11/40.9/111.8/0/120' }]);
+  // Ids are only checked against the lists given.
+  assert.deepEqual(diagnosePermalink('#zone=zone-atlantis').problems, []);
 });

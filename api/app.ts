@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
+import { cors } from 'hono/cors';
+import { compression } from './compress.ts';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
@@ -36,6 +38,8 @@ export function createApp(deps: AppDeps) {
   const app = new Hono();
   app.onError(renderError);
   const { config } = deps;
+  // Outermost, so every body (API, pages, the web app's scripts) is compressed once it is built.
+  app.use('*', compression());
   // Only on methods with a body: touching the body of a GET would make node-server build a full Request.
   // Uploads for import have their own, larger limit (IMPORT_MAX_BYTES).
   const importLimits = { maxBytes: config.IMPORT_MAX_BYTES ?? 200 * 1024 * 1024, maxFeatures: config.IMPORT_MAX_FEATURES ?? 500_000 };
@@ -80,6 +84,22 @@ export function createApp(deps: AppDeps) {
       corsOrigins: config.CORS_ORIGINS,
     }),
   );
+  // CORS as configured: the listed web origins may read and write (with their cookies); `*` lets any page read without them.
+  const corsOrigins = new Set((config.CORS_ORIGINS ?? []).map((o) => o.replace(/\/$/, '').toLowerCase()));
+  if (corsOrigins.size) {
+    app.use(
+      '/api/*',
+      cors({
+        origin: (origin) => (corsOrigins.has(origin.toLowerCase()) ? origin : corsOrigins.has('*') ? '*' : null),
+        // A browser sends cookies only to an origin named exactly; with `*` it reads without them.
+        credentials: true,
+        allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+        allowHeaders: ['Content-Type', 'Authorization', 'If-Match', 'If-None-Match', 'X-Change-Reason', 'Content-Crs', 'Accept'],
+        exposeHeaders: ['ETag', 'Location', 'Content-Crs', 'Retry-After'],
+        maxAge: 600,
+      }),
+    );
+  }
   // Who the request is (session cookie or bearer token) and what an anonymous request may read.
   app.use('/api/*', authenticate(deps.db, config.ANONYMOUS_READ ?? defaultAnonymousRead(config.HOST)));
   // The analyses hold a slot of one queue: the embedded database has one connection, so one at a time there.

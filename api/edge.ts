@@ -2,7 +2,8 @@
  * The edge: one rule for everything a request carries, applied before any route runs, so no route
  * (today's or a future one) can forget it.
  *
- * - Host: only the names this server answers to (DNS rebinding); links are built from a checked host.
+ * - Host: only the names this server answers to (DNS rebinding); links are built from a checked host,
+ *   and so is a reverse proxy's X-Forwarded-Host (X-Forwarded-Proto and -Prefix checked for syntax).
  * - Origin: a browser write from another origin is refused (CORS only as configured).
  * - Text: path segments, query parameters and JSON bodies may not hold NUL or other control
  *   characters, lone surrogates or prototype keys, and their lengths are bounded. The JSON body is
@@ -12,6 +13,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { isIP } from 'node:net';
 import { hostname as machineName } from 'node:os';
 import { apiError } from './errors.ts';
+import { readForwarded } from './public-url.ts';
 
 export interface EdgeOptions {
   /** Host names (without port) the server answers to, besides the loopback names; `*` allows any. */
@@ -133,10 +135,21 @@ export function edge(opts: EdgeOptions = {}): MiddlewareHandler {
         `This server does not answer to the host name "${url.hostname.slice(0, 80)}". Set PUBLIC_URL or ALLOWED_HOSTS to the names it is reached by.`,
       );
     }
+    // A reverse proxy's headers become the links' host, scheme and prefix: the same rule as Host.
+    const fwd = readForwarded((n) => c.req.header(n));
+    if ('error' in fwd) apiError(400, 'InvalidParameterValue', fwd.error);
+    if (fwd.host !== undefined) {
+      const name = new URL(`http://${fwd.host}`).hostname;
+      if (!hostAllowed(name, opts)) {
+        apiError(421, 'MisdirectedRequest', `This server does not answer to the host name "${name.slice(0, 80)}" (X-Forwarded-Host). Set PUBLIC_URL or ALLOWED_HOSTS to the names it is reached by.`);
+      }
+    }
     const origin = c.req.header('origin');
     if (UNSAFE.has(c.req.method) && origin !== undefined) {
       const o = origin.toLowerCase();
-      if (o !== url.origin.toLowerCase() && !cors.has(o)) {
+      // Behind a proxy the page's origin is the proxy's (the forwarded scheme and host, checked above).
+      const proxied = `${fwd.proto ?? url.protocol.replace(/:$/, '')}://${fwd.host ?? url.host}`.toLowerCase();
+      if (o !== url.origin.toLowerCase() && o !== proxied && !cors.has(o)) {
         apiError(403, 'Forbidden', `Requests from the web origin ${origin.slice(0, 80)} are not allowed; list it in CORS_ORIGINS to allow it.`);
       }
     }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { Db } from './db/db.ts';
 import { versionsColumnSql } from './sql/collections.ts';
+import { apiBase } from './public-url.ts';
 
 /** A response body kept for reuse while the versions of the tables it was built from are unchanged. */
 interface Entry {
@@ -48,7 +49,8 @@ export class ResponseCache {
      */
     opts: { variant?: string; etagPrefix?: string; headers?: Record<string, string>; versionsInBody?: boolean } = {},
   ): Promise<Response> {
-    const key = `${opts.variant ?? ''} ${c.req.url}`;
+    // Links in a body are written for the address the client used (a proxy's too), so that is part of the key.
+    const key = `${opts.variant ?? ''} ${apiBase(c)} ${c.req.url}`;
     const tag = (versions: string) => `"${opts.etagPrefix ?? ''}${createHash('sha256').update(key).update('\0').update(versions).digest('base64url').slice(0, 27)}"`;
     const ifNoneMatch = c.req.header('if-none-match');
     let entry = this.entries.get(key);

@@ -316,5 +316,12 @@ export function findCollection(id: string): CollectionDef | undefined {
 export const QUALITIES = ['surveyed', 'approximate', 'indicative'] as const;
 export type Quality = (typeof QUALITIES)[number];
 
+/** How each quality reads, in both languages (the API's HTML pages; the map's i18n says the same). */
+export const QUALITY_LABELS: Record<Quality, Bilingual> = {
+  surveyed: { zh: '实测', en: 'Surveyed' },
+  approximate: { zh: '近似', en: 'Approximate' },
+  indicative: { zh: '示意', en: 'Indicative' },
+};
+
 export const STATUSES = ['existing', 'planned', 'under_construction'] as const;
 export type Status = (typeof STATUSES)[number];

@@ -7,6 +7,7 @@ import { requireRole } from '../audit/audited.ts';
 import * as accounts from '../auth/accounts.ts';
 import { SESSION_COOKIE, writeContext } from '../auth/middleware.ts';
 import { readJson } from './read-json.ts';
+import { isHttps } from '../public-url.ts';
 
 const Login = z.object({ username: z.string().max(64), password: z.string().max(200) }).strict();
 const TokenRequest = z.object({ name: z.string().max(200), username: z.string().max(64).optional() }).strict();
@@ -25,7 +26,8 @@ export function authRoutes(db: Db) {
       httpOnly: true,
       sameSite: 'Lax',
       path: '/',
-      secure: new URL(c.req.url).protocol === 'https:',
+      // Secure when the client's connection is https, also through a proxy that terminates TLS.
+      secure: isHttps(c),
       maxAge: accounts.SESSION_DAYS * 86400,
     });
 

@@ -9,6 +9,10 @@ import { apiError } from '../errors.ts';
 import { datasetsQuery, extentQuery, itemQuery, itemsQuery } from '../sql/collections.ts';
 import { checkItemParams, CRS84, parseItemsParams, SERVED_CRS } from './items-params.ts';
 import { ResponseCache } from '../response-cache.ts';
+import { apiBase, publicUrl } from '../public-url.ts';
+import type { Feature } from 'geojson';
+import { outputFormat } from '../html/format.ts';
+import { collectionHtml, collectionsHtml, conformanceHtml, itemHtml, itemsHtml, landingHtml, withF, type Link } from '../html/ogc-pages.ts';
 import { apiDocsPage } from '../openapi-page.ts';
 import { geometryTypes, openApiDocument, propertySchema, type CostLimits } from '../openapi.ts';
 
@@ -54,19 +58,22 @@ const OPENAPI_TYPE = 'application/vnd.oai.openapi+json;version=3.0';
 
 /** The landing page (also served at `/api/`, where OWSLib asks for it). */
 export function landingPage(c: Context) {
-  const base = apiBase(c.req.url);
-  return c.json({
+  const base = apiBase(c);
+  const doc = {
     title: 'Xincheng District planning map API · 新城区国土空间规划地图接口',
     description: 'OGC API – Features (Parts 1, 3 queryables, 4) over PostGIS: district, zones, control lines, projects, parks, facilities, villages, indicators.',
     links: [
       { href: `${base}`, rel: 'self', type: 'application/json', title: 'This document' },
+      { href: withF(base, 'html'), rel: 'alternate', type: 'text/html', title: 'This document as HTML' },
       { href: `${base}/openapi`, rel: 'service-desc', type: OPENAPI_TYPE, title: 'The API definition (OpenAPI 3.0)' },
       { href: `${base}/docs`, rel: 'service-doc', type: 'text/html', title: 'The API documentation' },
       { href: `${base}/conformance`, rel: 'conformance', type: 'application/json', title: 'Conformance classes' },
       { href: `${base}/collections`, rel: 'data', type: 'application/json', title: 'Collections' },
       { href: `${base}/health`, rel: 'service-status', type: 'application/json', title: 'Health' },
     ],
-  });
+  };
+  c.header('Vary', 'Accept');
+  return outputFormat(c) === 'html' ? c.html(landingHtml(doc, base)) : c.json(doc);
 }
 
 /** The OGC API – Features surface: landing, conformance, collections, items, item, queryables, schema, OpenAPI. */
@@ -77,16 +84,21 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db), costs?: 
 
   app.get('/', landingPage);
 
-  app.get('/conformance', (c) => c.json({ conformsTo: CONFORMANCE }));
+  app.get('/conformance', (c) => {
+    c.header('Vary', 'Accept');
+    if (outputFormat(c) === 'html') return c.html(conformanceHtml(CONFORMANCE, apiBase(c)));
+    const self = `${apiBase(c)}/conformance`;
+    return c.json({ links: [{ href: self, rel: 'self', type: 'application/json' }, { href: withF(self, 'html'), rel: 'alternate', type: 'text/html' }], conformsTo: CONFORMANCE });
+  });
 
-  app.get('/openapi', (c) => c.body(JSON.stringify(openApiDocument(apiBase(c.req.url), costs, catalogue(db))), 200, { 'content-type': `${OPENAPI_TYPE}; charset=utf-8` }));
+  app.get('/openapi', (c) => c.body(JSON.stringify(openApiDocument(apiBase(c), costs, catalogue(db))), 200, { 'content-type': `${OPENAPI_TYPE}; charset=utf-8` }));
 
-  app.get('/docs', (c) => c.html(apiDocsPage(openApiDocument(apiBase(c.req.url), costs, catalogue(db)))));
+  app.get('/docs', (c) => c.html(apiDocsPage(openApiDocument(apiBase(c), costs, catalogue(db)))));
 
   // Part 3 queryables: the properties a filter may name (the equality filters of /items).
   app.get('/collections/:id/queryables', (c) => {
     const { def } = readable(db, c);
-    const url = `${apiBase(c.req.url)}/collections/${def.id}/queryables`;
+    const url = `${apiBase(c)}/collections/${def.id}/queryables`;
     const shown = Object.entries(def.properties).filter(([k, d]) => d.filter && (readAudience(c) === 'all' || isPublicProperty(k, def.properties)));
     return c.body(JSON.stringify(jsonSchema(def, url, shown, `Queryables of ${def.title.en}`)), 200, { 'content-type': 'application/schema+json; charset=utf-8' });
   });
@@ -94,7 +106,7 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db), costs?: 
   // Every property of the features (what GDAL and QGIS build their columns from).
   app.get('/collections/:id/schema', (c) => {
     const { def, audience } = readable(db, c);
-    const url = `${apiBase(c.req.url)}/collections/${def.id}/schema`;
+    const url = `${apiBase(c)}/collections/${def.id}/schema`;
     const shown = Object.entries(def.properties).filter(([k]) => audience === 'all' || isPublicProperty(k, def.properties));
     return c.body(JSON.stringify(jsonSchema(def, url, shown, `Features of ${def.title.en}`)), 200, { 'content-type': 'application/schema+json; charset=utf-8' });
   });
@@ -102,29 +114,34 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db), costs?: 
   app.get('/collections', (c) => {
     const audience = readAudience(c);
     const visible = catalogue(db).filter((d) => audience === 'all' || isPublicCollection(d));
+    const format = outputFormat(c);
     return cache.respond(
       c,
       allTables(),
       async () => {
-        const base = apiBase(c.req.url);
+        const base = apiBase(c);
         const prov = await provenanceById(db);
         const list = await Promise.all(visible.map((def) => describe(db, def, base, prov.get(def.id), audience)));
-        return json({ links: [{ href: `${base}/collections`, rel: 'self', type: 'application/json' }], crs: SERVED_CRS.map((x) => x.uri), collections: list });
+        if (format === 'html') return page(collectionsHtml(list, base));
+        const self = `${base}/collections`;
+        return json({ links: [{ href: self, rel: 'self', type: 'application/json' }, { href: withF(self, 'html'), rel: 'alternate', type: 'text/html' }], crs: SERVED_CRS.map((x) => x.uri), collections: list });
       },
-      { variant: audience },
+      { variant: `${audience} ${format}`, headers: VARY },
     );
   });
 
   app.get('/collections/:id', (c) => {
     const { def, audience } = readable(db, c);
+    const format = outputFormat(c);
     return cache.respond(
       c,
       ['datasets', def.id],
       async () => {
         const prov = await provenanceById(db);
-        return json(await describe(db, def, apiBase(c.req.url), prov.get(def.id), audience));
+        const doc = await describe(db, def, apiBase(c), prov.get(def.id), audience);
+        return format === 'html' ? page(collectionHtml(doc, def, apiBase(c))) : json(doc);
       },
-      { variant: audience },
+      { variant: `${audience} ${format}`, headers: VARY },
     );
   });
 
@@ -132,11 +149,25 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db), costs?: 
     const { def, audience } = readable(db, c);
     const repeated = Object.entries(c.req.queries()).find(([, v]) => v.length > 1);
     if (repeated) apiError(400, 'InvalidParameterValue', `Parameter ${repeated[0].slice(0, 60)} is given ${repeated[1].length} times; give it once.`);
+    const format = outputFormat(c);
     const params = parseItemsParams(def, c.req.query(), shownProperties(def, audience) ?? Object.keys(def.properties));
-    return cache.respond(c, [def.id], () => itemsPage(c.req.url, def, params, audience), { variant: audience, versionsInBody: true, headers: { 'Content-Crs': `<${params.crs.uri}>` } });
+    // The HTML page draws its map in CRS84, whatever crs the JSON was asked in.
+    if (format === 'html') params.crs = SERVED_CRS[0];
+    return cache.respond(
+      c,
+      [def.id],
+      async () => {
+        const p = await itemsPage(publicUrl(c), apiBase(c), def, params, audience);
+        if (format === 'json') return p;
+        const fc = JSON.parse(p.body) as { numberMatched: number; numberReturned: number; links: Link[]; features: Feature[] };
+        const data = { def, features: fc.features, numberMatched: fc.numberMatched, numberReturned: fc.numberReturned, offset: params.offset, links: fc.links, self: publicUrl(c) };
+        return { ...(await page(itemsHtml(data, apiBase(c)))), versions: p.versions };
+      },
+      { variant: `${audience} ${format}`, versionsInBody: true, headers: { ...VARY, 'Content-Crs': `<${params.crs.uri}>` } },
+    );
   });
 
-  async function itemsPage(requestUrl: string, def: CollectionDef, params: ReturnType<typeof parseItemsParams>, audience: ReadAudience) {
+  async function itemsPage(requestUrl: string, base: string, def: CollectionDef, params: ReturnType<typeof parseItemsParams>, audience: ReadAudience) {
     const q = itemsQuery(def, params, shownProperties(def, audience), [def.id]);
     const row = (await db.query<{ number_matched: number; number_returned: number; features: string; versions: string | null }>(q.text, q.values)).rows[0];
     const url = new URL(requestUrl);
@@ -146,11 +177,11 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db), costs?: 
       u.searchParams.set('limit', String(params.limit));
       return { href: u.toString(), rel, type: GEOJSON };
     };
-    const links = [{ href: url.toString(), rel: 'self', type: GEOJSON }];
+    const links = [{ href: url.toString(), rel: 'self', type: GEOJSON }, { href: withF(url.toString(), 'html'), rel: 'alternate', type: 'text/html' }];
     if (params.offset + row.number_returned < row.number_matched) links.push(link('next', params.offset + params.limit));
     // A page past the end links back to the last page that has features, not to another empty one.
     if (params.offset > 0) links.push(link('prev', Math.max(0, Math.min(params.offset - params.limit, row.number_matched - params.limit))));
-    links.push({ href: `${apiBase(requestUrl)}/collections/${def.id}`, rel: 'collection', type: 'application/json' });
+    links.push({ href: `${base}/collections/${def.id}`, rel: 'collection', type: 'application/json' });
     // The features array arrives as JSON text from PostGIS and is spliced in unparsed.
     const body = `{"type":"FeatureCollection","numberMatched":${row.number_matched},"numberReturned":${row.number_returned},"timeStamp":"${new Date().toISOString()}","links":${JSON.stringify(links)},"features":${row.features}}`;
     return { body, type: `${GEOJSON}; charset=utf-8`, versions: row.versions ?? '' };
@@ -159,7 +190,9 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db), costs?: 
   app.get('/collections/:id/items/:featureId', async (c) => {
     const { def, audience } = readable(db, c);
     const featureId = c.req.param('featureId');
+    const format = outputFormat(c);
     const out = checkItemParams(c.req.query(), shownProperties(def, audience) ?? Object.keys(def.properties));
+    if (format === 'html') out.crs = SERVED_CRS[0];
     // The ETag starts with the feature's version: If-Match on a write compares that part.
     const v = (await db.query<{ version: number }>(featureVersionQuery(def, featureId).text, [featureId])).rows[0];
     if (!v) apiError(404, 'NotFound', `Collection "${def.id}" has no feature "${featureId.slice(0, 80)}".`);
@@ -167,13 +200,15 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db), costs?: 
       c,
       [def.id],
       async () => {
-        const base = `${apiBase(c.req.url)}/collections/${def.id}`;
-        const q = itemQuery(def, featureId, shownProperties(def, audience), { self: `${base}/items/${encodeURIComponent(featureId)}`, collection: base }, out);
+        const base = `${apiBase(c)}/collections/${def.id}`;
+        const self = `${base}/items/${encodeURIComponent(featureId)}`;
+        const q = itemQuery(def, featureId, shownProperties(def, audience), { self, alternate: withF(self, 'html'), collection: base }, out);
         const row = (await db.query<{ feature: string }>(q.text, q.values)).rows[0];
         if (!row) apiError(404, 'NotFound', `Collection "${def.id}" has no feature "${featureId.slice(0, 80)}".`);
+        if (format === 'html') return page(itemHtml(def, JSON.parse(row.feature) as Feature, apiBase(c), publicUrl(c)));
         return { body: row.feature, type: `${GEOJSON}; charset=utf-8` };
       },
-      { variant: audience, etagPrefix: `v${v.version}-`, headers: { 'Content-Crs': `<${out.crs.uri}>` } },
+      { variant: `${audience} ${format}`, etagPrefix: `v${v.version}-`, headers: { ...VARY, 'Content-Crs': `<${out.crs.uri}>` } },
     );
   });
 
@@ -199,11 +234,14 @@ function json(value: unknown) {
   return { body: JSON.stringify(value), type: 'application/json; charset=utf-8' };
 }
 
-
-/** The API's base URL as the client reached it. */
-export function apiBase(requestUrl: string): string {
-  return `${new URL(requestUrl).origin}/api`;
+/** An HTML page (rendered by hono/html) as a cacheable body. */
+async function page(rendered: Awaited<ReturnType<typeof itemsHtml>> | ReturnType<typeof itemsHtml>) {
+  return { body: String(await rendered), type: 'text/html; charset=utf-8' };
 }
+
+/** The same URL answers JSON or HTML by the Accept header: caches must keep them apart. */
+const VARY = { Vary: 'Accept' };
+
 
 async function provenanceById(db: Db): Promise<Map<string, Provenance>> {
   const q = datasetsQuery();
@@ -227,6 +265,7 @@ async function describe(db: Db, def: CollectionDef, base: string, prov: Provenan
         : { spatial: { bbox: [[e.xmin, e.ymin, e.xmax, e.ymax]], crs: 'http://www.opengis.net/def/crs/OGC/1.3/CRS84' } },
     links: [
       { href: `${base}/collections/${def.id}`, rel: 'self', type: 'application/json', title: def.title.en },
+      { href: withF(`${base}/collections/${def.id}`, 'html'), rel: 'alternate', type: 'text/html', title: `${def.title.zh} (HTML)` },
       { href: `${base}/collections/${def.id}/items`, rel: 'items', type: GEOJSON, title: `Features of ${def.title.en}` },
       { href: `${base}/collections/${def.id}/queryables`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/queryables', type: 'application/schema+json', title: 'Queryables' },
       { href: `${base}/collections/${def.id}/schema`, rel: 'describedby', type: 'application/schema+json', title: 'Schema of the features' },

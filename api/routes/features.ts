@@ -11,7 +11,7 @@ import * as write from '../features/write.ts';
 import { featureHistoryQuery } from '../sql/audit.ts';
 import { featureVersionQuery } from '../sql/features.ts';
 import { readJson } from './read-json.ts';
-import { apiBase } from './collections.ts';
+import { apiBase } from '../public-url.ts';
 
 /** The Content-Crs values a write may declare (OGC API – Features Part 4 / Part 2 URIs or EPSG codes). */
 const CONTENT_CRS: Record<string, SiteCrs> = {
@@ -63,7 +63,7 @@ export function featureRoutes(db: Db) {
   const answer = (c: Context, r: write.WriteResult, status: 200 | 201) => {
     c.header('ETag', write.versionTag(r.version));
     c.header('Content-Crs', '<http://www.opengis.net/def/crs/OGC/1.3/CRS84>');
-    if (status === 201) c.header('Location', `${apiBase(c.req.url)}/collections/${c.req.param('id')}/items/${encodeURIComponent(r.id)}`);
+    if (status === 201) c.header('Location', `${apiBase(c)}/collections/${c.req.param('id')}/items/${encodeURIComponent(r.id)}`);
     return c.json(r.feature ?? { id: r.id, version: r.version, deleted: true }, status, { 'content-type': 'application/geo+json; charset=utf-8' });
   };
 

@@ -112,8 +112,8 @@ export function parseItemsParams(c: CollectionDef, query: Record<string, string>
       );
     }
   }
-  if (query.f !== undefined && query.f !== 'json' && query.f !== 'geojson') {
-    apiError(400, 'InvalidParameterValue', `Parameter f must be "json" or "geojson", not "${clip(query.f)}".`);
+  if (query.f !== undefined && query.f !== 'json' && query.f !== 'geojson' && query.f !== 'html') {
+    apiError(400, 'InvalidParameterValue', `Parameter f must be "json", "geojson" or "html", not "${clip(query.f)}".`);
   }
   if (query.datetime !== undefined) checkDatetime(query.datetime);
   const filters = Object.entries(query)
@@ -202,8 +202,8 @@ function clip(s: string): string {
 export function checkItemParams(query: Record<string, string>, visible: string[]): { crs: ServedCrs; properties: string[] | null; skipGeometry: boolean } {
   for (const [k, v] of Object.entries(query)) {
     if (k === 'crs' || k === 'properties' || k === 'skipGeometry') continue;
-    if (k === 'f' && (v === 'json' || v === 'geojson')) continue;
-    apiError(400, k === 'f' ? 'InvalidParameterValue' : 'UnknownParameter', k === 'f' ? `Parameter f must be "json" or "geojson", not "${clip(v)}".` : `Unknown parameter "${clip(k)}" for a single feature; it takes f, crs, properties and skipGeometry.`);
+    if (k === 'f' && (v === 'json' || v === 'geojson' || v === 'html')) continue;
+    apiError(400, k === 'f' ? 'InvalidParameterValue' : 'UnknownParameter', k === 'f' ? `Parameter f must be "json", "geojson" or "html", not "${clip(v)}".` : `Unknown parameter "${clip(k)}" for a single feature; it takes f, crs, properties and skipGeometry.`);
   }
   return { crs: parseCrs('crs', query.crs), properties: parsePropertySelection(query.properties, visible), skipGeometry: parseBoolean('skipGeometry', query.skipGeometry) };
 }

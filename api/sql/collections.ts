@@ -111,17 +111,18 @@ export function itemQuery(
   c: CollectionDef,
   featureId: string,
   readerShown: string[] | null = null,
-  links?: { self: string; collection: string },
+  links?: { self: string; alternate?: string; collection: string },
   out: { crs?: CrsChoice; properties?: string[] | null; skipGeometry?: boolean } = {},
 ): SqlQuery {
   const shown = selectedProperties(readerShown, out.properties);
-  const values: unknown[] = [featureId, links?.self ?? null, links?.collection ?? null, nullTemplate(c, shown)];
+  const values: unknown[] = [featureId, links?.self ?? null, links?.collection ?? null, nullTemplate(c, shown), links?.alternate ?? null];
   if (shown) values.push(shown);
   return {
     text: `select json_build_object('type', 'Feature', 'id', id, 'geometry', ${out.skipGeometry ? 'null::json' : geometryJsonSql('geom', out.crs)},
-      'properties', $4::jsonb || ${shown ? propertiesOnly('$5') : 'properties'},
+      'properties', $4::jsonb || ${shown ? propertiesOnly('$6') : 'properties'},
       'links', case when $2::text is null then '[]'::json else json_build_array(
         json_build_object('href', $2::text, 'rel', 'self', 'type', 'application/geo+json'),
+        json_build_object('href', coalesce($5::text, $2::text), 'rel', 'alternate', 'type', case when $5::text is null then 'application/geo+json' else 'text/html' end),
         json_build_object('href', $3::text, 'rel', 'collection', 'type', 'application/json')) end)::text as feature
       from ${c.id} where id = $1`,
     values,

@@ -334,15 +334,15 @@ export interface PlanarPoint {
 
 /** How greedyMaximalCoverage ranks sites of equal gain, in words (the API's method text and the panel). */
 export const SUGGEST_TIE_BREAK = {
-  en: 'Sites of equal gain (in a large gap every site adds a full circle) are ranked by the uncovered area within twice the radius — the site in the middle of the most remaining gap first — then from west to east and south to north (positions in whole metres), so the same request gives the same sites.',
-  zh: '新增覆盖相同的选址（大片盲区中每个选址都新增一个完整的圆）按两倍半径范围内的未覆盖面积排序——位于剩余盲区最多处的选址在前——再按自西向东、自南向北（位置取整到米），因此同一请求总是得到相同的选址。',
+  en: 'Sites of equal gain (in a large gap every site adds a full circle) are ranked by the uncovered area within twice the radius, least first: a site at the edge of a gap closes it from the outside in and leaves the rest in one piece for the next site, where a site in the middle would leave slivers no later circle fills. Then from west to east and south to north (positions in whole metres), so the same request gives the same sites.',
+  zh: '新增覆盖相同的选址（大片盲区中每个选址都新增一个完整的圆）按两倍半径范围内的未覆盖面积排序，少者在前：位于盲区边缘的选址从外向内填补盲区，剩余盲区保持完整、便于后续选址；位于盲区中部的选址会留下后续无法填满的碎片。再按自西向东、自南向北（位置取整到米）排序，因此同一请求总是得到相同的选址。',
 } as const;
 
 /**
  * Greedy maximal coverage: picks up to `count` candidate sites, each the one whose `radiusMeters`
  * circle holds the most not-yet-covered demand samples (each worth `sampleSquareMeters`), planar
- * metres. Ties (see SUGGEST_TIE_BREAK) go to the candidate with the most uncovered samples within two
- * radii (`nearbyGapSquareMeters`), then to the western-, then southernmost one (whole metres), so the
+ * metres. Ties (see SUGGEST_TIE_BREAK) go to the candidate with the fewest uncovered samples within two
+ * radii (`nearbyGapSquareMeters`: at a gap's edge), then to the western-, then southernmost one (whole metres), so the
  * result does not depend on the order of the candidates. Stops early when no candidate adds anything.
  * Returns candidate indices with estimated gains (m²).
  */
@@ -396,7 +396,7 @@ export function greedyMaximalCoverage(
     let max = 0;
     for (const g of gains) if (g > max) max = g;
     if (max <= 0) break;
-    // Among the candidates of the largest gain: most uncovered nearby, then west, then south.
+    // Among the candidates of the largest gain: least uncovered nearby (the gap's edge), then west, then south.
     let best = -1;
     let bestNearby = -1;
     for (let j = 0; j < gains.length; j++) {
@@ -404,7 +404,7 @@ export function greedyMaximalCoverage(
       const nearby = uncoveredWithin(candidates[j], 2 * radiusMeters);
       const better =
         best < 0 ||
-        nearby > bestNearby ||
+        nearby < bestNearby ||
         (nearby === bestNearby && (rounded[j].x < rounded[best].x || (rounded[j].x === rounded[best].x && rounded[j].y < rounded[best].y)));
       if (better) {
         best = j;

@@ -237,7 +237,8 @@ export class ProjectTable {
           'data-project': r.projectId,
           'data-control': r.controlId ?? undefined,
           'data-use': conflict ? (compatible ? 'compatible' : 'conflict') : undefined,
-          class: [conflict ? (compatible ? 'xc-cmp-compatible' : 'xc-cmp-conflict') : '', r.projectId === this.selected ? 'xc-cmp-selected' : ''].join(' ').trim() || undefined,
+          // xc-cmp-conflict marks every row with an overlap (sorting, filters); xc-cmp-compatible recolours it.
+          class: [conflict ? 'xc-cmp-conflict' : '', compatible ? 'xc-cmp-compatible' : '', r.projectId === this.selected ? 'xc-cmp-selected' : ''].filter(Boolean).join(' ') || undefined,
           tabindex: '0',
         },
         h('td', {}, h('div', { class: 'xc-cmp-project-name' }, this.projectName(r)), h('div', { class: 'xc-cmp-sub' }, [r.column !== null ? m.columnN(r.column) : '', this.zoneName(r.zoneId)].filter(Boolean).join(' · '))),

@@ -4,17 +4,22 @@
  * language and view mode. It replaces MapLibre's `hash: true`, whose plain links it still reads.
  */
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { encodePermalink, parsePermalink, validatePermalink, type PermalinkState } from '../../core/permalink.ts';
+import { diagnosePermalink, encodePermalink, parsePermalink, validatePermalink, type PermalinkState } from '../../core/permalink.ts';
 import { getLang, onLangChange, setLang } from './i18n/index.ts';
 import type { MapLayerModule } from './layers/layer.ts';
+import { LinkNotice } from './panels/link-notice.ts';
 import { SECTORS, type Presentation } from './presentation/presentation.ts';
 import type { Store } from './store.ts';
 
 /** How long changes settle before the hash is rewritten, in milliseconds. */
 const WRITE_DELAY_MS = 250;
 
+/** The hash the page opened with, checked once the data is loaded (what could not be used is said). */
+let openedHash = '';
+
 /** The link in the address bar when the page opened, read for its well-formed parts only. */
 export function initialPermalink(): PermalinkState {
+  openedHash = location.hash;
   const state = parsePermalink(location.hash);
   if (state.lang) setLang(state.lang);
   return state;
@@ -23,13 +28,22 @@ export function initialPermalink(): PermalinkState {
 export class PermalinkSync {
   private enabled = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** The link being opened, to say what of it could not be used once the features are loaded. */
+  private opening: string | null = openedHash;
+  private readonly notice: LinkNotice;
 
   constructor(
     private readonly map: MapLibreMap,
     private readonly store: Store,
     private readonly modules: readonly MapLayerModule[],
     private readonly presentation: Presentation,
-  ) {}
+  ) {
+    this.notice = new LinkNotice(() => {
+      for (const id of this.presentation.allowedLayers()) this.store.layer(id).visible = true;
+      this.store.emit('layers');
+    });
+    map.getContainer().append(this.notice.element);
+  }
 
   /** Applies what can be applied before any data: visible layers, sectors and view mode. */
   applyEarly(state: PermalinkState): void {
@@ -52,6 +66,10 @@ export class PermalinkSync {
       if (valid.project) this.presentation.showProject(valid.project, { fly: false });
     } else if (valid.project) this.presentation.openPlannerPopup('projects', valid.project);
     else if (valid.zone) this.presentation.openPlannerPopup('zones', valid.zone);
+    if (this.opening !== null) {
+      this.notice.show(diagnosePermalink(this.opening, { layers: this.modules.map((m) => m.id), zones: ids('zones'), projects: ids('projects'), sectors: SECTORS }));
+      this.opening = null;
+    }
     this.start();
   }
 
@@ -110,6 +128,7 @@ export class PermalinkSync {
 
   /** Opens a link in the running app: whatever part is valid is applied, the rest ignored. */
   openLink(hash: string): void {
+    this.opening = hash;
     const state = parsePermalink(hash);
     if (state.lang) setLang(state.lang);
     const v = state.view;

@@ -20,6 +20,27 @@ export const en: Messages = {
   showLayer: (layer) => `Show or hide “${layer}”`,
   showLayerPanel: 'Show the layers and legend',
   hideLayerPanel: 'Hide the layers and legend',
+  layout: {
+    collapseSheet: 'Fold the panel to show the map',
+    expandSheet: 'Unfold the panel',
+    skipLinks: 'Skip links',
+    skipToAnalysis: 'Skip to the analysis tools',
+    skipToMap: 'Skip to the map',
+  },
+  linkNotice: {
+    dropped: 'Some parts of this link could not be read and were left out:',
+    view: (v: string) => `map position “${v}”`,
+    layer: (v: string) => `layer “${v}”`,
+    zone: (v: string) => `zone “${v}”`,
+    project: (v: string) => `project “${v}”`,
+    sector: (v: string) => `sector “${v}”`,
+    mode: (v: string) => `view “${v}”`,
+    lang: (v: string) => `language “${v}”`,
+    param: (v: string) => `parameter “${v}”`,
+    noLayers: 'This link hides every layer: nothing is drawn on the map.',
+    showLayers: 'Show every layer',
+    close: 'Close the notice',
+  },
   /** MapLibre's own control tooltips (its `locale` option). */
   mapUi: {
     'Map.Title': 'Map',

@@ -18,6 +18,29 @@ export const zh = {
   showLayer: (layer: string) => `显示或隐藏“${layer}”`,
   showLayerPanel: '显示图层与图例',
   hideLayerPanel: '收起图层与图例',
+  /** 版面：可折叠的面板与底部面板、跳转链接（议题 13）。 */
+  layout: {
+    collapseSheet: '收起面板，显示地图',
+    expandSheet: '展开面板',
+    skipLinks: '跳转',
+    skipToAnalysis: '跳到分析工具',
+    skipToMap: '跳到地图',
+  },
+  /** 链接中无法使用的部分（议题 13 #15）。 */
+  linkNotice: {
+    dropped: '此链接中有部分内容无法识别，已忽略：',
+    view: (v: string) => `地图位置“${v}”`,
+    layer: (v: string) => `图层“${v}”`,
+    zone: (v: string) => `支撑区“${v}”`,
+    project: (v: string) => `项目“${v}”`,
+    sector: (v: string) => `产业“${v}”`,
+    mode: (v: string) => `视图“${v}”`,
+    lang: (v: string) => `语言“${v}”`,
+    param: (v: string) => `参数“${v}”`,
+    noLayers: '此链接隐藏了全部图层，地图上不显示任何要素。',
+    showLayers: '显示全部图层',
+    close: '关闭提示',
+  },
   /** MapLibre 自带控件的提示文字（其 `locale` 选项）。 */
   mapUi: {
     'Map.Title': '地图',

@@ -62,9 +62,17 @@ export interface MapPage {
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-/** Opens the map at `url` (1280×800; `setup` runs first, e.g. to route requests) and waits until every layer is loaded and drawn. */
-export async function openMap(browser: Browser, url: string, setup?: (page: Page) => Promise<unknown>): Promise<MapPage> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+/**
+ * Opens the map at `url` (1280×800 unless `viewport` says otherwise; `setup` runs first, e.g. to
+ * route requests) and waits until every layer is loaded and drawn.
+ */
+export async function openMap(
+  browser: Browser,
+  url: string,
+  setup?: (page: Page) => Promise<unknown>,
+  viewport: { width: number; height: number } = { width: 1280, height: 800 },
+): Promise<MapPage> {
+  const page = await browser.newPage({ viewport });
   await setup?.(page);
   const errors: string[] = [];
   const externalRequests: string[] = [];
@@ -111,4 +119,77 @@ export function renderedIds(page: Page, layers: string[]): Promise<string[]> {
     (ls) => [...new Set(window.__map!.queryRenderedFeatures({ layers: ls }).map((f) => String(f.properties._fid)))],
     layers,
   );
+}
+
+/** The app's opaque overlays over the map: side panels, the analysis dock, the investor drawer (and their sheets on phones). */
+export const MAP_OVERLAYS = ['.maplibregl-ctrl-top-left .xc-panel', '.xc-analysis-drawer', '.xc-presentation'];
+
+export interface MapVisibility {
+  /** Share of the map's area (0..1) that no overlay covers. */
+  fraction: number;
+  /** The largest rectangle of the map that no overlay covers, in CSS pixels. */
+  largest: { x: number; y: number; width: number; height: number };
+  /** The viewport's size. */
+  viewport: { width: number; height: number };
+  /** The overlays found, with their rectangles and whether their background is fully opaque. */
+  overlays: { selector: string; rect: { x: number; y: number; width: number; height: number }; opaque: boolean }[];
+}
+
+/**
+ * How much of the map the user can see: the map canvas minus the rectangles of the visible overlays
+ * (`selectors`, by default MAP_OVERLAYS), sampled on a 4-pixel grid. Also says which overlays are
+ * translucent (a background or opacity below 1 lets the map show through).
+ */
+export function mapVisibility(page: Page, selectors: readonly string[] = MAP_OVERLAYS): Promise<MapVisibility> {
+  return page.evaluate((sels) => {
+    const canvas = window.__map!.getCanvas().getBoundingClientRect();
+    const overlays: MapVisibility['overlays'] = [];
+    for (const selector of sels) {
+      for (const el of document.querySelectorAll<HTMLElement>(selector)) {
+        const style = getComputedStyle(el);
+        const r = el.getBoundingClientRect();
+        if (style.display === 'none' || style.visibility === 'hidden' || r.width < 1 || r.height < 1) continue;
+        const alpha = /rgba?\(([^)]+)\)/.exec(style.backgroundColor)?.[1].split(',').map(Number)[3] ?? 1;
+        let opacity = 1;
+        for (let e: HTMLElement | null = el; e; e = e.parentElement) opacity *= Number(getComputedStyle(e).opacity);
+        overlays.push({ selector, rect: { x: r.x, y: r.y, width: r.width, height: r.height }, opaque: alpha === 1 && opacity === 1 });
+      }
+    }
+    const step = 4;
+    const cols = Math.floor(canvas.width / step);
+    const rows = Math.floor(canvas.height / step);
+    // Heights of free cells above each column, for the largest free rectangle (histogram method).
+    const heights = new Array<number>(cols).fill(0);
+    let free = 0;
+    let best = { x: 0, y: 0, width: 0, height: 0 };
+    for (let row = 0; row < rows; row++) {
+      const y = canvas.y + row * step + step / 2;
+      for (let col = 0; col < cols; col++) {
+        const x = canvas.x + col * step + step / 2;
+        const covered = overlays.some(({ rect: r }) => x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height);
+        heights[col] = covered ? 0 : heights[col] + 1;
+        if (!covered) free++;
+      }
+      const stack: number[] = [];
+      for (let col = 0; col <= cols; col++) {
+        const hgt = col < cols ? heights[col] : 0;
+        while (stack.length && heights[stack[stack.length - 1]] >= hgt) {
+          const top = stack.pop()!;
+          const left = stack.length ? stack[stack.length - 1] + 1 : 0;
+          const area = heights[top] * (col - left);
+          if (area * step * step > best.width * best.height) {
+            best = { x: canvas.x + left * step, y: canvas.y + (row - heights[top] + 1) * step, width: (col - left) * step, height: heights[top] * step };
+          }
+        }
+        stack.push(col);
+      }
+    }
+    return { fraction: free / (cols * rows), largest: best, viewport: { width: innerWidth, height: innerHeight }, overlays };
+  }, selectors);
+}
+
+/** Opens the layer panel's list if it is folded (on a phone, or beside the open analysis dock). */
+export async function showLayerList(page: Page): Promise<void> {
+  const toggle = page.locator('.xc-layer-panel-toggle');
+  if ((await toggle.getAttribute('aria-expanded')) === 'false') await toggle.click();
 }

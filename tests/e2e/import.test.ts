@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { systemContext } from '../../api/audit/audited.ts';
 import { createUser } from '../../api/auth/accounts.ts';
-import { launchBrowser, openMap, startApp, waitForIdle, type MapPage, type RunningApp } from './harness.ts';
+import { launchBrowser, openMap, showLayerList, startApp, waitForIdle, type MapPage, type RunningApp } from './harness.ts';
 
 const PASSWORD = 'planner password 1';
 const FIXTURES = 'tests/fixtures/import';
@@ -104,7 +104,8 @@ describe('import preview in the map', () => {
     const done = (await page.locator('.xc-import-done').textContent().catch(() => null)) ?? (await page.locator('.xc-import-error').textContent());
     assert.match(done ?? '', /已提交：永久基本农田（规划局）（office_farmland）第 1 版/, `the commit's outcome: ${done}`);
 
-    // The layer panel lists it, and its features are drawn in their own style.
+    // The layer panel lists it (folded beside the open dock: opened), and its features are drawn in their own style.
+    await showLayerList(page);
     await page.waitForSelector('.xc-layer-panel :text("永久基本农田（规划局）")');
     await waitForIdle(page);
     const rendered = await page.evaluate(() => window.__map!.queryRenderedFeatures({ layers: ['office_farmland-fill'] }).map((f) => f.properties.name_zh));

@@ -145,14 +145,24 @@ export class FeatureInteraction {
 
   /** Room for the side panel, so a focused feature is not hidden under it. */
   padding(): PaddingOptions {
-    const panel = this.map.getContainer().querySelector('.maplibregl-ctrl-top-left .xc-panel');
-    const width = this.map.getContainer().clientWidth;
-    const left = panel ? panel.getBoundingClientRect().right + 24 : 40;
-    // The analysis drawer, when open, covers the right side: keep the selection clear of it too.
-    const drawer = this.map.getContainer().querySelector<HTMLElement>('.xc-analysis-drawer');
-    const drawerWidth = drawer && !drawer.hidden ? drawer.getBoundingClientRect().width : 0;
-    const right = drawerWidth && width > drawerWidth * 1.8 ? drawerWidth + 30 : 60;
-    return { top: 60, bottom: 60, right, left: left + right < width * 0.8 ? left : 40 };
+    const container = this.map.getContainer();
+    const box = container.getBoundingClientRect();
+    const panel = container.querySelector('.maplibregl-ctrl-top-left .xc-panel');
+    const width = container.clientWidth;
+    const left = panel ? panel.getBoundingClientRect().right - box.left + 24 : 40;
+    // The analysis drawer, when open, covers the right side (on a phone, the bottom as a sheet):
+    // keep the selection clear of it too.
+    const drawer = container.querySelector<HTMLElement>('.xc-analysis-drawer');
+    const r = drawer && !drawer.hidden ? drawer.getBoundingClientRect() : null;
+    const sheet = !!r && r.width >= width - 1 && r.top > box.top;
+    const right = r && !sheet && width > r.width * 1.8 ? r.width + 30 : 60;
+    const bottom = r && sheet ? Math.max(60, box.bottom - r.top + 20) : 60;
+    if (left + right < width * 0.8) return { top: 60, bottom, right, left };
+    // Too narrow to keep clear of the left column beside it: keep below it instead, if there is room.
+    const column = [...container.querySelectorAll<HTMLElement>('.maplibregl-ctrl-top-left .xc-panel')].map((p) => p.getBoundingClientRect()).filter((c) => c.height > 0);
+    const below = column.length ? Math.max(...column.map((c) => c.bottom)) - box.top + 16 : 60;
+    const top = container.clientHeight - below - bottom > 160 ? below : 60;
+    return { top, bottom, right: right === 60 ? 30 : right, left: 30 };
   }
 
   private anchor(f: ApiFeature): LngLatLike {

@@ -29,6 +29,7 @@ import { Store } from './store.ts';
 import { Session } from './session.ts';
 import { accountPanel } from './panels/account-panel.ts';
 import { initialPermalink } from './permalink.ts';
+import { installKeyboard } from './keyboard.ts';
 import { mountInvestorView } from './presentation/mount.ts';
 
 /** Where the map opens before the district is loaded: the centre of Xincheng District. */
@@ -109,13 +110,11 @@ const investor = mountInvestorView({ map, store, layers, interaction, api, modul
 map.addControl(new HeaderPanel(store, (mode) => investor.presentation.setMode(mode), accountPanel(session, api)), 'top-left');
 map.addControl(new SearchPanel(store, panelModules, focus), 'top-left');
 if (config.basemaps.length) map.addControl(new BasemapPanel(store), 'top-left');
-map.addControl(
-  new LayerPanel(store, panelModules, focus, async (id, choice) => {
-    const file = await api.exportCollection(id, choice);
-    download(file.fileName, file.blob);
-  }),
-  'top-left',
-);
+const layerPanel = new LayerPanel(store, panelModules, focus, async (id, choice) => {
+  const file = await api.exportCollection(id, choice);
+  download(file.fileName, file.blob);
+});
+map.addControl(layerPanel, 'top-left');
 map.addControl(new NavigationControl({ visualizePitch: true }), 'top-right');
 map.addControl(new FullscreenControl(), 'top-right');
 const scaleControl = new ScaleControl({ unit: 'metric', maxWidth: 120 });
@@ -271,7 +270,10 @@ const ready = (async () => {
 window.__xc = { store, interaction, ready, interactiveLayers: () => layers.visibleInteractive() };
 // Analysis tools in a right-side drawer; each registers itself as a tab.
 registerAnalysisTools(session);
-map.addControl(new AnalysisDock({ store, api, interaction, ready, session, reload: reloadCollection, refresh: loadAll }), 'top-right');
+const dock = new AnalysisDock({ store, api, interaction, ready, session, reload: reloadCollection, refresh: loadAll });
+map.addControl(dock, 'top-right');
+// Skip links, Esc, and the layer panel folding while the dock needs the room (issue 13).
+installKeyboard({ root, map, dock, layerPanel, interaction });
 void session.refresh();
 
 /** After a write: the collection's features again (the server's ETag changed), redrawn, popup refreshed. */

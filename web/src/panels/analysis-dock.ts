@@ -60,7 +60,7 @@ export function refreshAnalysisTools(): void {
   for (const fn of registryListeners) fn();
 }
 
-/** Width of the drawer in CSS pixels (kept in step with `.xc-analysis-drawer` in the CSS). */
+/** Widest the drawer gets, in CSS pixels (kept in step with `--xc-dock-width` in compliance.css). */
 export const DRAWER_WIDTH_PX = 420;
 
 export class AnalysisDock implements IControl {
@@ -71,6 +71,10 @@ export class AnalysisDock implements IControl {
   private body: HTMLElement | null = null;
   private title: HTMLElement | null = null;
   private closeButton: HTMLButtonElement | null = null;
+  /** Folds the drawer to its title bar (on a phone, a sheet at the bottom; elsewhere, at the top). */
+  private sheetButton: HTMLButtonElement | null = null;
+  private collapsed = false;
+  private readonly openListeners = new Set<(open: boolean) => void>();
   private readonly built = new Map<string, HTMLElement>();
   private active: string | null = null;
   private unsubscribe: (() => void)[] = [];
@@ -83,6 +87,25 @@ export class AnalysisDock implements IControl {
     return !!this.drawer && !this.drawer.hidden;
   }
 
+  /** Calls `fn` after the drawer opens or closes; returns the unsubscribe. */
+  onOpenChange(fn: (open: boolean) => void): () => void {
+    this.openListeners.add(fn);
+    return () => this.openListeners.delete(fn);
+  }
+
+  /** Moves the keyboard focus into the drawer: the selected tab. */
+  focus(): void {
+    (this.tabs?.querySelector<HTMLElement>('[aria-selected="true"]') ?? this.closeButton)?.focus();
+  }
+
+  /** Folds the drawer to its title bar, or unfolds it; the tools keep their state. */
+  setCollapsed(collapsed: boolean): void {
+    this.collapsed = collapsed;
+    this.drawer?.classList.toggle('xc-sheet-collapsed', collapsed);
+    this.ctx?.map.getContainer().classList.toggle('xc-analysis-collapsed', collapsed && this.isOpen);
+    this.render();
+  }
+
   onAdd(map: MapLibreMap): HTMLElement {
     this.ctx = { ...this.deps, map, padding: () => this.padding(map) };
     this.button = h('button', { type: 'button', class: 'xc-analysis-toggle', 'aria-expanded': 'false' });
@@ -92,12 +115,14 @@ export class AnalysisDock implements IControl {
     this.title = h('h2', { class: 'xc-analysis-title' });
     this.closeButton = h('button', { type: 'button', class: 'xc-analysis-close' }, '×');
     this.closeButton.addEventListener('click', () => this.close());
+    this.sheetButton = h('button', { type: 'button', class: 'xc-sheet-toggle', 'aria-expanded': 'true' });
+    this.sheetButton.addEventListener('click', () => this.setCollapsed(!this.collapsed));
     this.tabs = h('div', { class: 'xc-analysis-tabs', role: 'tablist' });
     this.body = h('div', { class: 'xc-analysis-body' });
     this.drawer = h(
       'aside',
       { class: 'xc-analysis xc-analysis-drawer' },
-      h('div', { class: 'xc-analysis-head' }, this.title, this.closeButton),
+      h('div', { class: 'xc-analysis-head' }, this.title, this.sheetButton, this.closeButton),
       this.tabs,
       this.body,
     );
@@ -125,18 +150,22 @@ export class AnalysisDock implements IControl {
   open(toolId?: string): void {
     if (!this.drawer || !this.ctx) return;
     const id = toolId ?? this.active ?? tools[0]?.id;
+    const opening = this.drawer.hidden;
     this.drawer.hidden = false;
     this.ctx.map.getContainer().classList.add('xc-analysis-open');
     this.button?.setAttribute('aria-expanded', 'true');
+    if (this.collapsed) this.setCollapsed(false);
     if (id) this.show(id);
+    if (opening) for (const fn of this.openListeners) fn(true);
   }
 
   close(): void {
     if (!this.drawer || this.drawer.hidden) return;
     this.drawer.hidden = true;
-    this.ctx?.map.getContainer().classList.remove('xc-analysis-open');
+    this.ctx?.map.getContainer().classList.remove('xc-analysis-open', 'xc-analysis-collapsed');
     this.button?.setAttribute('aria-expanded', 'false');
     if (this.active) tools.find((x) => x.id === this.active)?.onClose?.();
+    for (const fn of this.openListeners) fn(false);
   }
 
   private show(id: string): void {
@@ -163,6 +192,13 @@ export class AnalysisDock implements IControl {
     this.title.textContent = m.dockTitle;
     this.closeButton.title = m.close;
     this.closeButton.setAttribute('aria-label', m.close);
+    if (this.sheetButton) {
+      const l = t().layout;
+      this.sheetButton.textContent = this.collapsed ? '▴' : '▾';
+      this.sheetButton.title = this.collapsed ? l.expandSheet : l.collapseSheet;
+      this.sheetButton.setAttribute('aria-label', this.sheetButton.title);
+      this.sheetButton.setAttribute('aria-expanded', String(!this.collapsed));
+    }
     if (this.active && tools.find((x) => x.id === this.active)?.visible?.() === false) {
       // The shown tab is no longer offered (signed out): go back to the first one.
       const first = tools.find((x) => x.visible?.() !== false);
@@ -181,13 +217,9 @@ export class AnalysisDock implements IControl {
     );
   }
 
-  private padding(map: MapLibreMap) {
+  /** The interaction's padding already keeps clear of the open drawer, beside or (phones) below. */
+  private padding(_map: MapLibreMap) {
     const base = this.deps.interaction.padding();
-    const [top, bottom, baseLeft, baseRight] = [base.top ?? 60, base.bottom ?? 60, base.left ?? 40, base.right ?? 60];
-    const width = map.getContainer().clientWidth;
-    const right = this.isOpen && width > DRAWER_WIDTH_PX * 1.8 ? DRAWER_WIDTH_PX + 30 : baseRight;
-    // A narrow screen cannot keep both panels clear; the map would get no room at all.
-    const left = baseLeft + right < width * 0.8 ? baseLeft : 40;
-    return { top, bottom, left, right };
+    return { top: base.top ?? 60, bottom: base.bottom ?? 60, left: base.left ?? 40, right: base.right ?? 60 };
   }
 }

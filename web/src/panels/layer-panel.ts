@@ -12,9 +12,16 @@ import type { MapLayerModule } from '../layers/layer.ts';
 import { featureName, layerQuality, unplacedKind, type Store } from '../store.ts';
 import { legendSymbol } from './legend-symbol.ts';
 
+/** Phones: the panel starts folded, so the map comes first (kept in step with style.css). */
+export const PHONE_QUERY = '(max-width: 640px)';
+
 export class LayerPanel extends Panel {
-  /** In the investor view the panel is folded to a "Layers" button; opened, it shows a compact legend. */
-  private openInPresentation = false;
+  /**
+   * Whether the layer list is shown, per view: the planner's starts open except on phones; the
+   * investor view's starts folded to a "Layers" button and opens to a compact legend.
+   */
+  private readonly open = { planner: !matchMedia(PHONE_QUERY).matches, presentation: false };
+  private readonly openListeners = new Set<(open: boolean) => void>();
 
   constructor(
     private readonly store: Store,
@@ -27,6 +34,25 @@ export class LayerPanel extends Panel {
     super();
   }
 
+  /** Whether the layer list is shown (not folded to its title) in the current view. */
+  get isOpen(): boolean {
+    return this.open[this.store.mode];
+  }
+
+  /** Shows or folds the layer list in the current view. */
+  setOpen(open: boolean): void {
+    if (this.open[this.store.mode] === open) return;
+    this.open[this.store.mode] = open;
+    this.render();
+    for (const fn of this.openListeners) fn(open);
+  }
+
+  /** Calls `fn` when the user or the app folds or opens the list; returns the unsubscribe. */
+  onOpenChange(fn: (open: boolean) => void): () => void {
+    this.openListeners.add(fn);
+    return () => this.openListeners.delete(fn);
+  }
+
   onAdd(): HTMLElement {
     this.container = h('div', { class: 'maplibregl-ctrl xc-panel xc-layer-panel' });
     this.listen(
@@ -36,7 +62,7 @@ export class LayerPanel extends Panel {
         if (c === 'layers') this.sync();
         else if (c === 'data') this.render();
         else if (c === 'mode') {
-          this.openInPresentation = false;
+          this.open.presentation = false;
           this.render();
         }
       }),
@@ -49,21 +75,15 @@ export class LayerPanel extends Panel {
     if (!this.container) return;
     const m = t();
     const sections = this.modules.filter((mod) => this.store.info.has(mod.id)).map((mod) => this.section(mod));
-    const presenting = this.store.mode === 'presentation';
-    let title: HTMLElement;
-    if (presenting) {
-      const button = h(
-        'button',
-        { type: 'button', class: 'xc-layer-panel-toggle', 'aria-expanded': String(this.openInPresentation), title: this.openInPresentation ? m.hideLayerPanel : m.showLayerPanel },
-        m.layers,
-      );
-      button.addEventListener('click', () => {
-        this.openInPresentation = !this.openInPresentation;
-        this.render();
-      });
-      title = h('h2', { class: 'xc-panel-title' }, button);
-    } else title = h('h2', { class: 'xc-panel-title' }, m.layers);
-    this.container.classList.toggle('xc-layer-panel-folded', presenting && !this.openInPresentation);
+    const open = this.isOpen;
+    // The title folds and opens the list, in both views (on a phone or beside the dock it takes room).
+    const button = h('button', { type: 'button', class: 'xc-layer-panel-toggle', 'aria-expanded': String(open), title: open ? m.hideLayerPanel : m.showLayerPanel }, m.layers);
+    button.addEventListener('click', () => {
+      this.setOpen(!this.isOpen);
+      this.container?.querySelector<HTMLElement>('.xc-layer-panel-toggle')?.focus();
+    });
+    const title = h('h2', { class: 'xc-panel-title' }, button);
+    this.container.classList.toggle('xc-layer-panel-folded', !open);
     this.container.replaceChildren(title, ...sections);
     this.sync();
   }

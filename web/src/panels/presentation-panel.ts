@@ -29,6 +29,8 @@ export class PresentationPanel extends Panel {
   private tab: Tab = 'zones';
   /** Cards whose whole project list the user opened. */
   private expanded = new Set<string>();
+  /** Folded to its title bar, the map uncovered (on a phone the drawer is a sheet at the bottom). */
+  private collapsed = false;
 
   constructor(
     private readonly store: Store,
@@ -79,6 +81,18 @@ export class PresentationPanel extends Panel {
     share.addEventListener('click', () => this.options.share(share));
     const exp = h('button', { type: 'button', class: 'xc-pres-button xc-pres-button-primary xc-export-open', title: m.exportTitle }, m.export);
     exp.addEventListener('click', () => this.options.export(exp));
+    const l = t().layout;
+    const fold = h(
+      'button',
+      { type: 'button', class: 'xc-sheet-toggle', 'aria-expanded': String(!this.collapsed), title: this.collapsed ? l.expandSheet : l.collapseSheet, 'aria-label': this.collapsed ? l.expandSheet : l.collapseSheet },
+      this.collapsed ? '▴' : '▾',
+    );
+    fold.addEventListener('click', () => {
+      this.collapsed = !this.collapsed;
+      this.render();
+      this.container?.querySelector<HTMLElement>('.xc-sheet-toggle')?.focus();
+    });
+    this.container.classList.toggle('xc-sheet-collapsed', this.collapsed);
     const tabs = (['zones', 'figures'] as const).map((id) => {
       const b = h('button', { type: 'button', role: 'tab', class: 'xc-pres-tab', 'data-tab': id, 'aria-selected': String(this.tab === id) }, id === 'zones' ? m.tabZones : m.tabFigures);
       b.addEventListener('click', () => this.showTab(id));
@@ -91,7 +105,7 @@ export class PresentationPanel extends Panel {
       h(
         'header',
         { class: 'xc-pres-head' },
-        h('div', { class: 'xc-pres-head-row' }, h('h2', { class: 'xc-pres-title' }, m.title), h('div', { class: 'xc-pres-actions' }, share, exp)),
+        h('div', { class: 'xc-pres-head-row' }, h('h2', { class: 'xc-pres-title' }, m.title), h('div', { class: 'xc-pres-actions' }, share, exp, fold)),
         h('div', { class: 'xc-pres-subtitle' }, m.subtitle),
       ),
       h('nav', { class: 'xc-pres-tabs', role: 'tablist' }, ...tabs),

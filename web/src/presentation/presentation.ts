@@ -232,8 +232,14 @@ export class Presentation {
       left = Math.max(left, r.right - box.left);
       bottom = Math.max(bottom, r.bottom - box.top);
     }
-    const drawer = this.store.mode === 'presentation' ? this.root.querySelector('.xc-presentation') : null;
-    const drawerLeft = drawer?.getBoundingClientRect().left;
+    const drawer = this.store.mode === 'presentation' ? this.root.querySelector('.xc-presentation')?.getBoundingClientRect() : undefined;
+    // On a phone the drawer is a sheet across the bottom: what is shown goes between the column and it.
+    if (drawer && drawer.width >= width - 1 && drawer.top > box.top) {
+      const sheet = box.bottom - drawer.top + 16;
+      const top = height - (bottom + 16) - sheet > 120 ? bottom + 16 : 50;
+      return { top, bottom: sheet, left: 20, right: 20 };
+    }
+    const drawerLeft = drawer?.left;
     const right = drawerLeft !== undefined && drawerLeft > box.left ? box.right - drawerLeft : 0;
     if (width - left - right <= 240) return { top: 60, bottom: 60, left: 30, right: 30 };
     const beside = { top: 70, bottom: 60, left: left + 30, right: right + 30 };

@@ -87,15 +87,19 @@ const ERROR_TEXT: Record<number, string> = {
   429: 'Too many failed sign-ins; see Retry-After',
   503: 'Busy or a statement ran past its time limit; see Retry-After',
 };
+/** Every read resource also has an HTML page (`f=html`, or `Accept: text/html`). */
+const HTML = { 'text/html': { schema: { type: 'string' } } };
 const json = (schema: unknown, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 const geojson = (schema: unknown, description = 'OK') => ({ description, content: { 'application/geo+json': { schema } } });
+const jsonOrHtml = (schema: unknown) => ({ description: 'OK (JSON, or an HTML page with f=html)', content: { 'application/json': { schema }, ...HTML } });
+const geojsonOrHtml = (schema: unknown) => ({ description: 'OK (GeoJSON, or an HTML page with a map with f=html)', content: { 'application/geo+json': { schema }, ...HTML } });
 
 /** The OpenAPI document; `server` is the API's base URL as the client reached it. */
 export function openApiDocument(server: string, limits?: CostLimits, all: readonly CollectionDef[] = collections): Record<string, unknown> {
   const paths: Record<string, unknown> = {
-    '/': { get: { tags: ['Capabilities'], summary: 'Landing page', operationId: 'getLandingPage', responses: { 200: json({ type: 'object' }) } } },
-    '/conformance': { get: { tags: ['Capabilities'], summary: 'Conformance classes', operationId: 'getConformance', responses: { 200: json({ type: 'object' }) } } },
-    '/collections': { get: { tags: ['Capabilities'], summary: 'The collections', operationId: 'getCollections', responses: { 200: json({ type: 'object' }) } } },
+    '/': { get: { tags: ['Capabilities'], summary: 'Landing page', operationId: 'getLandingPage', parameters: [param('f')], responses: { 200: jsonOrHtml({ type: 'object' }) } } },
+    '/conformance': { get: { tags: ['Capabilities'], summary: 'Conformance classes', operationId: 'getConformance', parameters: [param('f')], responses: { 200: jsonOrHtml({ type: 'object' }) } } },
+    '/collections': { get: { tags: ['Capabilities'], summary: 'The collections', operationId: 'getCollections', parameters: [param('f')], responses: { 200: jsonOrHtml({ type: 'object' }) } } },
     '/openapi': { get: { tags: ['Capabilities'], summary: 'This document', operationId: 'getOpenAPI', responses: { 200: { description: 'OpenAPI 3.0' } } } },
     '/health': { get: { tags: ['Capabilities'], summary: 'Service status', operationId: 'getHealth', responses: { 200: json({ type: 'object' }) } } },
   };
@@ -124,7 +128,7 @@ export function openApiDocument(server: string, limits?: CostLimits, all: readon
       .map(([k, d]) => ({ name: k, in: 'query', required: false, description: `${d.title.zh} / ${d.title.en} equals`, schema: { type: d.type === 'integer' ? 'integer' : 'string', ...(d.enum ? { enum: [...d.enum] } : {}) } }));
     const tag = c.id;
     const writes = c.editableBy === 'admin' ? 'admins' : 'planners and admins';
-    paths[`/collections/${c.id}`] = { get: { tags: [tag], summary: `${c.title.zh} · ${c.title.en}`, operationId: `describe_${c.id}`, responses: { 200: json({ type: 'object' }), ...errors(404) } } };
+    paths[`/collections/${c.id}`] = { get: { tags: [tag], summary: `${c.title.zh} · ${c.title.en}`, operationId: `describe_${c.id}`, parameters: [param('f')], responses: { 200: jsonOrHtml({ type: 'object' }), ...errors(404) } } };
     paths[`/collections/${c.id}/queryables`] = { get: { tags: [tag], summary: 'The properties filters may name (JSON Schema)', operationId: `queryables_${c.id}`, responses: { 200: { description: 'JSON Schema', content: { 'application/schema+json': { schema: { type: 'object' } } } } } } };
     paths[`/collections/${c.id}/schema`] = { get: { tags: [tag], summary: 'Every property of the features (JSON Schema)', operationId: `schema_${c.id}`, responses: { 200: { description: 'JSON Schema', content: { 'application/schema+json': { schema: { type: 'object' } } } } } } };
     paths[`/collections/${c.id}/items`] = {
@@ -134,7 +138,7 @@ export function openApiDocument(server: string, limits?: CostLimits, all: readon
         description: c.description.en,
         operationId: `getFeatures_${c.id}`,
         parameters: [param('bbox'), param('bbox-crs'), param('crs'), param('limit'), param('offset'), param('datetime'), param('sortby'), param('properties'), param('skipGeometry'), param('filter'), param('filter-lang'), param('filter-crs'), param('f'), ...filters],
-        responses: { 200: geojson({ type: 'object', properties: { type: { enum: ['FeatureCollection'] }, features: { type: 'array', items: ref(`${c.id}_feature`) }, numberMatched: { type: 'integer' }, numberReturned: { type: 'integer' }, links: { type: 'array', items: ref('Link') } } }), ...errors(400, 401, 503) },
+        responses: { 200: geojsonOrHtml({ type: 'object', properties: { type: { enum: ['FeatureCollection'] }, features: { type: 'array', items: ref(`${c.id}_feature`) }, numberMatched: { type: 'integer' }, numberReturned: { type: 'integer' }, links: { type: 'array', items: ref('Link') } } }), ...errors(400, 401, 503) },
       },
       post: {
         tags: [tag],
@@ -157,7 +161,7 @@ export function openApiDocument(server: string, limits?: CostLimits, all: readon
       responses: { 200: { description: 'Done; ETag of the new version', headers: { ETag: { schema: { type: 'string' } } } }, ...errors(400, 401, 403, 404, 412, 413) },
     });
     paths[itemPath] = {
-      get: { tags: [tag], summary: 'One feature; ETag "v<version>-…" for If-Match', operationId: `getFeature_${c.id}`, parameters: [param('featureId'), param('crs'), param('properties'), param('skipGeometry'), param('f')], responses: { 200: geojson(ref(`${c.id}_feature`)), ...errors(404) } },
+      get: { tags: [tag], summary: 'One feature; ETag "v<version>-…" for If-Match', operationId: `getFeature_${c.id}`, parameters: [param('featureId'), param('crs'), param('properties'), param('skipGeometry'), param('f')], responses: { 200: geojsonOrHtml(ref(`${c.id}_feature`)), ...errors(404) } },
       put: write('Replace a feature', 'replaceFeature', { 'application/geo+json': { schema: ref(`${c.id}_feature`) } }),
       patch: write('Update a feature (JSON merge patch of properties and/or geometry)', 'updateFeature', { 'application/merge-patch+json': { schema: { type: 'object', properties: { properties: { type: 'object' }, geometry: { type: 'object', nullable: true } } } } }),
       delete: write('Delete a feature', 'deleteFeature', null),
@@ -258,7 +262,7 @@ export function openApiDocument(server: string, limits?: CostLimits, all: readon
         limit: { name: 'limit', in: 'query', required: false, description: `Page size; larger values are clamped to ${MAX_LIMIT}`, schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT } },
         offset: { name: 'offset', in: 'query', required: false, schema: { type: 'integer', minimum: 0, default: 0 } },
         datetime: { name: 'datetime', in: 'query', required: false, description: 'Accepted (RFC 3339 instant or interval); the collections have no time, so it selects nothing out', schema: { type: 'string' } },
-        f: { name: 'f', in: 'query', required: false, schema: { type: 'string', enum: ['json', 'geojson'] } },
+        f: { name: 'f', in: 'query', required: false, description: 'json/geojson, or html for a readable page; without it, Accept decides (text/html preferred → HTML)', schema: { type: 'string', enum: ['json', 'geojson', 'html'] } },
         featureId: { name: 'featureId', in: 'path', required: true, schema: { type: 'string' } },
         'X-Change-Reason': { name: 'X-Change-Reason', in: 'header', required: true, description: `Why (修改说明), UTF-8 percent-encoded, at most ${MAX_REASON_CHARS} characters`, schema: { type: 'string' } },
         'If-Match': { name: 'If-Match', in: 'header', required: false, description: 'The ETag of the version the change is based on; 412 when it is no longer current', schema: { type: 'string' } },

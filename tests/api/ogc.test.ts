@@ -7,7 +7,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { collections } from '../../core/catalog.ts';
 import { describeEachDb } from '../helpers/databases.ts';
@@ -345,6 +347,24 @@ describeEachDb('GDAL reads every collection (OAPIF driver)', (t) => {
       const matched = (await (await fetch(`${base}/collections/${c.id}/items?limit=1`)).json()).numberMatched;
       assert.equal(count, matched, `${c.id}: GDAL counts ${count}, the API ${matched}`);
       for (const k of Object.keys(c.properties)) assert.match(out, new RegExp(`^${k}: `, 'm'), `${c.id}: GDAL has the column ${k}`);
+    }
+  });
+
+  test('ogr2ogr copies every collection to a GeoPackage with numberMatched features and every column', { skip: ogrinfo ? false : 'no ogrinfo' }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oapif-gpkg-'));
+    try {
+      for (const c of collections) {
+        const gpkg = join(dir, `${c.id}.gpkg`);
+        // -nlt GEOMETRY: projects mixes points, lines, polygons and no geometry.
+        await run(ogrinfo!.replace(/ogrinfo$/, 'ogr2ogr'), ['-f', 'GPKG', gpkg, `OAPIF:${base}`, c.id, '-nlt', 'GEOMETRY'], { env: { ...process.env, GDAL_HTTP_TIMEOUT: '60' } });
+        const { stdout } = await run(ogrinfo!, ['-ro', '-so', gpkg, c.id], { encoding: 'utf8' });
+        const count = Number(/Feature Count: (\d+)/.exec(stdout)?.[1]);
+        const matched = (await (await fetch(`${base}/collections/${c.id}/items?limit=1`)).json()).numberMatched;
+        assert.equal(count, matched, `${c.id}: the GeoPackage holds ${count}, the API matched ${matched}`);
+        for (const k of Object.keys(c.properties)) assert.match(stdout, new RegExp(`^${k}: `, 'm'), `${c.id}: the GeoPackage has the column ${k}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -90,6 +90,27 @@ for (const search of ['', 'limit=5000']) {
   const ms = median(sql);
   console.log(`projects/items?filter=<CQL2: 2 comparisons + S_INTERSECTS> on ${db.kind}: API ${mh.toFixed(2)} ms, bare SQL ${ms.toFixed(2)} ms, ratio ${(mh / ms).toFixed(2)}× (target ≤ 1.5×), ${matched} matched, ${ROUNDS} rounds (medians)`);
 }
+// The HTML page of the same 100 features (table + SVG map), built anew each round, against its JSON twin.
+{
+  const page: number[] = [];
+  const json: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < ROUNDS + 20; i++) {
+    const search = new URLSearchParams({ filter: `id <> 'page-${i}'`, limit: '100' }).toString();
+    let t = performance.now();
+    const html = await get(`http://127.0.0.1:${port}/api/collections/projects/items?${search}&f=html`);
+    const h = performance.now() - t;
+    t = performance.now();
+    await get(`http://127.0.0.1:${port}/api/collections/projects/items?${search}`);
+    const j = performance.now() - t;
+    if (i >= 20) {
+      page.push(h);
+      json.push(j);
+    }
+    bytes = html.length;
+  }
+  console.log(`projects/items HTML page (100 features, table + SVG map) on ${db.kind}: ${median(page).toFixed(2)} ms vs its JSON ${median(json).toFixed(2)} ms, ${(bytes / 1024).toFixed(0)} KiB, ${ROUNDS} rounds (medians)`);
+}
 const doc = await get(`http://127.0.0.1:${port}/api/openapi`);
 console.log(`OpenAPI document: ${(doc.length / 1024).toFixed(0)} KiB`);
 agent.destroy();

@@ -10,7 +10,7 @@ import type { ApiFeature } from './api.ts';
 import { anchorPoint, geometryBounds } from './geometry.ts';
 import { findLayerModule } from './layers/index.ts';
 import { HIGHLIGHT_SOURCE, type MapLayers } from './map-layers.ts';
-import { popupContent } from './popup.ts';
+import { identifyList, popupContent } from './popup.ts';
 import type { Store } from './store.ts';
 import { onLangChange } from './i18n/index.ts';
 
@@ -22,9 +22,14 @@ interface Hit {
 /** Layers that take a click but would make hovering noisy (the whole district lights up). */
 const NO_HOVER = new Set(['district-fill']);
 
+/** How far from the clicked pixel a feature still counts as "under the click" (issue 13 #8). */
+export const IDENTIFY_RADIUS_PX = 4;
+
 export class FeatureInteraction {
   private popup: Popup | null = null;
   private selected: (Hit & { at: LngLatLike }) | null = null;
+  /** Every feature under the last click (topmost first), when there was more than one; the popup lists them. */
+  private identified: Hit[] | null = null;
   private hovered: Hit | null = null;
   /** While true (a site is being drawn on the map), hovering and clicking leave features alone. */
   paused = false;
@@ -55,6 +60,34 @@ export class FeatureInteraction {
     return null;
   }
 
+  /**
+   * Every feature drawn within IDENTIFY_RADIUS_PX of the click, once each, topmost first (the
+   * order MapLibre returns rendered features in), features of one layer kept together.
+   */
+  identifyAt(point: { x: number; y: number }): Hit[] {
+    const layers = this.layers.visibleInteractive();
+    if (layers.length === 0) return [];
+    const r = IDENTIFY_RADIUS_PX;
+    const box: [[number, number], [number, number]] = [
+      [point.x - r, point.y - r],
+      [point.x + r, point.y + r],
+    ];
+    const byLayer = new Map<string, string[]>();
+    for (const f of this.map.queryRenderedFeatures(box, { layers })) {
+      const featureId = f.properties?._fid;
+      if (typeof featureId !== 'string' || !this.store.feature(f.source, featureId)) continue;
+      const ids = byLayer.get(f.source) ?? [];
+      if (!ids.includes(featureId)) ids.push(featureId);
+      byLayer.set(f.source, ids);
+    }
+    return [...byLayer].flatMap(([layerId, ids]) => ids.map((featureId) => ({ layerId, featureId })));
+  }
+
+  /** The features listed by the open popup (empty when it shows one feature only), for tests. */
+  get identifiedHits(): Hit[] {
+    return this.identified ? [...this.identified] : [];
+  }
+
   private onMove = (e: MapMouseEvent) => {
     if (this.paused) return this.setHover(null);
     const hit = this.hitAt(e, true);
@@ -64,12 +97,14 @@ export class FeatureInteraction {
 
   private onClick = (e: MapMouseEvent) => {
     if (this.paused) return;
-    const hit = this.hitAt(e, false);
+    // The planner map identifies everything under the click; the investor view keeps one feature a click.
+    const hits = this.store.mode === 'planner' ? this.identifyAt(e.point) : [];
+    const hit = hits[0] ?? this.hitAt(e, false);
     if (!hit) return;
     const f = this.store.feature(hit.layerId, hit.featureId)!;
-    // A point's popup sits on the point; a polygon's where it was clicked.
-    const at = f.geometry?.type === 'Point' ? (f.geometry.coordinates as [number, number]) : e.lngLat;
-    this.open(hit.layerId, hit.featureId, at);
+    // A point's popup sits on the point; a polygon's where it was clicked (and a list where it was clicked).
+    const at = f.geometry?.type === 'Point' && hits.length < 2 ? (f.geometry.coordinates as [number, number]) : e.lngLat;
+    this.open(hit.layerId, hit.featureId, at, hits.length > 1 ? hits : undefined);
   };
 
   private setHover(hit: Hit | null) {
@@ -102,23 +137,32 @@ export class FeatureInteraction {
     for (const fn of this.selectListeners) fn(s);
   }
 
-  /** Opens the popup of a feature at a point (by default a point on the feature itself). */
-  open(layerId: string, featureId: string, at?: LngLatLike): void {
+  /**
+   * Opens the popup of a feature at a point (by default a point on the feature itself). With `hits`
+   * (everything under a click), the popup lists them by layer above the chosen one's attributes.
+   */
+  open(layerId: string, featureId: string, at?: LngLatLike, hits?: Hit[]): void {
     const module = findLayerModule(layerId);
     const feature = this.store.feature(layerId, featureId);
     if (!module || !feature) return;
     const where = at ?? this.anchor(feature);
     this.selected = { layerId, featureId, at: where };
+    this.identified = hits && hits.length > 1 ? hits : null;
     if (!this.popup) {
       this.popup = new Popup({ maxWidth: '340px', className: 'xc-maplibre-popup', focusAfterOpen: false });
       this.popup.on('close', () => {
         this.popup = null;
         this.selected = null;
+        this.identified = null;
         this.drawHighlight();
         this.notifySelect();
       });
     }
-    this.popup.setLngLat(where).setDOMContent(popupContent(module, feature, this.store));
+    const content = popupContent(module, feature, this.store);
+    const list = this.identified;
+    this.popup
+      .setLngLat(where)
+      .setDOMContent(list ? identifyList(list, { layerId, featureId }, this.store, content, (h) => this.open(h.layerId, h.featureId, where, list)) : content);
     if (!this.popup.isOpen()) this.popup.addTo(this.map);
     this.drawHighlight();
     this.notifySelect();
@@ -156,7 +200,9 @@ export class FeatureInteraction {
     const r = drawer && !drawer.hidden ? drawer.getBoundingClientRect() : null;
     const sheet = !!r && r.width >= width - 1 && r.top > box.top;
     const right = r && !sheet && width > r.width * 1.8 ? r.width + 30 : 60;
-    const bottom = r && sheet ? Math.max(60, box.bottom - r.top + 20) : 60;
+    // The attribute table, when open, covers the bottom of the map.
+    const table = container.querySelector<HTMLElement>('.xc-attr-table')?.getBoundingClientRect();
+    const bottom = Math.max(r && sheet ? Math.max(60, box.bottom - r.top + 20) : 60, table && table.height < box.height * 0.6 ? box.bottom - table.top + 20 : 0);
     if (left + right < width * 0.8) return { top: 60, bottom, right, left };
     // Too narrow to keep clear of the left column beside it: keep below it instead, if there is room.
     const column = [...container.querySelectorAll<HTMLElement>('.maplibregl-ctrl-top-left .xc-panel')].map((p) => p.getBoundingClientRect()).filter((c) => c.height > 0);
@@ -176,6 +222,6 @@ export class FeatureInteraction {
   }
 
   private refresh() {
-    if (this.selected) this.open(this.selected.layerId, this.selected.featureId, this.selected.at);
+    if (this.selected) this.open(this.selected.layerId, this.selected.featureId, this.selected.at, this.identified ?? undefined);
   }
 }

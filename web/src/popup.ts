@@ -2,9 +2,20 @@
 import { formatAreaSquareMeters } from '../../core/units.ts';
 import type { ApiFeature } from './api.ts';
 import { h } from './dom.ts';
+import './identify.css';
 import { getLang, label, pick, t } from './i18n/index.ts';
 import type { MapLayerModule, PopupRow } from './layers/layer.ts';
 import { featureName, otherName, unplacedKind, type Store } from './store.ts';
+
+/**
+ * A feature's source in the UI's language: `source_zh` in Chinese when the data has it (issue 13 #9),
+ * else `source`. Every built-in dataset gives both.
+ */
+export function featureSource(feature: ApiFeature): string {
+  const p = feature.properties;
+  const zh = typeof p.source_zh === 'string' && p.source_zh.trim() ? p.source_zh : '';
+  return getLang() === 'zh' && zh ? zh : String(p.source ?? '');
+}
 
 export function popupContent(module: MapLayerModule, feature: ApiFeature, store: Store): HTMLElement {
   const m = t();
@@ -16,7 +27,7 @@ export function popupContent(module: MapLayerModule, feature: ApiFeature, store:
     rows.push({ label: m.attr.area, value: formatAreaSquareMeters(areaSquareMeters, getLang()) });
   }
   rows.push({ label: m.attr.quality, value: label(m.quality, p.quality) });
-  rows.push({ label: m.attr.source, value: String(p.source ?? '') });
+  rows.push({ label: m.attr.source, value: featureSource(feature) });
 
   const info = store.info.get(module.id);
   const layerTitle = info ? pick(info.titles) : module.id;
@@ -40,4 +51,49 @@ export function popupContent(module: MapLayerModule, feature: ApiFeature, store:
       ...rows.filter((r) => r.value !== '').flatMap((r) => [h('dt', {}, r.label), h('dd', {}, r.value)]),
     ),
   );
+}
+
+/**
+ * The popup of a click with several features under it (issue 13 #8): the features grouped by layer
+ * (layer title, then each feature's name), the chosen one marked, and its own popup below.
+ */
+export function identifyList(
+  hits: readonly { layerId: string; featureId: string }[],
+  chosen: { layerId: string; featureId: string },
+  store: Store,
+  detail: HTMLElement,
+  choose: (hit: { layerId: string; featureId: string }) => void,
+): HTMLElement {
+  const m = t();
+  const groups = new Map<string, string[]>();
+  for (const hit of hits) groups.set(hit.layerId, [...(groups.get(hit.layerId) ?? []), hit.featureId]);
+  const list = h(
+    'div',
+    { class: 'xc-identify-list', role: 'list', 'aria-label': m.identify.listLabel },
+    ...[...groups].map(([layerId, ids]) => {
+      const info = store.info.get(layerId);
+      return h(
+        'div',
+        { class: 'xc-identify-group', role: 'listitem', 'data-layer': layerId },
+        h('div', { class: 'xc-identify-layer' }, info ? pick(info.titles) : layerId),
+        h(
+          'ul',
+          {},
+          ...ids.map((featureId) => {
+            const f = store.feature(layerId, featureId);
+            const name = f ? featureName(f) : featureId;
+            const current = layerId === chosen.layerId && featureId === chosen.featureId;
+            const b = h(
+              'button',
+              { type: 'button', class: 'xc-identify-item', 'data-layer': layerId, 'data-feature': featureId, 'aria-pressed': String(current), title: m.identify.choose(name) },
+              name,
+            );
+            b.addEventListener('click', () => choose({ layerId, featureId }));
+            return h('li', {}, b);
+          }),
+        ),
+      );
+    }),
+  );
+  return h('div', { class: 'xc-identify', 'data-count': String(hits.length) }, h('div', { class: 'xc-identify-head' }, m.identify.heading(hits.length)), list, detail);
 }

@@ -23,6 +23,7 @@ import { BasemapPanel } from './panels/basemap-panel.ts';
 import { registerAnalysisTools } from './panels/analysis-tools.ts';
 import { HeaderPanel } from './panels/header-panel.ts';
 import { LayerPanel } from './panels/layer-panel.ts';
+import { AttributeTable } from './panels/attribute-table.ts';
 import { SearchPanel } from './panels/search-panel.ts';
 import { StatusPanel } from './panels/status-panel.ts';
 import { Store } from './store.ts';
@@ -110,10 +111,18 @@ const investor = mountInvestorView({ map, store, layers, interaction, api, modul
 map.addControl(new HeaderPanel(store, (mode) => investor.presentation.setMode(mode), accountPanel(session, api)), 'top-left');
 map.addControl(new SearchPanel(store, panelModules, focus), 'top-left');
 if (config.basemaps.length) map.addControl(new BasemapPanel(store), 'top-left');
-const layerPanel = new LayerPanel(store, panelModules, focus, async (id, choice) => {
-  const file = await api.exportCollection(id, choice);
-  download(file.fileName, file.blob);
-});
+// A layer's attribute table, along the bottom of the map (issue 13).
+const attributeTable = new AttributeTable(map.getContainer(), store, interaction);
+const layerPanel = new LayerPanel(
+  store,
+  panelModules,
+  focus,
+  async (id, choice) => {
+    const file = await api.exportCollection(id, choice);
+    download(file.fileName, file.blob);
+  },
+  (id) => attributeTable.open(id),
+);
 map.addControl(layerPanel, 'top-left');
 map.addControl(new NavigationControl({ visualizePitch: true }), 'top-right');
 map.addControl(new FullscreenControl(), 'top-right');

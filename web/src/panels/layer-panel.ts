@@ -30,6 +30,8 @@ export class LayerPanel extends Panel {
     private readonly choose: (layerId: string, featureId: string) => void,
     /** Downloads a layer in the chosen format (absent in the investor view's own panels). */
     private readonly exportLayer?: (layerId: string, choice: ExportChoice) => Promise<void>,
+    /** Opens a layer's attribute table (absent in the investor view's own panels). */
+    private readonly openTable?: (layerId: string) => void,
   ) {
     super();
   }
@@ -174,6 +176,12 @@ export class LayerPanel extends Panel {
     if (source) body.append(h('div', { class: 'xc-layer-source', title: source }, source));
     const about = aboutData(info.provenance);
     if (about) body.append(about);
+    if (this.openTable && this.store.mode === 'planner' && features.length) {
+      const openTable = this.openTable;
+      const b = h('button', { type: 'button', class: 'xc-layer-table xc-link', 'data-layer': mod.id, title: m.table.openTitle(title) }, m.table.open);
+      b.addEventListener('click', () => openTable(mod.id));
+      body.append(b);
+    }
     if (this.exportLayer && info.geometry !== 'none' && features.length) {
       const exportLayer = this.exportLayer;
       const details = h('details', { class: 'xc-layer-export' }, h('summary', {}, t().exporting.layer));

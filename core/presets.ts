@@ -33,13 +33,16 @@ export type PresetStatus = 'confirmed' | 'unconfirmed' | 'weak' | 'approximation
 /**
  * How complete the facility data behind a preset is: `osm` — an inventory of what exists (OpenStreetMap),
  * reasonably complete; `plan-only` — only the facilities the plan names (mostly planned), not an
- * inventory of existing ones, so a low coverage share is not a finding and targets cannot be assessed.
+ * inventory of existing ones, so a low coverage share is not a finding and targets cannot be assessed;
+ * `office` — an inventory the office imported as a `facility` layer (issue 14): targets are assessed.
  */
-export type InventoryLevel = 'osm' | 'plan-only';
+export type InventoryLevel = 'osm' | 'plan-only' | 'office';
 
 export interface DataCompleteness {
   level: InventoryLevel;
   note: Bilingual;
+  /** `office`: the imported facility layers that make the inventory, with their date and version. */
+  layers?: { collection: string; count: number; date: string | null; version: number | null }[];
 }
 
 /**

@@ -42,12 +42,14 @@ async function time(n: number, fn: () => Promise<unknown> | unknown): Promise<nu
 
 const parks = findPreset('parks')!;
 const parkSpec: CoverageSpec = {
-  facilities: 'parks',
-  filters: [],
+  sources: [{ collection: 'parks', filters: [], via: 'preset' }],
   includePlanned: false,
   tiers: parks.tiers,
   extra: [],
   area: { kind: 'collection', collection: 'central_area' },
+  denominator: null,
+  population: null,
+  candidates: null,
 };
 
 const db = await openDatabase({ DATABASE_URL: process.env.DATABASE_URL, GEODATA_DIR: process.env.GEODATA_DIR ?? 'geodata' }).catch((err) => {
@@ -125,7 +127,7 @@ const scaleTimes: number[] = [];
 const rollback = new Error('rollback');
 await db
   .transaction(async (tx: Queryable) => {
-    const spec: CoverageSpec = { ...parkSpec, facilities: 'facilities', tiers: [{ minAreaSquareMeters: 0, radiusMeters: 500 }], area: { kind: 'district', adcode: '150102' } };
+    const spec: CoverageSpec = { ...parkSpec, sources: [{ collection: 'facilities', filters: [], via: 'request' }], tiers: [{ minAreaSquareMeters: 0, radiusMeters: 500 }], area: { kind: 'district', adcode: '150102' } };
     for (const n of sizes) {
       await tx.query('delete from facilities');
       await tx.query(

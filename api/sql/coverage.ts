@@ -1,43 +1,14 @@
 import type { SqlQuery } from '../db/db.ts';
 
-/** How coverage is measured, stated in every coverage response. */
-export const COVERAGE_METHOD =
-  'PostGIS: facilities and the area are projected to EPSG:4546 (CGCS2000 3° Gauss-Krüger, central meridian 111° E; ' +
-  'scale error < 0.01 % over Xincheng), each facility is buffered by its service radius in metres (a polygon from its edge, ' +
-  'a point from its position; 64-segment circles), the buffers are unioned once (no double counting) and intersected with the ' +
-  'area; areas are geodesic on the CGCS2000/WGS84 ellipsoid. The radius is a straight-line distance, not walking distance ' +
-  'along streets (there is no road network data yet). Only facilities with a geometry count. The gaps are split by support zone ' +
-  '(each zone\'s part, plus the part outside every zone) into single polygons; pieces under 100 m² are not listed.';
-
-/** COVERAGE_METHOD in Chinese, for the UI. */
-export const COVERAGE_METHOD_ZH =
-  'PostGIS：设施与测算范围投影到 EPSG:4546（CGCS2000 3 度带高斯-克吕格，中央经线 111°E；新城区内尺度误差 < 0.01%），' +
-  '每个设施按服务半径（米）做缓冲区（面状设施自边界起算，点状设施自其位置起算；圆为 64 边形），缓冲区合并一次（不重复计算）后与测算范围求交；' +
-  '面积按 CGCS2000/WGS84 椭球计算。半径为直线距离，不是沿道路的步行距离（尚无路网数据）。只统计有几何位置的设施。' +
-  '服务盲区按支撑区切分（各支撑区内的部分及所有支撑区以外的部分）为单个多边形；小于 100 平方米的碎片不列出。';
+import type { AreaSpec, CoverageFigures, CoverageSpec } from '../../core/analysis/coverage-rules.ts';
+export { COVERAGE_METHOD, COVERAGE_METHOD_ZH } from '../../core/analysis/coverage-rules.ts';
+export type { AreaSpec, CoverageSpec } from '../../core/analysis/coverage-rules.ts';
 
 /** Gap pieces smaller than this (m²) are not listed. */
 export const MIN_GAP_SQUARE_METERS = 100;
 
-/** Where coverage is measured: one collection's polygons, Xincheng District (one admin code) or one support zone. */
-export type AreaSpec =
-  | { kind: 'collection'; collection: string }
-  | { kind: 'district'; adcode: string }
-  | { kind: 'zone'; zoneId: string };
-
-/** The facility set, its radii and the what-if additions, all already checked against the catalogue. */
-export interface CoverageSpec {
-  /** Catalogue collection id of the facilities (an identifier from the allow-list). */
-  facilities: string;
-  /** Equality filters on declared properties: the property's text must be one of `values`. */
-  filters: { property: string; values: string[] }[];
-  includePlanned: boolean;
-  /** Size tiers: a facility of at least `minAreaSquareMeters` counts at `radiusMeters` (largest minimum that fits). */
-  tiers: { minAreaSquareMeters: number; radiusMeters: number }[];
-  /** What-if facilities (EPSG:4326 points), each with its radius in metres, in the order added. */
-  extra: { lonLat: [number, number]; radiusMeters: number }[];
-  area: AreaSpec;
-}
+/** Most per-sub-area rows (features of the denominator layer) in a response. */
+export const MAX_SUB_AREAS = 2000;
 
 /** Segments per quarter circle of every buffer: 64-gon circles lose 0.16 % of the circle's area. */
 const QUAD_SEGS = 16;
@@ -73,37 +44,60 @@ function coverageCtes(spec: CoverageSpec, values: unknown[]): string {
     areaTable = 'zones';
     areaWhere = `where id = ${p(spec.area.zoneId)}`;
   }
-  const filters = spec.filters.map((f) => `and f.properties->>${p(f.property)} = any(${p(f.values)}::text[])`).join(' ');
   const tierMin = p(spec.tiers.map((t) => t.minAreaSquareMeters));
   const tierRadius = p(spec.tiers.map((t) => t.radiusMeters));
   const includePlanned = p(spec.includePlanned);
   const extraLon = p(spec.extra.map((e) => e.lonLat[0]));
   const extraLat = p(spec.extra.map((e) => e.lonLat[1]));
   const extraRadius = p(spec.extra.map((e) => e.radiusMeters));
-  return `area_rows as (select count(*)::int as n, count(geom)::int as with_geom,
-        array_remove(array_agg(distinct properties->>'quality'), null) as qualities,
-        min(properties->>'name_zh') as name_zh, min(properties->>'name_en') as name_en from ${areaTable} ${areaWhere}),
-    -- Polygons only (points and lines of a mixed layer have no area); invalid rings repaired.
-    area as (select ST_UnaryUnion(ST_Transform(ST_Collect(ST_CollectionExtract(
-        case when ST_IsValid(geom) then geom else ST_MakeValid(geom) end, 3)), 4546), ${GRID_METERS}) as g
-      from ${areaTable} ${areaWhere ? `${areaWhere} and` : 'where'} geom is not null),
-    fac_all as (select f.geom, coalesce(f.properties->>'status', 'existing') as status,
+  const extraLines = p(spec.extra.map((e) => e.serviceLines ?? null));
+  const bufferMeters = p(spec.networkCover?.bufferMeters ?? 0);
+  // Every facility source, tagged with its index (src): the first is the main collection.
+  const facSql = spec.sources
+    .map((s, i) => {
+      const filters = s.filters.map((f) => `and f.properties->>${p(f.property)} = any(${p(f.values)}::text[])`).join(' ');
+      return `select ${i}::int as src, f.geom, coalesce(f.properties->>'status', 'existing') as status,
         (select t.r from unnest(${tierMin}::float8[], ${tierRadius}::float8[]) as t(m, r)
           where coalesce(case when jsonb_typeof(f.properties->'area_square_meters') = 'number'
               then (f.properties->>'area_square_meters')::float8 end,
             case when ST_Dimension(f.geom) = 2 then ST_Area(f.geom::geography) end, 0) >= t.m
           order by t.m desc limit 1) as radius
-      from ${spec.facilities} f where true ${filters}),
-    counted as (select ST_Transform(geom, 4546) as g, radius from fac_all
+      from ${s.collection} f where true ${filters}`;
+    })
+    .join(' union all ');
+  const valid = (g: string) => `ST_CollectionExtract(case when ST_IsValid(${g}) then ${g} else ST_MakeValid(${g}) end, 3)`;
+  // The measured land: the area's polygons, or with a denominator their intersection with its polygons.
+  const areaCte = spec.denominator
+    ? `area0 as (select ST_UnaryUnion(ST_Transform(ST_Collect(${valid('geom')}), 4546), ${GRID_METERS}) as g
+        from ${areaTable} ${areaWhere ? `${areaWhere} and` : 'where'} geom is not null),
+      den_feat as (select d.id, d.properties->>'name_zh' as name_zh, d.properties->>'name_en' as name_en,
+          ST_CollectionExtract(ST_Intersection(ST_Transform(${valid('d.geom')}, 4546), a0.g, ${GRID_METERS}), 3) as g
+        from ${spec.denominator} d, area0 a0 where d.geom is not null and a0.g is not null
+          and ST_Transform(d.geom, 4546) && a0.g and ST_Intersects(ST_Transform(d.geom, 4546), a0.g)),
+      area as (select ST_UnaryUnion(ST_Collect(g), ${GRID_METERS}) as g from den_feat where not ST_IsEmpty(g))`
+    : `area as (select ST_UnaryUnion(ST_Transform(ST_Collect(${valid('geom')}), 4546), ${GRID_METERS}) as g
+        from ${areaTable} ${areaWhere ? `${areaWhere} and` : 'where'} geom is not null),
+      area0 as (select g from area)`;
+  const baseCover = spec.networkCover
+    ? `base_cover as (select ST_Buffer(ST_SetSRID(ST_GeomFromGeoJSON(${p(spec.networkCover.lines ?? '{"type":"MultiLineString","coordinates":[]}')}), 4546), ${bufferMeters}::float8, 'quad_segs=${QUAD_SEGS}') as g)`
+    : `base_cover as (select ST_Union(ST_Buffer(g, radius, 'quad_segs=${QUAD_SEGS}'), ${GRID_METERS}) as g from near)`;
+  return `area_rows as (select count(*)::int as n, count(geom)::int as with_geom,
+        array_remove(array_agg(distinct properties->>'quality'), null) as qualities,
+        min(properties->>'name_zh') as name_zh, min(properties->>'name_en') as name_en from ${areaTable} ${areaWhere}),
+    -- Polygons only (points and lines of a mixed layer have no area); invalid rings repaired.
+    ${areaCte},
+    fac_all as (${facSql}),
+    counted as (select src, ST_Transform(geom, 4546) as g, radius from fac_all
       where geom is not null and radius is not null and (${includePlanned}::boolean or status = 'existing')),
     -- Only buffers that reach the area matter; the && test on the expanded box is the cheap filter.
     near as (select c.g, c.radius from counted c, area a
       where c.g && ST_Expand(a.g, c.radius) and ST_DWithin(c.g, a.g, c.radius)),
     extra as (select e.ord::int as ord,
-        ST_Buffer(ST_Transform(ST_SetSRID(ST_MakePoint(e.lon, e.lat), 4326), 4546), e.r, 'quad_segs=${QUAD_SEGS}') as b
-      from unnest(${extraLon}::float8[], ${extraLat}::float8[], ${extraRadius}::float8[]) with ordinality as e(lon, lat, r, ord)),
+        case when e.sl is null then ST_Buffer(ST_Transform(ST_SetSRID(ST_MakePoint(e.lon, e.lat), 4326), 4546), e.r, 'quad_segs=${QUAD_SEGS}')
+          else ST_Buffer(ST_SetSRID(ST_GeomFromGeoJSON(e.sl), 4546), ${bufferMeters}::float8, 'quad_segs=${QUAD_SEGS}') end as b
+      from unnest(${extraLon}::float8[], ${extraLat}::float8[], ${extraRadius}::float8[], ${extraLines}::text[]) with ordinality as e(lon, lat, r, sl, ord)),
     -- ST_Union (cascaded union) dissolves overlapping circles, so overlaps are counted once.
-    base_cover as (select ST_Union(ST_Buffer(g, radius, 'quad_segs=${QUAD_SEGS}'), ${GRID_METERS}) as g from near),
+    ${baseCover},
     cover as (select case when not exists (select 1 from extra) then (select g from base_cover)
         else (select ST_Union(g, ${GRID_METERS}) from (select g from base_cover union all select b from extra) s) end as g),
     -- Overlays can return a collection with slivers of lines and points: keep the polygons only.
@@ -112,30 +106,47 @@ function coverageCtes(spec: CoverageSpec, values: unknown[]): string {
       from area a, cover c)`;
 }
 
-/** One row of coverageQuery. */
-export interface CoverageRow {
-  area_rows: number;
-  area_with_geom: number;
-  area_qualities: string[] | null;
-  /** name_zh / name_en of the area's features (one of them when several): a zone's name. */
-  area_name_zh: string | null;
-  area_name_en: string | null;
-  area_empty: boolean;
-  area_m2: number | null;
-  covered_m2: number;
-  matched: number;
-  without_geometry: number;
-  not_existing: number;
-  below_tiers: number;
-  counted: number;
-  reaching: number;
-  /** GeoJSON FeatureCollection text. */
-  gaps: string;
-  /** JSON array text of per-zone figures. */
-  by_zone: string;
-  /** JSON array text of gains (m²), one per what-if facility. */
-  gains: string;
+/** The population CTEs (pop_in, pop_fig, pop_zone) and the select list items they give; empty without a population. */
+function populationSql(spec: CoverageSpec, values: unknown[]): { ctes: string; select: string } {
+  if (!spec.population) {
+    return { ctes: '', select: 'null::float8 as pop_layer_total, null::float8 as pop_total, null::float8 as pop_covered, null::int as pop_without_value, null::text as pop_by_zone' };
+  }
+  values.push(spec.population.field);
+  const f = `$${values.length}`;
+  const t = spec.population.collection;
+  // A number, or text that reads as one (a CSV's field); anything else counts as 0 and is counted.
+  const num = (col: string) =>
+    `case when jsonb_typeof(${col}->${f}) = 'number' then (${col}->>${f})::float8 when ${col}->>${f} ~ '^\\s*[-+]?[0-9]+(\\.[0-9]+)?\\s*$' then trim(${col}->>${f})::float8 end`;
+  return {
+    ctes: `,
+      pop_in as (select x.g, coalesce(x.v, 0) as v, ST_Dimension(x.g) as dim, case when ST_Dimension(x.g) = 2 then ST_Area(x.g) end as a,
+          case when ST_Dimension(x.g) = 2 then ST_CollectionExtract(ST_Intersection(x.g, a0.g, ${GRID_METERS}), 3) else x.g end as gi
+        from (select ST_Transform(geom, 4546) as g, ${num('properties')} as v from ${t} where geom is not null) x, area0 a0
+        where a0.g is not null and x.g && a0.g and ST_Intersects(x.g, a0.g)),
+      -- A polygon's people spread evenly over its area; a point's count wholly where it is.
+      pop_fig as (select coalesce(sum(case when pi.dim = 2 then case when pi.a > 0 then pi.v * ST_Area(pi.gi) / pi.a else 0 end else pi.v end), 0) as total,
+          coalesce(sum(case when c.g is null then 0
+            when pi.dim = 2 then case when pi.a > 0 then pi.v * ST_Area(ST_Intersection(pi.gi, c.g, ${GRID_METERS})) / pi.a else 0 end
+            when ST_Intersects(pi.g, c.g) then pi.v else 0 end), 0) as covered
+        from pop_in pi, cover c),
+      pop_zone as (select z.id, sum(case when pi.dim = 2 then case when pi.a > 0 then pi.v * ST_Area(zi.g) / pi.a else 0 end else pi.v end) as total,
+          sum(case when c.g is null then 0
+            when pi.dim = 2 then case when pi.a > 0 then pi.v * ST_Area(ST_Intersection(zi.g, c.g, ${GRID_METERS})) / pi.a else 0 end
+            when ST_Intersects(pi.g, c.g) then pi.v else 0 end) as covered
+        from (select id, ST_Transform(geom, 4546) as g from zones where geom is not null) z
+          join pop_in pi on z.g && pi.gi and ST_Intersects(z.g, pi.gi)
+          cross join lateral (select case when pi.dim = 2 then ST_CollectionExtract(ST_Intersection(pi.gi, z.g, ${GRID_METERS}), 3) else pi.g end as g) zi
+          cross join cover c
+        group by z.id)`,
+    select: `(select sum(${num('properties')}) from ${t}) as pop_layer_total,
+        (select total from pop_fig) as pop_total, (select covered from pop_fig) as pop_covered,
+        (select count(*)::int from ${t} where (${num('properties')}) is null) as pop_without_value,
+        (select coalesce(json_agg(json_build_object('id', id, 'total', total, 'covered', covered) order by id), '[]')::text from pop_zone) as pop_by_zone`,
+  };
 }
+
+/** One row of coverageQuery. */
+export type CoverageRow = CoverageFigures;
 
 /**
  * Coverage of an area by the service radii of a facility set (see COVERAGE_METHOD): area and covered
@@ -145,8 +156,17 @@ export interface CoverageRow {
 export function coverageQuery(spec: CoverageSpec): SqlQuery {
   const values: unknown[] = [];
   const ctes = coverageCtes(spec, values);
+  const pop = populationSql(spec, values);
+  const subArea = spec.denominator
+    ? `(select coalesce(json_agg(json_build_object('id', s.id, 'name', s.name_zh, 'nameEn', s.name_en,
+            'areaSquareMeters', round(s.m2::numeric, 1)::float8, 'coveredSquareMeters', round(s.cov::numeric, 1)::float8,
+            'coverageShare', case when s.m2 > 0 then round((s.cov / s.m2)::numeric, 4)::float8 else 0 end) order by s.id), '[]')::text
+          from (select d.id, d.name_zh, d.name_en, ${m2('d.g')} as m2, coalesce(${m2(`ST_Intersection(d.g, c.g, ${GRID_METERS})`)}, 0) as cov
+            from den_feat d, cover c where not ST_IsEmpty(d.g) order by d.id limit ${MAX_SUB_AREAS}) s) as by_sub_area,
+        (select count(*)::int from den_feat where not ST_IsEmpty(g)) as den_rows`
+    : 'null::text as by_sub_area, null::int as den_rows';
   return {
-    text: `with ${ctes},
+    text: `with ${ctes}${pop.ctes},
       zone_parts as (select z.id, z.properties->>'name_zh' as name, z.properties->>'name_en' as name_en,
           ST_CollectionExtract(ST_Intersection(ST_Transform(z.geom, 4546), p.area, ${GRID_METERS}), 3) as g
         from zones z, parts p where z.geom is not null and ST_Intersects(ST_Transform(z.geom, 4546), p.area)),
@@ -197,7 +217,13 @@ export function coverageQuery(spec: CoverageSpec): SqlQuery {
             'coverageShare', round((covered_m2 / area_m2)::numeric, 4)::float8) order by id), '[]')::text
           -- Zones that only share a boundary with the area leave slivers: under 0.05 % of the area they are left out.
           from zone_figures where area_m2 >= greatest(1, 0.0005 * ${m2('p.area')})) as by_zone,
-        (select coalesce(json_agg(round(gain_m2::numeric, 1)::float8 order by ord), '[]')::text from gains) as gains
+        (select coalesce(json_agg(round(gain_m2::numeric, 1)::float8 order by ord), '[]')::text from gains) as gains,
+        (select coalesce(json_agg(json_build_object('src', s.i, 'matched', coalesce(m.n, 0), 'counted', coalesce(k.n, 0)) order by s.i), '[]')::text
+          from generate_series(0, ${spec.sources.length - 1}) s(i)
+          left join (select src, count(*)::int as n from fac_all group by src) m on m.src = s.i
+          left join (select src, count(*)::int as n from counted group by src) k on k.src = s.i) as by_source,
+        ${subArea},
+        ${pop.select}
       from parts p`,
     values,
   };
@@ -263,5 +289,15 @@ export function suggestSamplesQuery(spec: CoverageSpec, radiusMeters: number, ma
         (select array_agg(round(ST_Y(ll)::numeric, 7)::float8 order by y, x) from cand) as cand_lat
       from parts p`,
     values,
+  };
+}
+
+/** Live version (collection_history; null while the seed is live, which is version 1), date and feature count of each collection. */
+export function inputsMetaQuery(ids: string[]): SqlQuery {
+  return {
+    text: `select c.id, (select max(h.version) from collection_history h where h.collection = c.id)::int as version,
+        coalesce(d.provenance->>'date', to_char(d.imported_at, 'YYYY-MM-DD')) as date, d.feature_count
+      from unnest($1::text[]) as c(id) left join datasets d on d.id = c.id`,
+    values: [ids],
   };
 }

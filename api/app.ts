@@ -17,6 +17,7 @@ import { importRoutes } from './routes/imports.ts';
 import { featureRoutes } from './routes/features.ts';
 import { reviewRoutes } from './routes/reviews.ts';
 import { versionRoutes } from './routes/versions.ts';
+import { tileRoutes } from './routes/tiles.ts';
 import { exportRoutes } from './routes/export.ts';
 import { complianceRoutes } from './routes/compliance.ts';
 import { coverageRoutes } from './routes/coverage.ts';
@@ -115,6 +116,7 @@ export function createApp(deps: AppDeps) {
   app.get('/api/', landingPage);
   app.route('/api', collectionRoutes(deps.db, undefined, { ...queue.opts, bodyBytes: MAX_BODY_BYTES }));
   app.route('/api', featureRoutes(deps.db));
+  app.route('/api', tileRoutes(deps.db));
   app.route('/api', versionRoutes(deps.db));
   app.route('/api', exportRoutes(deps.db));
   app.route('/api', authRoutes(deps.db));

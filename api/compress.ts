@@ -1,6 +1,6 @@
 /**
  * Response compression: brotli or gzip, whichever the client prefers (brotli on a tie), for text
- * types (JSON, GeoJSON, HTML, CSV, JavaScript, CSS) of at least `thresholdBytes`. Node's zlib does
+ * types (JSON, GeoJSON, HTML, CSV, JavaScript, CSS) and vector tiles of at least `thresholdBytes`. Node's zlib does
  * the work as a stream (Hono's own `compress` has gzip and deflate only). An `ETag` becomes weak,
  * since the bytes differ from the uncompressed ones; `If-Match` and `If-None-Match` compare weakly.
  */
@@ -15,6 +15,9 @@ export interface CompressionOptions {
 }
 
 type Encoding = 'br' | 'gzip';
+
+/** Vector tiles are protobuf, which compresses to about half (browsers decode it transparently). */
+const MVT = 'application/vnd.mapbox-vector-tile';
 
 /** The encoding an `Accept-Encoding` header prefers among brotli and gzip, or null. */
 export function chooseEncoding(header: string | undefined): Encoding | null {
@@ -44,7 +47,7 @@ export function compression(opts: CompressionOptions = {}): MiddlewareHandler {
     if (!encoding) return;
     const res = c.res;
     const type = res.headers.get('Content-Type');
-    if (!type || !COMPRESSIBLE_CONTENT_TYPE_REGEX.test(type) || res.status === 204 || res.status === 206 || res.status === 304) return;
+    if (!type || !(COMPRESSIBLE_CONTENT_TYPE_REGEX.test(type) || type.startsWith(MVT)) || res.status === 204 || res.status === 206 || res.status === 304) return;
     const vary = res.headers.get('Vary');
     if (!vary) res.headers.set('Vary', 'Accept-Encoding');
     else if (vary !== '*' && !/accept-encoding/i.test(vary)) res.headers.set('Vary', `${vary}, Accept-Encoding`);

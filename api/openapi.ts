@@ -87,6 +87,20 @@ const ERROR_TEXT: Record<number, string> = {
   429: 'Too many failed sign-ins; see Retry-After',
   503: 'Busy or a statement ran past its time limit; see Retry-After',
 };
+/** The path parameters of a tile, and its answers. */
+const TILE_PARAMS = [
+  { name: 'tileMatrixSetId', in: 'path', required: true, schema: { type: 'string', enum: ['WebMercatorQuad'] } },
+  { name: 'tileMatrix', in: 'path', required: true, description: 'zoom level', schema: { type: 'integer', minimum: 0, maximum: 22 } },
+  { name: 'tileRow', in: 'path', required: true, description: 'y, from the north', schema: { type: 'integer', minimum: 0 } },
+  { name: 'tileCol', in: 'path', required: true, description: 'x, from the west', schema: { type: 'integer', minimum: 0 } },
+];
+const TILE_RESPONSES = {
+  200: { description: 'Mapbox Vector Tile', content: { 'application/vnd.mapbox-vector-tile': { schema: { type: 'string', format: 'binary' } } } },
+  204: { description: 'No feature in this tile' },
+  400: { description: 'Not a tile address' },
+  404: { description: 'Outside the tile matrix, unknown tile matrix set or collection' },
+};
+
 /** Every read resource also has an HTML page (`f=html`, or `Accept: text/html`). */
 const HTML = { 'text/html': { schema: { type: 'string' } } };
 const json = (schema: unknown, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
@@ -100,6 +114,11 @@ export function openApiDocument(server: string, limits?: CostLimits, all: readon
     '/': { get: { tags: ['Capabilities'], summary: 'Landing page', operationId: 'getLandingPage', parameters: [param('f')], responses: { 200: jsonOrHtml({ type: 'object' }) } } },
     '/conformance': { get: { tags: ['Capabilities'], summary: 'Conformance classes', operationId: 'getConformance', parameters: [param('f')], responses: { 200: jsonOrHtml({ type: 'object' }) } } },
     '/collections': { get: { tags: ['Capabilities'], summary: 'The collections', operationId: 'getCollections', parameters: [param('f')], responses: { 200: jsonOrHtml({ type: 'object' }) } } },
+    '/tileMatrixSets': { get: { tags: ['Tiles'], summary: 'Tile matrix sets (WebMercatorQuad)', operationId: 'getTileMatrixSets', responses: { 200: json({ type: 'object' }) } } },
+    '/tileMatrixSets/{tileMatrixSetId}': { get: { tags: ['Tiles'], summary: 'The WebMercatorQuad tile matrix set', operationId: 'getTileMatrixSet', parameters: [TILE_PARAMS[0]], responses: { 200: json({ type: 'object' }), ...errors(404) } } },
+    '/tiles': { get: { tags: ['Tiles'], summary: 'Vector tilesets of the whole map', operationId: 'getMapTilesets', responses: { 200: json({ type: 'object' }) } } },
+    '/tiles/{tileMatrixSetId}': { get: { tags: ['Tiles'], summary: 'Tileset of the whole map (also TileJSON 3.0), one layer per collection', operationId: 'getMapTileset', parameters: [TILE_PARAMS[0]], responses: { 200: json({ type: 'object' }), ...errors(404) } } },
+    '/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}': { get: { tags: ['Tiles'], summary: 'A vector tile of the whole map', operationId: 'getMapTile', parameters: TILE_PARAMS, responses: TILE_RESPONSES } },
     '/openapi': { get: { tags: ['Capabilities'], summary: 'This document', operationId: 'getOpenAPI', responses: { 200: { description: 'OpenAPI 3.0' } } } },
     '/health': { get: { tags: ['Capabilities'], summary: 'Service status', operationId: 'getHealth', responses: { 200: json({ type: 'object' }) } } },
   };
@@ -130,6 +149,11 @@ export function openApiDocument(server: string, limits?: CostLimits, all: readon
     const writes = c.editableBy === 'admin' ? 'admins' : 'planners and admins';
     paths[`/collections/${c.id}`] = { get: { tags: [tag], summary: `${c.title.zh} · ${c.title.en}`, operationId: `describe_${c.id}`, parameters: [param('f')], responses: { 200: jsonOrHtml({ type: 'object' }), ...errors(404) } } };
     paths[`/collections/${c.id}/queryables`] = { get: { tags: [tag], summary: 'The properties filters may name (JSON Schema)', operationId: `queryables_${c.id}`, responses: { 200: { description: 'JSON Schema', content: { 'application/schema+json': { schema: { type: 'object' } } } } } } };
+    if (c.geometry !== 'none') {
+      paths[`/collections/${c.id}/tiles`] = { get: { tags: [tag], summary: 'Vector tilesets of the collection', operationId: `tilesets_${c.id}`, responses: { 200: json({ type: 'object' }), ...errors(404) } } };
+      paths[`/collections/${c.id}/tiles/{tileMatrixSetId}`] = { get: { tags: [tag], summary: 'Tileset (also TileJSON 3.0)', operationId: `tileset_${c.id}`, parameters: [TILE_PARAMS[0]], responses: { 200: json({ type: 'object' }), ...errors(404) } } };
+      paths[`/collections/${c.id}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}`] = { get: { tags: [tag], summary: 'A vector tile (the properties the map draws; the full feature from items)', operationId: `tile_${c.id}`, parameters: TILE_PARAMS, responses: TILE_RESPONSES } };
+    }
     paths[`/collections/${c.id}/schema`] = { get: { tags: [tag], summary: 'Every property of the features (JSON Schema)', operationId: `schema_${c.id}`, responses: { 200: { description: 'JSON Schema', content: { 'application/schema+json': { schema: { type: 'object' } } } } } } };
     paths[`/collections/${c.id}/items`] = {
       get: {

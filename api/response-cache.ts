@@ -7,7 +7,8 @@ import { apiBase } from './public-url.ts';
 /** A response body kept for reuse while the versions of the tables it was built from are unchanged. */
 interface Entry {
   etag: string;
-  body: string;
+  /** Text (JSON, HTML) or bytes (vector tiles); an empty body is answered 204 No Content. */
+  body: string | Uint8Array;
   type: string;
   bytes: number;
 }
@@ -42,7 +43,7 @@ export class ResponseCache {
   async respond(
     c: Context,
     tables: readonly string[],
-    build: () => Promise<{ body: string; type: string; versions?: string }>,
+    build: () => Promise<{ body: string | Uint8Array; type: string; versions?: string }>,
     /**
      * `variant`: who the body was built for (what anonymous users see differs) and its format; `etagPrefix`: e.g. a feature's
      * version; `versionsInBody`: `build` returns the versions it read (else they are read before it, so a body is never tagged newer than it is).
@@ -70,10 +71,11 @@ export class ResponseCache {
       // A build that read the versions with its data is tagged by them (the same snapshot).
       if (built.versions !== undefined) etag = tag(built.versions);
       if (etag === undefined) throw new Error('ResponseCache: versionsInBody is set but the build returned no versions.');
-      entry = { etag, body: built.body, type: built.type, bytes: built.body.length * 2 };
+      entry = { etag, body: built.body, type: built.type, bytes: typeof built.body === 'string' ? built.body.length * 2 : built.body.byteLength };
       this.put(key, entry);
     }
-    return c.body(entry.body, 200, { 'content-type': entry.type, ETag: entry.etag, 'Cache-Control': 'no-cache', ...opts.headers });
+    if (entry.body.length === 0) return c.body(null, 204, { ETag: entry.etag, 'Cache-Control': 'no-cache', ...opts.headers });
+    return c.body(entry.body as string, 200, { 'content-type': entry.type, ETag: entry.etag, 'Cache-Control': 'no-cache', ...opts.headers });
   }
 
   /** Bytes held (UTF-16 estimate), for the benchmark and the tests. */

@@ -41,6 +41,14 @@ const CONFORMANCE = [
   'http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions',
   'http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus',
   'http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions',
+  // OGC API – Tiles: vector tilesets (MVT, WebMercatorQuad) of each collection and of the whole map.
+  'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core',
+  'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset',
+  'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list',
+  'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets',
+  'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/dataset-tilesets',
+  'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt',
+  'http://www.opengis.net/spec/tms/2.0/conf/tilematrixset',
   // Part 4 (draft 1.0): POST/PUT/DELETE, PATCH as JSON merge patch, on the feature collections.
   'http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete',
   'http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update',
@@ -69,6 +77,8 @@ export function landingPage(c: Context) {
       { href: `${base}/docs`, rel: 'service-doc', type: 'text/html', title: 'The API documentation' },
       { href: `${base}/conformance`, rel: 'conformance', type: 'application/json', title: 'Conformance classes' },
       { href: `${base}/collections`, rel: 'data', type: 'application/json', title: 'Collections' },
+      { href: `${base}/tiles`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector', type: 'application/json', title: 'Vector tiles of the whole map' },
+      { href: `${base}/tileMatrixSets`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes', type: 'application/json', title: 'Tile matrix sets' },
       { href: `${base}/health`, rel: 'service-status', type: 'application/json', title: 'Health' },
     ],
   };
@@ -269,6 +279,7 @@ async function describe(db: Db, def: CollectionDef, base: string, prov: Provenan
       { href: `${base}/collections/${def.id}/items`, rel: 'items', type: GEOJSON, title: `Features of ${def.title.en}` },
       { href: `${base}/collections/${def.id}/queryables`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/queryables', type: 'application/schema+json', title: 'Queryables' },
       { href: `${base}/collections/${def.id}/schema`, rel: 'describedby', type: 'application/schema+json', title: 'Schema of the features' },
+      ...(def.geometry === 'none' ? [] : [{ href: `${base}/collections/${def.id}/tiles`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector', type: 'application/json', title: 'Vector tiles' }]),
     ],
     // Extensions beyond OGC: bilingual titles, audience, the declared schema and provenance.
     titles: def.title,

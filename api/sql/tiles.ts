@@ -1,0 +1,59 @@
+/**
+ * Vector tiles of a collection (OGC API – Tiles, WebMercatorQuad): the features of one tile with the
+ * properties the map draws and labels, prepared in EPSG:3857 the same way for both databases —
+ * simplified to a fraction of a tile unit, and polygons smaller than one screen pixel replaced by a
+ * one-pixel square at a point on their surface, so small parcels stay visible at low zooms instead
+ * of vanishing (no holes in a parcel layer at z10). The PostgreSQL server encodes the tile with
+ * `ST_AsMVT`; PGlite's PostGIS has no protobuf, so there the prepared features come back as GeoJSON
+ * and `api/tiles/cut.ts` encodes them (geojson-vt + vt-pbf).
+ */
+import type { CollectionDef } from '../../core/catalog.ts';
+import type { SqlQuery } from '../db/db.ts';
+
+/** Tile units per tile side (the MVT default). */
+export const TILE_EXTENT = 4096;
+/** Tile units kept around the tile so lines and fills meet across tile edges. */
+export const TILE_BUFFER = 64;
+/** Screen pixels per tile side as MapLibre draws vector tiles. */
+const TILE_PIXELS = 512;
+/** Web Mercator's half width in metres. */
+const WORLD = 20037508.342789244;
+
+/**
+ * The prepared features of tile z/x/y ($1, $2, $3) with the properties named in the text[] $4, as CTE
+ * `p(props, g, env)`: `g` in EPSG:3857, `env` the tile's envelope.
+ */
+function preparedCte(c: CollectionDef): string {
+  return `with t as (select ST_TileEnvelope($1::int, $2::int, $3::int) as env),
+    s as (select env, (ST_XMax(env) - ST_XMin(env)) / ${TILE_PIXELS} as px, (ST_XMax(env) - ST_XMin(env)) * ${TILE_BUFFER / TILE_EXTENT} as m from t),
+    -- The buffered tile in EPSG:4326, clamped to the Mercator world, so the GIST index on geom is used.
+    b as (select env, px, ST_Transform(ST_MakeEnvelope(greatest(ST_XMin(env) - m, -${WORLD}), greatest(ST_YMin(env) - m, -${WORLD}),
+            least(ST_XMax(env) + m, ${WORLD}), least(ST_YMax(env) + m, ${WORLD}), 3857), 4326) as box from s),
+    f as (select (select coalesce(jsonb_object_agg(key, value), '{}'::jsonb) from jsonb_each(c.properties) where key = any($4::text[]) and value <> 'null'::jsonb)
+            || jsonb_build_object('id', c.id) as props,
+            ST_Transform(c.geom, 3857) as g, b.px, b.env
+          from ${c.id} c, b where c.geom && b.box and ST_Intersects(c.geom, b.box)),
+    p as (select props, env, case
+            when ST_Dimension(g) = 2 and greatest(ST_XMax(g) - ST_XMin(g), ST_YMax(g) - ST_YMin(g)) < px then ST_Expand(ST_PointOnSurface(g), px / 2)
+            when ST_Dimension(g) > 0 then ST_SimplifyPreserveTopology(g, px / 8)
+            else g end as g from f)`;
+}
+
+/** The tile as MVT bytes (one layer named `layer`, $5), empty when no feature is in it: PostgreSQL server. */
+export function mvtTileQuery(c: CollectionDef, z: number, x: number, y: number, properties: string[], layer: string): SqlQuery {
+  return {
+    text: `${preparedCte(c)}
+      select ST_AsMVT(q, $5::text, ${TILE_EXTENT}, 'geom') as tile
+      from (select props, ST_AsMVTGeom(g, env, ${TILE_EXTENT}, ${TILE_BUFFER}, true) as geom from p) q where geom is not null`,
+    values: [z, x, y, properties, layer],
+  };
+}
+
+/** The tile's prepared features as GeoJSON Feature texts in EPSG:4326, for encoding in Node: embedded database. */
+export function tileFeaturesQuery(c: CollectionDef, z: number, x: number, y: number, properties: string[]): SqlQuery {
+  return {
+    text: `${preparedCte(c)}
+      select json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(ST_Transform(g, 4326), 8)::json, 'properties', props)::text as feature from p`,
+    values: [z, x, y, properties],
+  };
+}

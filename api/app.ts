@@ -22,6 +22,8 @@ import { exportRoutes } from './routes/export.ts';
 import { complianceRoutes } from './routes/compliance.ts';
 import { coverageRoutes } from './routes/coverage.ts';
 import { basemaps, metaRoutes } from './routes/meta.ts';
+import { basemapPackageRoutes } from './routes/basemap-packages.ts';
+import type { BasemapPackage } from './basemap-packages.ts';
 
 /** Largest request body the API reads (a site with ~100 000 vertices fits). */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -29,7 +31,9 @@ export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 export interface AppDeps {
   db: Db;
   config: Pick<Config, 'BASEMAPS' | 'TIANDITU_TOKEN'> &
-    Partial<Pick<Config, 'HOST' | 'PUBLIC_URL' | 'ALLOWED_HOSTS' | 'CORS_ORIGINS' | 'ANALYSIS_CONCURRENCY' | 'ANALYSIS_TIMEOUT_SECONDS' | 'ANONYMOUS_READ' | 'IMPORT_MAX_BYTES' | 'IMPORT_MAX_FEATURES'>>;
+    Partial<Pick<Config, 'BASEMAP_URLS' | 'HOST' | 'PUBLIC_URL' | 'ALLOWED_HOSTS' | 'CORS_ORIGINS' | 'ANALYSIS_CONCURRENCY' | 'ANALYSIS_TIMEOUT_SECONDS' | 'ANONYMOUS_READ' | 'IMPORT_MAX_BYTES' | 'IMPORT_MAX_FEATURES'>>;
+  /** The office's basemap packages (BASEMAP_FILE), opened by `openBasemapPackages` before the app is built. */
+  basemapPackages?: BasemapPackage[];
   /** Folder of the built web app to serve at `/`; omitted in API tests. */
   webDir?: string;
 }
@@ -122,7 +126,8 @@ export function createApp(deps: AppDeps) {
   app.route('/api', authRoutes(deps.db));
   app.route('/api', auditRoutes(deps.db));
   app.route('/api', reviewRoutes(deps.db));
-  app.route('/api', metaRoutes(deps.db, deps.config));
+  app.route('/api', metaRoutes(deps.db, deps.config, deps.basemapPackages));
+  app.route('/api', basemapPackageRoutes(deps.basemapPackages ?? []));
   app.route('/api', complianceRoutes(deps.db));
   app.route('/api', coverageRoutes(deps.db));
   app.route('/api', importRoutes(deps.db, importLimits));

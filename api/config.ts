@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseBasemapUrls } from './basemap-urls.ts';
 
 const list = z
   .string()
@@ -22,6 +23,19 @@ const Env = z.object({
     .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
     .pipe(z.array(z.enum(['osm', 'tianditu']))),
   TIANDITU_TOKEN: z.string().optional(),
+  /** The office's basemap packages (issue 12): PMTiles or MBTiles files, comma-separated; opened and checked at start. */
+  BASEMAP_FILE: list.pipe(
+    z.array(z.string().regex(/\.(pmtiles|mbtiles)$/i, 'must name .pmtiles or .mbtiles files (a tile package), comma-separated')),
+  ),
+  /** Custom tile URL templates (issue 12): title|URL template|attribution|tile matrix set[|max zoom], separated by ; or new lines. */
+  BASEMAP_URLS: z
+    .string()
+    .default('')
+    .transform((s, ctx) => {
+      const r = parseBasemapUrls(s);
+      for (const message of r.errors) ctx.addIssue({ code: 'custom', message });
+      return r.basemaps;
+    }),
   /** The address users reach the server by (behind a proxy or by a name); its host is allowed. */
   PUBLIC_URL: z.string().url('must be a URL such as https://map.example.gov.cn/').optional().or(z.literal('').transform(() => undefined)),
   /** More host names the server answers to (comma-separated); "*" allows any (not recommended). */

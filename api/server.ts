@@ -3,11 +3,17 @@ import { loadConfig } from './config.ts';
 import { GeodataError } from './import/geodata.ts';
 import { openDatabase, StartupError } from './open-db.ts';
 import { ensureAdmin } from './auth/accounts.ts';
+import { openBasemapPackages } from './basemap-packages.ts';
 
 const started = Date.now();
 
 async function main() {
   const config = loadConfig();
+  // The office's basemap packages are checked before anything else opens: a bad one stops the start.
+  const basemapPackages = await openBasemapPackages(config.BASEMAP_FILE);
+  for (const p of basemapPackages) {
+    console.log(`Basemap package ${p.file}: "${p.name}" (${p.kind}, ${p.format}, zoom ${p.minzoom}–${p.maxzoom}) at /api/basemaps/${p.id}`);
+  }
   // The app's modules load while the database opens (PGlite compiles its WASM meanwhile).
   const opening = openDatabase(config, (line) => console.log(line));
   opening.catch(() => {}); // Awaited below; reported by main().catch.
@@ -16,7 +22,7 @@ async function main() {
   if (!existsSync(`${config.WEB_DIR}/index.html`)) {
     console.warn(`No built web app in ${config.WEB_DIR}/ — run "npm run build" (npm start does). Serving the API only.`);
   }
-  const app = createApp({ db, config, webDir: config.WEB_DIR });
+  const app = createApp({ db, config, basemapPackages, webDir: config.WEB_DIR });
   const firstAdmin = await ensureAdmin(db, config.ADMIN_PASSWORD);
   const server = listen(app, { port: config.PORT, hostname: config.HOST, requestTimeoutSeconds: config.REQUEST_TIMEOUT_SECONDS }, (port) => {
     const host = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;

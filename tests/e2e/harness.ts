@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApp } from '../../api/app.ts';
 import type { Config } from '../../api/config.ts';
+import type { BasemapPackage } from '../../api/basemap-packages.ts';
 import type { Db } from '../../api/db/db.ts';
 import { listen } from '../../api/listen.ts';
 import { openDatabase } from '../../api/open-db.ts';
@@ -23,14 +24,19 @@ export interface RunningApp {
 
 /**
  * Starts the app on 127.0.0.1 and a free port; needs a built web app in dist/web (npm run build).
- * Offline by default; `config` can enable online basemaps (tests then intercept their requests).
+ * Offline by default; `config` can enable online basemaps (tests then intercept their requests),
+ * `basemapPackages` the office's packages (served by the app itself).
  */
-export async function startApp(config: Pick<Config, 'BASEMAPS' | 'TIANDITU_TOKEN'> = { BASEMAPS: [] }): Promise<RunningApp> {
+export async function startApp(
+  config: Pick<Config, 'BASEMAPS' | 'TIANDITU_TOKEN'> & Partial<Pick<Config, 'BASEMAP_URLS'>> = { BASEMAPS: [] },
+  /** The office's basemap packages (BASEMAP_FILE), opened by the test; closed with the app. */
+  basemapPackages: BasemapPackage[] = [],
+): Promise<RunningApp> {
   if (!existsSync(`${WEB_DIR}/index.html`)) {
     throw new Error(`No built web app in ${WEB_DIR}/: run "npm run build" first (npm test does).`);
   }
   const db = await openDatabase({ GEODATA_DIR: process.env.GEODATA_DIR ?? 'geodata' });
-  const app = createApp({ db, config, webDir: WEB_DIR });
+  const app = createApp({ db, config, basemapPackages, webDir: WEB_DIR });
   const server = await new Promise<ServerType>((resolve) => {
     const s = listen(app, { port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
@@ -41,6 +47,7 @@ export async function startApp(config: Pick<Config, 'BASEMAPS' | 'TIANDITU_TOKEN
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.close();
+      await Promise.all(basemapPackages.map((p) => p.close()));
     },
   };
 }

@@ -10,6 +10,7 @@ import type { SiteCrs } from '../../core/crs.ts';
 import { exportQuery, type ExportChoice } from '../../core/export/formats.ts';
 import type { CommitResult } from '../../core/import/commit-result.ts';
 import type { CoverageRequest, CoverageResponse, CoverageSuggestRequest, CoverageSuggestResponse, PresetsResponse } from './coverage/types.ts';
+import type { VectorLayerInfo } from '../../core/basemap-style.ts';
 
 /** What a dataset says about itself (geodata/<id>/provenance.json, as imported). */
 export interface Provenance {
@@ -49,14 +50,26 @@ export interface CollectionInfo {
   style?: LayerStyle;
 }
 
-/** An online basemap enabled by the server's configuration (none by default: offline). */
+/**
+ * A basemap enabled by the server's configuration (none by default: offline): online (osm,
+ * tianditu), a custom URL template (custom-N) or the office's package served by this server.
+ */
 export interface BasemapInfo {
-  id: 'osm' | 'tianditu';
+  id: string;
+  kind?: 'online' | 'custom' | 'package';
   title: Bilingual;
   tiles: string[];
   labelTiles?: string[];
   attribution: string;
+  minzoom?: number;
   maxzoom: number;
+  scheme?: 'xyz' | 'tms';
+  bounds?: [number, number, number, number];
+  /** Packages: `pbf` is a vector basemap, drawn with a default style made from `vectorLayers`. */
+  format?: string;
+  vectorLayers?: VectorLayerInfo[];
+  /** A PMTiles package's archive on this server (read with range requests by the pmtiles protocol). */
+  pmtiles?: string;
 }
 
 export interface AppConfig {

@@ -5,7 +5,7 @@
 import { fitToBounds } from './camera.ts';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
-import { FullscreenControl, Map as MapLibreMap, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl';
+import { FullscreenControl, Map as MapLibreMap, NavigationControl, ScaleControl, addProtocol, setWorkerUrl } from 'maplibre-gl';
 // MapLibre finds its worker next to its own module, which bundling moves: point it at the copied file.
 import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { ApiClient, ApiError, type AppConfig, type CollectionInfo } from './api.ts';
@@ -74,6 +74,11 @@ async function loadConfig(): Promise<AppConfig> {
 let collectionsRequest: Promise<CollectionInfo[]> | null = api.collections();
 collectionsRequest.catch(() => {}); // Reported by loadAll(); not an unhandled rejection meanwhile.
 const config = await loadConfig();
+if (config.basemaps.some((b) => b.pmtiles)) {
+  // The office's PMTiles package: the map reads the archive from this server with range requests.
+  const { Protocol } = await import('pmtiles');
+  addProtocol('pmtiles', new Protocol().tile);
+}
 store.basemaps = config.basemaps;
 store.basemap = initialBasemap(config);
 

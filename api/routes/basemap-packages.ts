@@ -9,13 +9,15 @@
  * - `GET /api/basemaps/{id}/archive.pmtiles` — a PMTiles archive as it is, with range requests (206),
  *   read by the map's `pmtiles` protocol.
  *
- * A basemap is read by whoever may open the map (it is the map's background, not planning data).
+ * A basemap is read by whoever may read the map: anonymous users too, unless ANONYMOUS_READ=none
+ * (then a sign-in, as for every layer: an office's imagery may be restricted).
  */
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { Hono, type Context } from 'hono';
 import { apiError } from '../errors.ts';
+import { readAudience } from '../auth/middleware.ts';
 import { apiBase } from '../public-url.ts';
 import { CONTENT_TYPES, type BasemapPackage } from '../basemap-packages.ts';
 
@@ -71,6 +73,9 @@ export function parseRange(header: string | undefined, size: number): { start: n
 
 export function basemapPackageRoutes(packages: BasemapPackage[]) {
   const app = new Hono();
+  // 401 for anonymous requests when the server allows no anonymous reading.
+  app.use('/basemaps', async (c, next) => (readAudience(c), next()));
+  app.use('/basemaps/*', async (c, next) => (readAudience(c), next()));
   const byId = new Map(packages.map((p) => [p.id, p]));
   const find = (id: string) => byId.get(id) ?? apiError(404, 'NotFound', `No basemap package "${id.slice(0, 60)}"; GET /api/basemaps lists them.`);
 

@@ -238,6 +238,13 @@ describe('basemap packages (BASEMAP_FILE)', () => {
     assert.equal(await archive.getZxy(11, 0, 0), undefined);
   });
 
+  test('with ANONYMOUS_READ=none the packages need a sign-in (an office\'s imagery may be restricted)', async () => {
+    const closed = createApp({ db: { kind: 'pglite' } as unknown as Db, config: { BASEMAPS: [], ANONYMOUS_READ: 'none' }, basemapPackages: packages });
+    for (const path of ['/api/basemaps', '/api/basemaps/xincheng-raster', '/api/basemaps/xincheng-raster/11/1659/767', '/api/basemaps/xincheng-raster-2/archive.pmtiles']) {
+      assert.equal((await closed.request(path)).status, 401, path);
+    }
+  });
+
   test('/api/config offers the packages first (with attribution and the archive), then online and custom basemaps; the CSP names the custom host', async () => {
     const r = await get('/api/config');
     const { basemaps } = await r.json();

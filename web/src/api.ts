@@ -155,6 +155,11 @@ export const ITEMS_PAGE_LIMIT = 5000;
 export class ApiClient {
   constructor(private readonly base = '/api') {}
 
+  /** An absolute URL of an API path (MapLibre fetches sources from its workers, where relative URLs do not resolve). */
+  url(path: string): string {
+    return new URL(`${this.base}${path}`, window.location.href).toString();
+  }
+
   config(): Promise<AppConfig> {
     return this.get<AppConfig>('/config');
   }

@@ -1,7 +1,9 @@
 /**
  * Hover highlight, click-to-popup and "focus" (fly to a feature and open its popup) on the map.
  * Hits are looked up in the loaded features by `_fid`, so the popup and the highlight use the whole
- * original geometry rather than the tile-clipped piece that was rendered.
+ * original geometry rather than the tile-clipped piece that was rendered. A layer drawn from the API's
+ * vector tiles (a large collection, core/tiling.ts) names its features by `id`; a clicked one is
+ * fetched whole from the items API (`loadFeature`) before its popup opens.
  */
 import { fitToBounds, flyToPoint } from './camera.ts';
 import { Popup, type GeoJSONSource, type LngLatLike, type Map as MapLibreMap, type MapMouseEvent, type PaddingOptions } from 'maplibre-gl';
@@ -33,6 +35,8 @@ export class FeatureInteraction {
   private hovered: Hit | null = null;
   /** While true (a site is being drawn on the map), hovering and clicking leave features alone. */
   paused = false;
+  /** Fetches one whole feature of a tiled layer (set by main.ts). */
+  loadFeature: ((layerId: string, featureId: string) => Promise<ApiFeature | null>) | null = null;
 
   constructor(
     private readonly map: MapLibreMap,
@@ -54,8 +58,8 @@ export class FeatureInteraction {
     const layers = this.layers.visibleInteractive().filter((id) => !hover || !NO_HOVER.has(id));
     if (layers.length === 0) return null;
     for (const f of this.map.queryRenderedFeatures(e.point, { layers })) {
-      const featureId = f.properties?._fid;
-      if (typeof featureId === 'string' && this.store.feature(f.source, featureId)) return { layerId: f.source, featureId };
+      const featureId = this.renderedId(f);
+      if (featureId && this.known(f.source, featureId)) return { layerId: f.source, featureId };
     }
     return null;
   }
@@ -74,13 +78,35 @@ export class FeatureInteraction {
     ];
     const byLayer = new Map<string, string[]>();
     for (const f of this.map.queryRenderedFeatures(box, { layers })) {
-      const featureId = f.properties?._fid;
-      if (typeof featureId !== 'string' || !this.store.feature(f.source, featureId)) continue;
+      const featureId = this.renderedId(f);
+      if (!featureId || !this.known(f.source, featureId)) continue;
       const ids = byLayer.get(f.source) ?? [];
       if (!ids.includes(featureId)) ids.push(featureId);
       byLayer.set(f.source, ids);
     }
     return [...byLayer].flatMap(([layerId, ids]) => ids.map((featureId) => ({ layerId, featureId })));
+  }
+
+  /** A rendered feature's id: `_fid` on GeoJSON layers, `id` in the API's vector tiles. */
+  private renderedId(f: { source: string; properties?: Record<string, unknown> | null }): string | undefined {
+    const id = f.properties?._fid ?? (this.layers.isTiled(f.source) ? f.properties?.id : undefined);
+    return typeof id === 'string' ? id : undefined;
+  }
+
+  /** Whether a hit can be shown: loaded, or in a tiled layer (fetched on click). */
+  private known(layerId: string, featureId: string): boolean {
+    return this.layers.isTiled(layerId) || this.store.feature(layerId, featureId) !== undefined;
+  }
+
+  /** Fetches the hits of tiled layers that are not loaded yet, and keeps them with the layer's features. */
+  private async loadHits(hits: Hit[]): Promise<void> {
+    const missing = hits.filter((h) => this.layers.isTiled(h.layerId) && !this.store.feature(h.layerId, h.featureId));
+    await Promise.all(
+      missing.map(async (h) => {
+        const f = await this.loadFeature?.(h.layerId, h.featureId).catch(() => null);
+        if (f && !this.store.feature(h.layerId, h.featureId)) this.store.features.set(h.layerId, [...(this.store.features.get(h.layerId) ?? []), f]);
+      }),
+    );
   }
 
   /** The features listed by the open popup (empty when it shows one feature only), for tests. */
@@ -101,11 +127,21 @@ export class FeatureInteraction {
     const hits = this.store.mode === 'planner' ? this.identifyAt(e.point) : [];
     const hit = hits[0] ?? this.hitAt(e, false);
     if (!hit) return;
-    const f = this.store.feature(hit.layerId, hit.featureId)!;
-    // A point's popup sits on the point; a polygon's where it was clicked (and a list where it was clicked).
-    const at = f.geometry?.type === 'Point' && hits.length < 2 ? (f.geometry.coordinates as [number, number]) : e.lngLat;
-    this.open(hit.layerId, hit.featureId, at, hits.length > 1 ? hits : undefined);
+    if (this.layers.isTiled(hit.layerId) || hits.some((h) => this.layers.isTiled(h.layerId))) {
+      void this.loadHits(hits.length ? hits : [hit]).then(() => this.openHits(hit, hits, e.lngLat));
+      return;
+    }
+    this.openHits(hit, hits, e.lngLat);
   };
+
+  private openHits(hit: Hit, all: Hit[], clicked: LngLatLike) {
+    const hits = all.filter((h) => this.store.feature(h.layerId, h.featureId));
+    const f = this.store.feature(hit.layerId, hit.featureId);
+    if (!f) return;
+    // A point's popup sits on the point; a polygon's where it was clicked (and a list where it was clicked).
+    const at = f.geometry?.type === 'Point' && hits.length < 2 ? (f.geometry.coordinates as [number, number]) : clicked;
+    this.open(hit.layerId, hit.featureId, at, hits.length > 1 ? hits : undefined);
+  }
 
   private setHover(hit: Hit | null) {
     if (hit?.layerId === this.hovered?.layerId && hit?.featureId === this.hovered?.featureId) return;
@@ -171,6 +207,11 @@ export class FeatureInteraction {
   /** Shows the feature's layer, flies to the feature and opens its popup. */
   focus(layerId: string, featureId: string): void {
     const feature = this.store.feature(layerId, featureId);
+    if (!feature && this.layers.isTiled(layerId)) {
+      // Not loaded yet (a tiled layer): fetched whole first.
+      void this.loadHits([{ layerId, featureId }]).then(() => this.store.feature(layerId, featureId) && this.focus(layerId, featureId));
+      return;
+    }
     if (!feature) return;
     if (!this.store.layer(layerId).visible) this.store.setLayer(layerId, { visible: true });
     const padding = this.padding();

@@ -2,6 +2,7 @@
  * The planning map: builds the map and its panels, then loads every layer from the API. What is on
  * screen is kept in the URL hash (permalink.ts); the first open (no view in it) fits Xincheng District.
  */
+import { drawnFromTiles, tilesetPath } from '../../core/tiling.ts';
 import { fitToBounds } from './camera.ts';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
@@ -103,6 +104,7 @@ window.__map = map;
 
 const layers = new MapLayers(map, LAYER_MODULES, store);
 const interaction = new FeatureInteraction(map, layers, store);
+interaction.loadFeature = async (layerId, featureId) => (await api.item(layerId, featureId)).feature;
 const credits = new Credits(map, store, LAYER_MODULES);
 // In the investor view, projects and zones open their profile and card rather than the planner popup.
 const focus = (layerId: string, featureId: string) => {
@@ -240,6 +242,15 @@ async function loadAll(): Promise<void> {
   await Promise.all(
     modules.map(async (m) => {
       try {
+        // A large collection is drawn from vector tiles; its features are fetched one by one when clicked.
+        if (drawnFromTiles(store.info.get(m.id)?.numberOfFeatures)) {
+          layers.switchToTiles(m.id, api.url(tilesetPath(m.id)));
+          store.features.set(m.id, []);
+          store.layer(m.id).load = 'ready';
+          store.layer(m.id).error = undefined;
+          store.emit('data');
+          return;
+        }
         const fc = await api.items(m.id);
         store.features.set(m.id, fc.features);
         layers.setData(m.id, fc.features);
@@ -292,6 +303,13 @@ void session.refresh();
 
 /** After a write: the collection's features again (the server's ETag changed), redrawn, popup refreshed. */
 async function reloadCollection(id: string): Promise<void> {
+  if (layers.isTiled(id)) {
+    // Tiles again (their ETag changed with the write), and the edited features fetched anew when next clicked.
+    layers.reloadTiles(id, api.url(tilesetPath(id)));
+    store.features.set(id, []);
+    store.emit('data');
+    return;
+  }
   const fc = await api.items(id);
   store.features.set(id, fc.features);
   layers.setData(id, fc.features);

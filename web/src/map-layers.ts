@@ -2,7 +2,7 @@
  * Adds every layer module's source and style layers to the map in slot order, and applies each
  * layer's visibility and opacity from the store.
  */
-import type { ExpressionSpecification, GeoJSONSource, LayerSpecification, Map as MapLibreMap } from 'maplibre-gl';
+import type { ExpressionSpecification, GeoJSONSource, LayerSpecification, Map as MapLibreMap, VectorTileSource } from 'maplibre-gl';
 import type { Geometry } from 'geojson';
 import type { ApiFeature } from './api.ts';
 import { anchorPoint } from './geometry.ts';
@@ -107,6 +107,40 @@ export class MapLayers {
     }));
     (this.map.getSource(labelSourceId(moduleId)) as GeoJSONSource | undefined)?.setData({ type: 'FeatureCollection', features: labels });
     this.modules.find((m) => m.id === moduleId)?.onData?.(this.map, features);
+  }
+
+  /**
+   * Draws a module from the API's vector tiles (a large collection, see core/tiling.ts): its GeoJSON
+   * source becomes a vector source on the tileset's TileJSON, and its style layers (labels too) read
+   * the tile layer of the same name, each kept at its place in the drawing order.
+   */
+  switchToTiles(moduleId: string, tilesetUrl: string): void {
+    const ids = new Set(this.styleLayerIds.get(moduleId) ?? []);
+    if (ids.size === 0 || this.map.getSource(moduleId)?.type === 'vector') return;
+    const style = this.map.getStyle().layers;
+    const own = style.filter((l) => ids.has(l.id));
+    // Each layer goes back before the first later layer that is not the module's own.
+    const before = new Map(own.map((l) => [l.id, style.slice(style.indexOf(l) + 1).find((x) => !ids.has(x.id))?.id]));
+    for (const l of own) this.map.removeLayer(l.id);
+    this.map.removeSource(moduleId);
+    this.map.removeSource(labelSourceId(moduleId));
+    this.map.addSource(moduleId, { type: 'vector', url: tilesetUrl });
+    for (const l of own) {
+      this.map.addLayer({ ...l, source: moduleId, 'source-layer': moduleId } as LayerSpecification, before.get(l.id));
+    }
+    this.apply(moduleId);
+  }
+
+  /** Whether a module is drawn from tiles. */
+  isTiled(moduleId: string): boolean {
+    return this.map.getSource(moduleId)?.type === 'vector';
+  }
+
+  /** After a write to a tiled collection: the tiles are fetched again (revalidated by their ETag), so the map shows the change. */
+  reloadTiles(moduleId: string, tilesetUrl: string): void {
+    const source = this.map.getSource(moduleId) as VectorTileSource | undefined;
+    // A new URL makes MapLibre drop the tiles it holds and ask for them again.
+    source?.setUrl(`${tilesetUrl}?v=${Date.now()}`);
   }
 
   /** Applies the store's visibility and opacity of one module to its style layers. */

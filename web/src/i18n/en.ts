@@ -91,6 +91,7 @@ export const en: Messages = {
     yes: 'yes',
     no: 'no',
   },
+  tiledNote: 'Many features: drawn from vector tiles; click a feature for all its attributes.',
   noData: 'No data yet',
   indicative: 'Indicative',
   indicativeTitle: 'Indicative data: reconstructed from the plan’s text, not surveyed; positions and boundaries are approximate.',

@@ -93,6 +93,7 @@ export const zh = {
     yes: '是',
     no: '否',
   },
+  tiledNote: '要素较多，以矢量瓦片显示；点击要素查看完整属性。',
   noData: '暂无数据',
   indicative: '示意',
   indicativeTitle: '示意性数据：据规划文字描述重建，非测绘成果，位置和边界仅供参考。',

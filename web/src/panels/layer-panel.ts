@@ -2,6 +2,7 @@
  * The layer panel: per layer a switch, an opacity slider, the legend, a badge when the data is
  * indicative, and the source and licence line from the dataset's provenance.
  */
+import { drawnFromTiles } from '../../../core/tiling.ts';
 import type { ExportChoice } from '../../../core/export/formats.ts';
 import { exportPicker } from '../export/export-picker.ts';
 import type { Provenance } from '../api.ts';
@@ -95,6 +96,9 @@ export class LayerPanel extends Panel {
     const info = this.store.info.get(mod.id)!;
     const state = this.store.layer(mod.id);
     const features = this.store.features.get(mod.id) ?? [];
+    // A large collection is drawn from tiles: its features are not all in the browser, its count is the server's.
+    const tiled = drawnFromTiles(info.numberOfFeatures);
+    const count = tiled ? (info.numberOfFeatures ?? 0) : features.length;
     const ctx = this.store.context(mod.id);
     const title = pick(info.titles);
 
@@ -114,7 +118,7 @@ export class LayerPanel extends Panel {
         ? h('span', { class: 'xc-spinner xc-spinner-small', title: m.loading })
         : state.load === 'error'
           ? h('span', { class: 'xc-layer-error', title: state.error ?? '' }, '!')
-          : h('span', { class: 'xc-layer-count', title: m.featureCount(features.length) }, String(features.length));
+          : h('span', { class: 'xc-layer-count', title: m.featureCount(count) }, String(count));
 
     const head = h(
       'div',
@@ -125,9 +129,10 @@ export class LayerPanel extends Panel {
     );
 
     const body = h('div', { class: 'xc-layer-body' });
-    if (state.load === 'ready' && features.length === 0) {
+    if (state.load === 'ready' && count === 0) {
       body.append(h('div', { class: 'xc-layer-empty' }, m.noData));
     } else {
+      if (tiled) body.append(h('div', { class: 'xc-layer-empty xc-layer-tiled' }, m.tiledNote));
       const legend = mod.legend(ctx);
       if (legend.length) {
         body.append(

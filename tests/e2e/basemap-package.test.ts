@@ -148,3 +148,42 @@ describe('the office basemap package (BASEMAP_FILE)', () => {
     assert.deepEqual(map.errors, []);
   });
 });
+
+// A 1×1 grey PNG: what the intercepted province platform answers.
+const TILE = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mPs6+urBwAE/wH+gJ5Y3wAAAABJRU5ErkJggg==', 'base64');
+
+describe('a custom tile URL template (BASEMAP_URLS)', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let map: MapPage;
+  const tileRequests: string[] = [];
+
+  before(async () => {
+    const custom = { title: '省平台影像', url: 'https://gis.nmg.example.cn/wmts?layer=img&TileMatrix={z}&TileRow={y}&TileCol={x}', scheme: 'xyz' as const, attribution: '© 内蒙古自治区自然资源厅', crs: 'EPSG:3857', maxzoom: 18 };
+    [app, browser] = await Promise.all([startApp({ BASEMAPS: [], BASEMAP_URLS: [custom] }), launchBrowser()]);
+    map = await openMap(browser, app.url, (page) =>
+      page.route(/gis\.nmg\.example\.cn/, (route) => {
+        tileRequests.push(route.request().url());
+        return route.fulfill({ status: 200, contentType: 'image/png', body: TILE });
+      }),
+    );
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  test('offered with its attribution; its tiles are fetched (the CSP lets its host through) and credited', async () => {
+    const labels = await map.page.locator('.xc-basemap-option').allInnerTexts();
+    assert.match(labels[1], /省平台影像/);
+    assert.match(labels[1], /© 内蒙古自治区自然资源厅/);
+    assert.equal(await map.page.locator('.xc-basemap-option input[value="custom-1"]').isChecked(), true);
+    await map.page.waitForFunction(() => window.__map!.getLayoutProperty('basemap-custom-1', 'visibility') === 'visible');
+    await map.page.waitForFunction(() => window.__map!.areTilesLoaded());
+    assert.ok(tileRequests.some((u) => /TileMatrix=\d+&TileRow=\d+&TileCol=\d+$/.test(u)), tileRequests.slice(0, 3).join(' '));
+    assert.match(await map.page.locator('.maplibregl-ctrl-attrib').innerText(), /© 内蒙古自治区自然资源厅/);
+    assert.ok(map.externalRequests.every((u) => u.startsWith('https://gis.nmg.example.cn/')), map.externalRequests.slice(0, 3).join(' '));
+    assert.deepEqual(map.errors, []);
+  });
+});

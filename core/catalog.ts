@@ -64,6 +64,8 @@ const common: Record<string, PropertyDef> = {
   name_en: { type: 'string', title: { zh: '英文名称', en: 'Name' }, filter: true },
   quality: { type: 'string', title: { zh: '数据质量', en: 'Data quality' }, filter: true, enum: ['surveyed', 'approximate', 'indicative'] },
   source: { type: 'string', title: { zh: '来源', en: 'Source' } },
+  /** The source in Chinese (issue 13 #9): the map shows it instead of `source` in the Chinese UI. */
+  source_zh: { type: 'string', title: { zh: '来源（中文）', en: 'Source (Chinese)' } },
 };
 
 const area: Record<string, PropertyDef> = {

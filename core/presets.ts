@@ -25,6 +25,8 @@ export interface CoverageTarget {
   appliesTo: 'overall' | 'new_area' | 'old_city' | 'central_area';
   title: Bilingual;
   source: string;
+  /** The citation in Chinese (issue 13 #9); the Chinese UI shows it instead of `source`. */
+  sourceZh?: string;
   status: PresetStatus;
 }
 
@@ -66,6 +68,8 @@ export interface CoveragePreset {
   targets: CoverageTarget[];
   /** The citation for the radius. */
   source: string;
+  /** The citation in Chinese (issue 13 #9); the Chinese UI shows it instead of `source`. */
+  sourceZh?: string;
   status: PresetStatus;
   note?: Bilingual;
   /** How complete the facility data is (see DataCompleteness). */
@@ -143,6 +147,7 @@ export function targetVerdict(share: number, target: CoverageTarget, completenes
 }
 
 const GB51346 = 'GB/T 51346-2019 城市绿地规划标准 §4.3.4 (method: Appendix A.0.3)';
+const GB51346_ZH = 'GB/T 51346-2019《城市绿地规划标准》第 4.3.4 条（计算方法见附录 A.0.3）';
 
 // GB 51080-2015 sets a 5-minute response and a station district of ≤ 7 km² (≤ 15 km² at the urban
 // edge); a circle of 7 km² has radius √(7 000 000 / π) ≈ 1 493 m, which we round to 1 500 m.
@@ -162,15 +167,16 @@ export const COVERAGE_PRESETS: readonly CoveragePreset[] = [
     ],
     newFacilityRadiusMeters: 500,
     targets: [
-      { share: 0.9, comparison: 'gt', appliesTo: 'overall', title: { zh: '总体 >90%', en: 'overall > 90 %' }, source: GB51346, status: 'confirmed' },
-      { share: 1, comparison: 'gte', appliesTo: 'new_area', title: { zh: '新区 100%', en: 'new planning areas 100 %' }, source: GB51346, status: 'confirmed' },
-      { share: 0.8, comparison: 'gte', appliesTo: 'old_city', title: { zh: '旧城 80%', en: 'old city 80 %' }, source: GB51346, status: 'confirmed' },
+      { share: 0.9, comparison: 'gt', appliesTo: 'overall', title: { zh: '总体 >90%', en: 'overall > 90 %' }, source: GB51346, sourceZh: GB51346_ZH, status: 'confirmed' },
+      { share: 1, comparison: 'gte', appliesTo: 'new_area', title: { zh: '新区 100%', en: 'new planning areas 100 %' }, source: GB51346, sourceZh: GB51346_ZH, status: 'confirmed' },
+      { share: 0.8, comparison: 'gte', appliesTo: 'old_city', title: { zh: '旧城 80%', en: 'old city 80 %' }, source: GB51346, sourceZh: GB51346_ZH, status: 'confirmed' },
       {
         share: 0.8,
         comparison: 'gte',
         appliesTo: 'overall',
         title: { zh: '强制 ≥80%', en: 'mandatory ≥ 80 %' },
         source: 'GB 55014-2021 园林绿化工程项目规范 §2.1.4',
+        sourceZh: 'GB 55014-2021《园林绿化工程项目规范》第 2.1.4 条',
         status: 'confirmed',
       },
       {
@@ -179,10 +185,12 @@ export const COVERAGE_PRESETS: readonly CoveragePreset[] = [
         appliesTo: 'central_area',
         title: { zh: '中心城区全覆盖', en: 'central urban area 100 %' },
         source: '新城区“十四五”规划 第八章第一节（推进全域绿化）',
+        sourceZh: '新城区“十四五”规划第八章第一节（推进全域绿化）',
         status: 'confirmed',
       },
     ],
     source: `${GB51346}; tiers ≥ 0.5 ha at 500 m, 0.2–0.5 ha at 300 m: 国家园林城市标准 as commonly cited ("300 m 见绿, 500 m 见园")`,
+    sourceZh: `${GB51346_ZH}；分级 ≥0.5 公顷按 500 米、0.2–0.5 公顷按 300 米：按通常引用的国家园林城市标准（“300 米见绿、500 米见园”）`,
     status: 'unconfirmed',
     note: {
       zh: 'GB/T 51346 的分母是居住用地；未加载居住用地图层时以所选范围的面积代替。面积分级（0.5 公顷 / 0.2 公顷）为常用做法，未经核实。',
@@ -199,6 +207,7 @@ export const COVERAGE_PRESETS: readonly CoveragePreset[] = [
     newFacilityRadiusMeters: 300,
     targets: [],
     source: 'GB 50180 城市居住区规划设计标准 (earlier edition): kindergarten service radius ≤ 300 m',
+    sourceZh: 'GB 50180《城市居住区规划设计标准》（旧版）：幼儿园服务半径 ≤300 米',
     status: 'confirmed',
     note: { zh: '依据旧版 GB 50180；2018 版表格未取得。', en: 'From the earlier edition of GB 50180; the 2018 table was not retrieved.' },
   },
@@ -212,6 +221,7 @@ export const COVERAGE_PRESETS: readonly CoveragePreset[] = [
     newFacilityRadiusMeters: 500,
     targets: [],
     source: 'GB 50180 城市居住区规划设计标准 (earlier edition): primary school service radius ≤ 500 m',
+    sourceZh: 'GB 50180《城市居住区规划设计标准》（旧版）：小学服务半径 ≤500 米',
     status: 'confirmed',
     note: { zh: '九年一贯制学校计为小学。依据旧版 GB 50180。', en: 'Nine-year schools count as primary schools. From the earlier edition of GB 50180.' },
   },
@@ -225,6 +235,7 @@ export const COVERAGE_PRESETS: readonly CoveragePreset[] = [
     newFacilityRadiusMeters: 1000,
     targets: [],
     source: 'GB 50180 城市居住区规划设计标准 (earlier edition): middle school service radius ≤ 1000 m',
+    sourceZh: 'GB 50180《城市居住区规划设计标准》（旧版）：中学服务半径 ≤1000 米',
     status: 'confirmed',
     note: { zh: '九年一贯制学校计为中学。依据旧版 GB 50180。', en: 'Nine-year schools count as middle schools. From the earlier edition of GB 50180.' },
   },
@@ -238,6 +249,7 @@ export const COVERAGE_PRESETS: readonly CoveragePreset[] = [
     newFacilityRadiusMeters: 1000,
     targets: [],
     source: 'community health service centre ≤ 1000 m: local practice; the plan 第七章第五节 "城区15分钟、农村30分钟"',
+    sourceZh: '社区卫生服务中心 ≤1000 米：地方做法；规划第七章第五节“城区15分钟、农村30分钟”',
     status: 'weak',
     note: { zh: '半径为地方做法，依据较弱；规划以步行时间表述。', en: 'The radius is local practice (weak source); the plan states walking time.' },
   },
@@ -251,6 +263,7 @@ export const COVERAGE_PRESETS: readonly CoveragePreset[] = [
     newFacilityRadiusMeters: 300,
     targets: [],
     source: 'GB 50180-2018 Appendix C (community elderly station ≤ 300 m); the plan 第七章第六节 "一刻钟" elderly circle',
+    sourceZh: 'GB 50180-2018 附录 C（社区养老服务站 ≤300 米）；规划第七章第六节“一刻钟”养老服务圈',
     status: 'unconfirmed',
   },
   {
@@ -263,6 +276,7 @@ export const COVERAGE_PRESETS: readonly CoveragePreset[] = [
     newFacilityRadiusMeters: 500,
     targets: [],
     source: 'GB 50180-2018 Appendix C (large ≤ 1000 m, medium ≤ 500 m, small ≤ 300 m); the plan "10分钟健身圈" (10-minute walk ≈ 500 m)',
+    sourceZh: 'GB 50180-2018 附录 C（大型 ≤1000 米、中型 ≤500 米、小型 ≤300 米）；规划“10分钟健身圈”（步行 10 分钟约 500 米）',
     status: 'unconfirmed',
     note: {
       zh: '设施数据未区分规模，统一按中型 500 米计。',
@@ -279,6 +293,7 @@ export const COVERAGE_PRESETS: readonly CoveragePreset[] = [
     newFacilityRadiusMeters: FIRE_STATION_RADIUS_METERS,
     targets: [],
     source: 'GB 51080-2015 城市消防站设计规范 §4.1.3 (5 minutes to the edge of the station district; district ≤ 7 km², ≤ 15 km² at the urban edge)',
+    sourceZh: 'GB 51080-2015《城市消防站设计规范》第 4.1.3 条（5 分钟到达辖区边缘；辖区 ≤7 平方公里，城区边缘 ≤15 平方公里）',
     status: 'approximation',
     note: {
       zh: '标准规定的是到达时间，不是距离：此处取 7 平方公里辖区的等面积圆半径 √(7 km²/π) ≈ 1 493 米，取整 1 500 米（城区边缘 15 平方公里对应约 2 185 米）。',

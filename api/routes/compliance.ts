@@ -80,14 +80,15 @@ export async function checkSite(db: Queryable, body: z.infer<typeof ComplianceRe
       details.push({
         code: 'repaired',
         en: `The polygon was invalid (${row.invalid_reason}) and was repaired with ST_MakeValid; the figures are for the repaired shape.`,
-        zh: `地块多边形无效（${row.invalid_reason}），已用 ST_MakeValid 修复；结果按修复后的图形计算。`,
+        zh: `地块多边形无效（${invalidReasonZh(row.invalid_reason)}），已自动修复；结果按修复后的图形计算。`,
       });
     }
     if (!result.insideDistrict) {
       details.push({ code: 'outside_district', en: 'The site lies outside Xincheng District; the control layers cover Xincheng only.', zh: '地块位于新城区以外；管控图层只覆盖新城区。' });
     }
-    for (const id of result.touching) {
-      details.push({ code: 'touching', en: `The site touches control feature ${id} along its edge without overlapping it.`, zh: `地块与管控要素 ${id} 边界相接，但无重叠。` });
+    // Named, not by id (issue 13 #9): the Chinese text never shows an id where a name exists.
+    for (const { id, zh, en } of result.touchingNames as { id: string; zh: string | null; en: string | null }[]) {
+      details.push({ code: 'touching', en: `The site touches control feature ${en || zh || id} along its edge without overlapping it.`, zh: `地块与管控要素“${zh || en || id}”边界相接，但无重叠。` });
     }
     const indicative = result.conflicts.some((x: { quality: string }) => x.quality === 'indicative');
     if (indicative) {
@@ -110,4 +111,21 @@ export async function checkSite(db: Queryable, body: z.infer<typeof ComplianceRe
       method: COMPLIANCE_METHOD,
       methodZh: COMPLIANCE_METHOD_ZH,
     };
+}
+
+/** PostGIS's reason for an invalid polygon, in Chinese for the usual ones (the location stays as given). */
+function invalidReasonZh(reason: string): string {
+  const zh: [RegExp, string][] = [
+    [/^Self-intersection/i, '自相交'],
+    [/^Ring Self-intersection/i, '环自相交'],
+    [/^Too few points/i, '点数过少'],
+    [/^Hole lies outside shell/i, '内环位于外环之外'],
+    [/^Interior is disconnected/i, '内部不连通'],
+    [/^Nested holes/i, '内环嵌套'],
+    [/^Nested shells/i, '外环嵌套'],
+    [/^Duplicate Rings/i, '环重复'],
+  ];
+  const at = /\[([-\d.eE]+) ([-\d.eE]+)\]/.exec(reason);
+  for (const [re, text] of zh) if (re.test(reason)) return at ? `${text}，位于 ${at[1]}, ${at[2]}` : text;
+  return '几何无效';
 }

@@ -62,6 +62,8 @@ function resultJson(g: string, pre: { m2: string; g4546: string }): string {
     'nearest', (array_agg(json_build_object('collection', m.collection, 'id', m.id, 'name', m.properties->>'name_zh',
         'distanceMeters', round(m.distance_m::numeric, 1)::float8) order by m.distance_m, m.id))[1],
     'touching', coalesce(json_agg(m.id order by m.id) filter (where m.hit and not ${point} and m.share = 0), '[]'::json),
+    'touchingNames', coalesce(json_agg(json_build_object('id', m.id, 'zh', m.properties->>'name_zh', 'en', m.properties->>'name_en')
+        order by m.id) filter (where m.hit and not ${point} and m.share = 0), '[]'::json),
     'insideDistrict', ST_Intersects(${g}, (select geom from district where properties->>'adcode' = '150102'))
   ) from (${measured}) m)`;
 }

@@ -488,26 +488,44 @@ export const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d
 export function networkMethodText(networkId: string, distanceText: string): Bilingual {
   return {
     en:
-      `Walking distance on the network ${networkId}: a graph with a node at every line end and every crossing of two lines (lines noded by PostGIS ST_Node; ends within ${NETWORK_SNAP_METERS} m snapped together), edges weighted by their length in EPSG:4546 metres, shortest paths by Dijkstra (graphology-shortest-path) from every facility at once. ` +
+      `Walking distance on the network ${networkId}: a graph with a node at every line end and every crossing of two lines (lines noded by a union at 1 mm fixed precision, PostGIS ST_UnaryUnion; ends within ${NETWORK_SNAP_METERS} m snapped together), edges weighted by their length in EPSG:4546 metres, shortest paths by Dijkstra (graphology-shortest-path) from every facility at once. ` +
       `A point facility enters the network at the nearest point of the nearest edge (within ${NETWORK_MAX_ACCESS_METERS} m; the straight walk there counts against the distance); a polygon facility at the nearest point of every edge within ${NETWORK_POLYGON_ACCESS_METERS} m of its edge (else of the nearest edge). ` +
       `The service area is every part of an edge reachable within ${distanceText}, buffered by ${NETWORK_BUFFER_METERS} m on each side; it is then intersected with the area as the circles would be.`,
     zh:
-      `路网 ${networkId} 上的步行距离：在每条线的端点和两线交叉处设节点（PostGIS ST_Node 打断；相距 ${NETWORK_SNAP_METERS} 米以内的端点合并），边权为 EPSG:4546 下的长度（米），以 Dijkstra 算法（graphology-shortest-path）自全部设施同时求最短路径。` +
+      `路网 ${networkId} 上的步行距离：在每条线的端点和两线交叉处设节点（以 1 毫米固定精度合并打断，PostGIS ST_UnaryUnion；相距 ${NETWORK_SNAP_METERS} 米以内的端点合并），边权为 EPSG:4546 下的长度（米），以 Dijkstra 算法（graphology-shortest-path）自全部设施同时求最短路径。` +
       `点状设施从最近一条边上的最近点进入路网（${NETWORK_MAX_ACCESS_METERS} 米以内；到该点的直线距离计入步行距离）；面状设施从其边界 ${NETWORK_POLYGON_ACCESS_METERS} 米以内每条边上的最近点进入（没有则取最近的一条边）。` +
       `服务范围为 ${distanceText}内可达的全部路段，两侧各缓冲 ${NETWORK_BUFFER_METERS} 米，再与测算范围求交。`,
   };
 }
 
+/** Facility types and statuses in Chinese, for the method text (the map's i18n says the same). */
+const VALUE_ZH: Record<string, string> = {
+  kindergarten: '幼儿园',
+  primary_school: '小学',
+  middle_school: '中学',
+  nine_year_school: '九年一贯制学校',
+  clinic: '诊所',
+  hospital: '医院',
+  elderly_care: '养老设施',
+  sports: '体育设施',
+  fire_station: '消防站',
+  rail_station: '铁路车站',
+  metro_station: '地铁站',
+};
+
 /** COVERAGE_METHOD plus which facilities counted at which radius, in words (English and Chinese). */
 export function methodsFor(r: ResolvedCoverage): Bilingual {
   const filterEn = Object.entries(r.filter).map(([k, v]) => `${k} is ${v.join(' or ')}`).join(' and ');
-  const filterZh = Object.entries(r.filter).map(([k, v]) => `${k} 为 ${v.join(' 或 ')}`).join('，且 ');
+  // Chinese names layers, fields and values by their titles, never by code (issue 13 #9).
+  const filterZh = Object.entries(r.filter)
+    .map(([k, v]) => `${r.facilities.properties[k]?.title.zh ?? k}为${v.map((x) => VALUE_ZH[x] ?? x).join('或')}`)
+    .join('，且');
   const layers = r.spec.sources.filter((s) => s.via === 'facility-layer').map((s) => s.collection);
   const set =
     `Facilities: ${r.facilities.id}${filterEn ? ` where ${filterEn}` : ''}${layers.length ? `, and from the facility layers ${layers.join(', ')} those whose type is one of the preset's types` : ''}, ${
       r.spec.includePlanned ? 'existing, planned and under construction' : 'existing only (includePlanned: false)'
     }.`;
-  const setZh = `设施：${r.facilities.id}${filterZh ? `（${filterZh}）` : ''}${layers.length ? `，以及设施图层 ${layers.join('、')} 中类型属于该预设的设施` : ''}，${r.spec.includePlanned ? '现状、规划及在建' : '仅现状（includePlanned: false）'}。`;
+  const setZh = `设施：“${r.facilities.title.zh}”${filterZh ? `（${filterZh}）` : ''}${layers.length ? `，以及设施图层 ${layers.join('、')} 中类型属于该预设的设施` : ''}，${r.spec.includePlanned ? '现状、规划及在建' : '仅现状'}。`;
   const word = r.method === 'network' ? 'walking distance' : 'radius';
   const radius =
     r.radius.mode === 'uniform'
@@ -516,7 +534,7 @@ export function methodsFor(r: ResolvedCoverage): Bilingual {
   const radiusZh =
     r.radius.mode === 'uniform'
       ? `所有设施均按 ${r.radius.radiusMeters} 米计（指定了 radiusMeters：不分规模）。`
-      : `预设“${r.preset!.id}”的规模分级：${r.radius.tiers.map((t) => `≥ ${t.minAreaSquareMeters} 平方米按 ${t.radiusMeters} 米`).join('，')}；更小的设施不计（规模取导入时计算的椭球面积 area_square_meters，点状设施按 0 平方米）。`;
+      : `预设“${r.preset!.title.zh}”的规模分级：${r.radius.tiers.map((t) => `≥ ${t.minAreaSquareMeters} 平方米按 ${t.radiusMeters} 米`).join('，')}；更小的设施不计（规模取导入时计算的椭球面积，点状设施按 0 平方米）。`;
   const extra = r.spec.extra.length ? ` What-if facilities count at ${r.newRadiusMeters} m.` : '';
   const extraZh = r.spec.extra.length ? `试算新增设施按 ${r.newRadiusMeters} 米计。` : '';
   let en = `${COVERAGE_METHOD} ${set} ${radius}${extra}`;
@@ -532,7 +550,7 @@ export function methodsFor(r: ResolvedCoverage): Bilingual {
   }
   if (r.denominator) {
     en += ` Measured land: the polygons of ${r.denominator.def.id} within the area (their union, so overlapping polygons count once).`;
-    zh += `测算用地：测算范围内 ${r.denominator.def.id} 的多边形（合并后计算，重叠部分只计一次）。`;
+    zh += `测算用地：测算范围内“${r.denominator.def.title.zh}”的多边形（合并后计算，重叠部分只计一次）。`;
   }
   if (r.population) {
     en += ` ${populationMethod(r).en}`;
@@ -577,6 +595,9 @@ export function completenessFor(r: ResolvedCoverage, bySource: { matched: number
 export function warningsFor(r: ResolvedCoverage, row: CoverageFigures, completeness: DataCompleteness | undefined, network?: NetworkFigures): WarningDetail[] {
   const w: WarningDetail[] = [];
   const id = r.facilities.id;
+  // Chinese texts name layers and areas by their titles, never by id (issue 13 #9).
+  const layerZh = `“${r.facilities.title.zh}”`;
+  const areaZh = `“${r.areaTitle?.zh ?? r.areaId}”`;
   if (completeness?.level === 'plan-only') {
     w.push({
       code: 'incomplete_inventory',
@@ -588,7 +609,7 @@ export function warningsFor(r: ResolvedCoverage, row: CoverageFigures, completen
     w.push({
       code: 'without_geometry',
       en: `${row.without_geometry} of the ${row.matched} matching ${id} features have no known position and are not counted.`,
-      zh: `${row.matched} 个符合条件的 ${id} 要素中有 ${row.without_geometry} 个没有已知位置，未计入。`,
+      zh: `${layerZh}中 ${row.matched} 个符合条件的设施有 ${row.without_geometry} 个没有已知位置，未计入。`,
     });
   }
   const planned = row.not_existing;
@@ -596,7 +617,7 @@ export function warningsFor(r: ResolvedCoverage, row: CoverageFigures, completen
     w.push({
       code: 'planned_not_counted',
       en: `${planned} planned or under-construction ${id} features are not counted; send "includePlanned": true to count them.`,
-      zh: `${planned} 个规划或在建的 ${id} 要素未计入；选择“现状 + 规划”（includePlanned: true）可计入。`,
+      zh: `${layerZh}中 ${planned} 个规划或在建的设施未计入；选择“现状 + 规划”可计入。`,
     });
   }
   if (row.below_tiers > 0) {
@@ -604,7 +625,7 @@ export function warningsFor(r: ResolvedCoverage, row: CoverageFigures, completen
     w.push({
       code: 'below_tiers',
       en: `${row.below_tiers} ${id} ${row.below_tiers === 1 ? 'feature is' : 'features are'} smaller than the smallest size tier (${min} m²) and not counted.`,
-      zh: `${row.below_tiers} 个 ${id} 要素小于最小规模分级（${min} 平方米），未计入。`,
+      zh: `${layerZh}中 ${row.below_tiers} 个设施小于最小规模分级（${min} 平方米），未计入。`,
     });
   }
   if (row.counted === 0) w.push({ code: 'none_counted', en: 'No facility counts: coverage is 0 % and the whole area is one gap.', zh: '没有计入任何设施：覆盖率为 0%，整个范围都是盲区。' });
@@ -613,21 +634,21 @@ export function warningsFor(r: ResolvedCoverage, row: CoverageFigures, completen
     w.push({
       code: 'preset_status',
       en: `Preset "${r.preset.id}" is ${r.preset.status}: ${r.preset.note?.en ?? r.preset.source}`,
-      zh: `预设“${r.preset.title.zh}”${statusZh[r.preset.status] ?? r.preset.status}：${r.preset.note?.zh ?? r.preset.source}`,
+      zh: `预设“${r.preset.title.zh}”${statusZh[r.preset.status] ?? r.preset.status}：${r.preset.note?.zh ?? r.preset.sourceZh ?? r.preset.source}`,
     });
   }
   if (row.area_qualities?.includes('indicative')) {
     w.push({
       code: 'indicative_area',
       en: `The area "${r.areaId}" is indicative (reconstructed, not an official boundary).`,
-      zh: `测算范围“${r.areaId}”为示意数据（据规划重建，非官方边界）。`,
+      zh: `测算范围${areaZh}为示意数据（据规划重建，非官方边界）。`,
     });
   }
   if (r.denominator && (row.area_m2 ?? 0) <= 0) {
     w.push({
       code: 'empty_denominator',
       en: `The area layer ${r.denominator.def.id} has no land within "${r.areaId}": nothing to measure, the share is 0.`,
-      zh: `范围图层 ${r.denominator.def.id} 在“${r.areaId}”内没有用地：无可测算，覆盖率为 0。`,
+      zh: `范围图层“${r.denominator.def.title.zh}”在${areaZh}内没有用地：无可测算，覆盖率为 0。`,
     });
   }
   if (r.population && (row.pop_without_value ?? 0) > 0) {

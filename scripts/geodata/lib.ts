@@ -1,5 +1,6 @@
 // Shared helpers for the geodata build scripts (ESM, run with `npx tsx`).
 // Scripts read ONLY from geodata/ (never from ../shared) and write back into geodata/<dataset>/.
+import { addFeatureZh, provenanceZh, type NameLookup } from './zh.ts';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,9 +82,9 @@ export function writeDataset(dataset: string, features: Feat[], provenance: Prop
       if (typeof f.properties[k] !== 'string' || !(f.properties[k] as string).length) throw new Error(`${dataset}/${f.id}: missing ${k}`);
     }
   }
-  const fc = { type: 'FeatureCollection', features };
-  fs.writeFileSync(path.join(dir, `${dataset}.geojson`), JSON.stringify(fc, null, 0).replace(/\},\{"type":"Feature"/g, '},\n{"type":"Feature"') + '\n');
-  fs.writeFileSync(path.join(dir, 'provenance.json'), JSON.stringify({ dataset, ...provenance }, null, 2) + '\n');
+  // Chinese texts beside the English ones (issue 13 #9): source_zh per feature, *_zh in the provenance.
+  addFeatureZh(features, nameLookup(features));
+  writeDatasetFiles(dataset, features, provenanceZh(dataset, { dataset, ...provenance }));
   console.log(`${dataset}: ${features.length} features`);
 }
 
@@ -119,3 +120,25 @@ export function dropSlivers(p: Poly | null, minM2 = 20000): Poly | null {
   return (keep.length === 1 ? turf.polygon(keep[0]) : turf.multiPolygon(keep)) as Poly;
 }
 export { turf };
+
+/** Writes a dataset's two files in the repository's layout (one feature a line; provenance indented). */
+export function writeDatasetFiles(dataset: string, features: unknown[], provenance: Props) {
+  const dir = path.join(GEODATA, dataset);
+  const fc = { type: 'FeatureCollection', features };
+  fs.writeFileSync(path.join(dir, `${dataset}.geojson`), JSON.stringify(fc, null, 0).replace(/\},\{"type":"Feature"/g, '},\n{"type":"Feature"') + '\n');
+  fs.writeFileSync(path.join(dir, 'provenance.json'), JSON.stringify(provenance, null, 2) + '\n');
+}
+
+/** name_zh by feature id: these features first, then every dataset already in geodata/. */
+export function nameLookup(features: { id: string; properties: Props }[]): NameLookup {
+  const names = new Map<string, string>();
+  for (const d of fs.existsSync(GEODATA) ? fs.readdirSync(GEODATA) : []) {
+    const file = path.join(GEODATA, d, `${d}.geojson`);
+    if (!fs.existsSync(file)) continue;
+    for (const f of JSON.parse(fs.readFileSync(file, 'utf8')).features as { id: string; properties: Props }[]) {
+      if (typeof f.properties?.name_zh === 'string') names.set(f.id, f.properties.name_zh);
+    }
+  }
+  for (const f of features) if (typeof f.properties.name_zh === 'string') names.set(f.id, f.properties.name_zh);
+  return (id) => names.get(id);
+}

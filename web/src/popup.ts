@@ -43,7 +43,8 @@ export function popupContent(module: MapLayerModule, feature: ApiFeature, store:
       indicative && h('span', { class: 'xc-badge xc-badge-indicative', title: m.indicativeTitle }, m.indicative),
     ),
     h('h3', { class: 'xc-popup-title' }, featureName(feature)),
-    otherName(feature) && h('div', { class: 'xc-popup-subtitle' }, otherName(feature)),
+    // The name in the other language, marked as such (a proper name, not UI text).
+    otherName(feature) && h('div', { class: 'xc-popup-subtitle', lang: getLang() === 'zh' ? 'en' : 'zh-CN' }, otherName(feature)),
     unplaced && h('div', { class: 'xc-popup-note' }, unplaced === 'district-wide' ? m.districtWideNote : m.notLocatedNote),
     h(
       'dl',

@@ -13,6 +13,7 @@ import { geometryBounds } from '../geometry.ts';
 import { getLang, label, pick, t } from '../i18n/index.ts';
 import { CONTROL_RED } from '../layers/controls.ts';
 import { layerQuality, type Store } from '../store.ts';
+import { inLang } from '../panels/layer-panel.ts';
 import { areaText, featureLabel, percentText, squareMetersText, verdictLines, methodText, warningTexts, zonesText } from './format.ts';
 import { OVERLAP_RED, SITE_BLUE } from './site-layers.ts';
 
@@ -155,14 +156,17 @@ export async function openReport(map: MapLibreMap, store: Store, input: ReportIn
       {},
       ...used.map((info) => {
         const p = info.provenance;
-        const names = Array.isArray(p?.sources) ? (p.sources as { name?: string }[]).map((s) => s.name).filter(Boolean) : [];
+        // Source names and licence in the report's language (issue 13 #9: provenance carries *_zh versions).
+        const zh = getLang() === 'zh';
+        const names = Array.isArray(p?.sources) ? (p.sources as { name?: string; name_zh?: string }[]).map((s) => (zh && s.name_zh) || s.name).filter(Boolean) : [];
+        const licence = p ? inLang(p, 'licence') : '';
         return h(
           'tr',
           {},
           h('td', {}, pick(info.titles)),
           h('td', {}, label(t().quality, p?.quality) || t().unknownSource),
           h('td', {}, p?.date ?? ''),
-          h('td', {}, names.length ? h('ol', {}, ...names.map((n) => h('li', {}, String(n)))) : t().unknownSource, p?.licence ? h('div', { class: 'xc-report-muted' }, `${t().about.licence}: ${p.licence}`) : null),
+          h('td', {}, names.length ? h('ol', {}, ...names.map((n) => h('li', {}, String(n)))) : t().unknownSource, licence ? h('div', { class: 'xc-report-muted' }, `${t().about.licence}: ${licence}`) : null),
         );
       }),
     ),

@@ -203,6 +203,7 @@ export const en: Messages = {
     pocket: 'Pocket park',
     country: 'Country park',
     ecological: 'Ecological park',
+    heritage: 'Heritage park',
   },
   legendText: {
     districtSelf: 'Xincheng District boundary',

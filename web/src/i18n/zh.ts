@@ -206,6 +206,7 @@ export const zh = {
     pocket: '游园',
     country: '郊野公园',
     ecological: '生态公园',
+    heritage: '遗址公园',
   } as Record<string, string>,
   legendText: {
     districtSelf: '新城区界',

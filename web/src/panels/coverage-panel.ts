@@ -464,7 +464,7 @@ export class CoveragePanel {
           { class: 'xc-cov-preset-info', 'data-preset': p.id, 'data-status': p.status },
           p.dataCompleteness.level === 'plan-only' ? this.incompleteNotice(p.dataCompleteness, false) : null,
           h('div', {}, h('strong', {}, `${m.tiers}${m.colon}`), this.useCustom ? m.customRadiusHint : this.radiusText(p, null), ' ', this.useCustom ? null : this.statusBadge(p.status)),
-          h('div', { class: 'xc-cov-source' }, h('strong', {}, `${m.source}${m.colon}`), p.source),
+          h('div', { class: 'xc-cov-source' }, h('strong', {}, `${m.source}${m.colon}`), getLang() === 'zh' ? (p.sourceZh ?? p.source) : p.source),
           p.note ? h('div', { class: 'xc-cov-note' }, pick(p.note)) : null,
           h(
             'div',
@@ -534,7 +534,7 @@ export class CoveragePanel {
         'data-verdict': verdict,
       },
       h('span', { class: 'xc-cov-mark', 'aria-hidden': 'true' }, mark),
-      h('span', {}, `${pick(target.title)}${m.colon}${text}`, main ? ` (${m.mainTarget})` : '', h('div', { class: 'xc-cov-sub' }, target.source)),
+      h('span', {}, `${pick(target.title)}${m.colon}${text}`, main ? ` (${m.mainTarget})` : '', h('div', { class: 'xc-cov-sub' }, getLang() === 'zh' ? (target.sourceZh ?? target.source) : target.source)),
     );
   }
 

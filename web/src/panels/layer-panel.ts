@@ -8,7 +8,7 @@ import { exportPicker } from '../export/export-picker.ts';
 import type { Provenance } from '../api.ts';
 import { h } from '../dom.ts';
 import { Panel } from './panel.ts';
-import { onLangChange, pick, t } from '../i18n/index.ts';
+import { getLang, onLangChange, pick, t } from '../i18n/index.ts';
 import type { MapLayerModule } from '../layers/layer.ts';
 import { featureName, layerQuality, unplacedKind, type Store } from '../store.ts';
 import { legendSymbol } from './legend-symbol.ts';
@@ -218,9 +218,9 @@ export function sourceLine(p: Provenance | null): string {
   if (!p) return '';
   const m = t();
   const names = sourceList(p.sources).map((s) => s.name);
-  const sources = p.attribution || (names.length > 2 ? `${names.slice(0, 2).join(m.listSeparator)}…` : names.join(m.listSeparator));
+  const sources = inLang(p, 'attribution') || (names.length > 2 ? `${names.slice(0, 2).join(m.listSeparator)}…` : names.join(m.listSeparator));
   if (!sources && !p.licence) return '';
-  return m.sourceLine(sources || m.unknownSource, p.licence ?? '');
+  return m.sourceLine(sources || m.unknownSource, inLang(p, 'licence'));
 }
 
 /** The dataset's full provenance (date, CRS, method, notes, every source) behind a disclosure. */
@@ -230,9 +230,9 @@ function aboutData(p: Provenance | null): HTMLElement | null {
   const rows: [string, string][] = [
     [m.about.date, p.date ?? ''],
     [m.about.crs, p.crs ?? ''],
-    [m.about.licence, p.licence ?? ''],
-    [m.about.method, p.method ?? ''],
-    [m.about.notes, p.notes ?? ''],
+    [m.about.licence, inLang(p, 'licence')],
+    [m.about.method, inLang(p, 'method')],
+    [m.about.notes, inLang(p, 'notes')],
   ];
   const sources = sourceList(p.sources);
   if (rows.every(([, v]) => !v) && sources.length === 0) return null;
@@ -265,10 +265,22 @@ function sourceList(sources: unknown): SourceEntry[] {
       if (typeof s === 'string') return { name: s };
       if (s && typeof s === 'object') {
         const o = s as Record<string, unknown>;
-        const name = String(o.name ?? o.title ?? o.title_en ?? o.title_zh ?? o.url_or_path ?? o.url ?? '');
-        return { name, date: o.date ? String(o.date) : undefined, licence: o.licence ? String(o.licence) : undefined };
+        const zh = getLang() === 'zh';
+        const name = String((zh && o.name_zh) || o.name || o.title || o.title_en || o.title_zh || o.url_or_path || o.url || '');
+        const licence = (zh && o.licence_zh) || o.licence;
+        return { name, date: o.date ? String(o.date) : undefined, licence: licence ? String(licence) : undefined };
       }
       return { name: '' };
     })
     .filter((s) => s.name);
+}
+
+/**
+ * A provenance text in the UI's language: the `<key>_zh` version in Chinese when the dataset gives
+ * one (issue 13 #9), else the text as written.
+ */
+export function inLang(p: Provenance, key: 'licence' | 'method' | 'notes' | 'attribution'): string {
+  const zh = (p as unknown as Record<string, unknown>)[`${key}_zh`];
+  if (getLang() === 'zh' && typeof zh === 'string' && zh) return zh;
+  return String(p[key] ?? '');
 }

@@ -134,8 +134,10 @@ async function openMbtiles(file: string, size: number): Promise<Omit<BasemapPack
     const first = db.exec('SELECT tile_data FROM tiles LIMIT 1')[0]?.values[0]?.[0] as Uint8Array | undefined;
     const format = normaliseFormat(meta.format) ?? (first ? sniff(first) : null);
     if (!format) throw new PackageError(`has tiles of an unknown format${meta.format ? ` "${meta.format}"` : ''}; PNG, JPEG, WebP and vector (pbf/MVT) tiles can be shown`);
-    const minzoom = Number.isInteger(Number(meta.minzoom)) && meta.minzoom !== '' && meta.minzoom !== undefined ? Number(meta.minzoom) : Number(zooms[0]);
-    const maxzoom = Number.isInteger(Number(meta.maxzoom)) && meta.maxzoom !== '' && meta.maxzoom !== undefined ? Number(meta.maxzoom) : Number(zooms[1]);
+    // The metadata's zooms when it states them, else the tiles' own.
+    const zoom = (text: string | undefined, fallback: unknown) => (text && /^\d{1,2}$/.test(text.trim()) ? Number(text) : Number(fallback));
+    const minzoom = zoom(meta.minzoom, zooms[0]);
+    const maxzoom = zoom(meta.maxzoom, zooms[1]);
     let bounds = parseBounds(meta.bounds);
     if (!bounds) {
       const e = db.exec('SELECT min(tile_column), max(tile_column), min(tile_row), max(tile_row) FROM tiles WHERE zoom_level = ?', [maxzoom])[0]?.values[0];

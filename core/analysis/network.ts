@@ -17,6 +17,8 @@ export interface WalkEdge {
   v: number;
   coords: XY[];
   length: number;
+  /** Index of the line it came from in buildWalkingGraph's input. */
+  input: number;
 }
 
 export interface WalkingGraph {
@@ -81,14 +83,14 @@ export function buildWalkingGraph(lines: XY[][], snapMeters: number): WalkingGra
   };
   const graph = new Graph({ type: 'mixed', multi: true, allowSelfLoops: true });
   const edges: WalkEdge[] = [];
-  for (const coords of lines) {
-    if (coords.length < 2) continue;
+  lines.forEach((coords, input) => {
+    if (coords.length < 2) return;
     const length = polylineLength(coords);
-    if (!(length > 0)) continue;
+    if (!(length > 0)) return;
     const u = nodeAt(coords[0]);
     const v = nodeAt(coords[coords.length - 1]);
-    edges.push({ u, v, coords, length });
-  }
+    edges.push({ u, v, coords, length, input });
+  });
   nodes.forEach((_, i) => graph.addNode(`n${i}`));
   edges.forEach((e, j) => graph.addUndirectedEdgeWithKey(`e${j}`, `n${e.u}`, `n${e.v}`, { weight: e.length }));
   return { nodes, edges, graph, snapMeters };

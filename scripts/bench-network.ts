@@ -1,0 +1,176 @@
+/**
+ * Walking-network and population benchmark (issue 14; `npx tsx scripts/bench-network.ts`):
+ *  1. Network service areas (1 000 m walk) of 50 facilities on a synthetic grid network of ~10 000
+ *     and ~100 000 edges (100 m segments), split into the database read (lines near the facilities,
+ *     noded), the graph and Dijkstra (graphology), and the coverage query (buffer, union, overlay);
+ *     the growth per 10× edges.
+ *  2. Population-weighted coverage (radius, 500 m) with a layer of 1 000 and 10 000 polygons.
+ * Everything is made inside a transaction that is rolled back. Uses DATABASE_URL (a PostgreSQL/PostGIS
+ * server) when set, else embedded PGlite (figures then say so). Options: --runs N (default 3).
+ */
+import type { Queryable } from '../api/db/db.ts';
+import { networkCover } from '../api/network.ts';
+import { openDatabase } from '../api/open-db.ts';
+import { coverageQuery, type CoverageRow } from '../api/sql/coverage.ts';
+import { collections, type CollectionDef } from '../core/catalog.ts';
+import { resolveCoverage, type CoverageRequestBody } from '../core/analysis/coverage-rules.ts';
+
+const args = process.argv.slice(2);
+const runsArg = args.indexOf('--runs');
+const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : 3;
+if (!Number.isInteger(RUNS) || RUNS < 1 || RUNS > 100) {
+  console.error('bench-network: --runs must be a whole number from 1 to 100.');
+  process.exit(2);
+}
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const ms = (v: number) => `${v.toFixed(0)} ms`;
+
+const def = (id: string, role: CollectionDef['role'], geometry: CollectionDef['geometry'], properties: CollectionDef['properties'] = {}): CollectionDef => ({
+  id,
+  title: { zh: id, en: id },
+  description: { zh: id, en: id },
+  geometry,
+  audience: 'planner',
+  control: false,
+  properties,
+  editableBy: 'planner',
+  nullGeometry: false,
+  imported: true,
+  role,
+});
+const catalogue = [
+  ...collections,
+  def('bench_net', 'reference', 'mixed'),
+  def('bench_fac', 'facility', 'point', { type: { type: 'string', title: { zh: '类型', en: 'Type' } } }),
+  def('bench_area', 'area', 'polygon'),
+  def('bench_pop', 'reference', 'polygon', { pop: { type: 'integer', title: { zh: '人口', en: 'Population' } } }),
+];
+
+/** Origin of the synthetic world in EPSG:4546 (metres): Xincheng. */
+const X0 = 560_000;
+const Y0 = 4_520_000;
+
+async function setUp(tx: Queryable, n: number, blocks: number) {
+  await tx.exec(`drop table if exists bench_net, bench_fac, bench_area, bench_pop;
+    create table bench_net (id text primary key, properties jsonb not null default '{}', geom geometry(Geometry, 4326));
+    create table bench_fac (id text primary key, properties jsonb not null default '{}', geom geometry(Geometry, 4326));
+    create table bench_area (id text primary key, properties jsonb not null default '{}', geom geometry(Geometry, 4326));
+    create table bench_pop (id text primary key, properties jsonb not null default '{}', geom geometry(Geometry, 4326));
+    create index on bench_net using gist (geom); create index on bench_pop using gist (geom);`);
+  // An n × n grid of 100 m segments: 2·n·(n − 1) edges.
+  await tx.query(
+    `insert into bench_net (id, geom)
+      select 'h' || i || '-' || j, ST_Transform(ST_SetSRID(ST_MakeLine(ST_MakePoint($2 + i * 100, $3 + j * 100), ST_MakePoint($2 + (i + 1) * 100, $3 + j * 100)), 4546), 4326)
+        from generate_series(0, $1 - 2) i, generate_series(0, $1 - 1) j
+      union all
+      select 'v' || i || '-' || j, ST_Transform(ST_SetSRID(ST_MakeLine(ST_MakePoint($2 + i * 100, $3 + j * 100), ST_MakePoint($2 + i * 100, $3 + (j + 1) * 100)), 4546), 4326)
+        from generate_series(0, $1 - 1) i, generate_series(0, $1 - 2) j`,
+    [n, X0, Y0],
+  );
+  const side = (n - 1) * 100;
+  await tx.query(`insert into bench_area (id, geom) values ('a', ST_Transform(ST_MakeEnvelope($1, $2, $3, $4, 4546), 4326))`, [X0, Y0, X0 + side, Y0 + side]);
+  // 50 facilities at seeded pseudo-random positions (not on the lines).
+  await tx.query(
+    `insert into bench_fac (id, properties, geom)
+      select 'f' || k, '{"type": "test"}', ST_Transform(ST_SetSRID(ST_MakePoint($1 + 37 + (k * 7919 % 997) / 997.0 * ($3 - 100), $2 + 53 + (k * 104729 % 991) / 991.0 * ($3 - 100)), 4546), 4326)
+        from generate_series(1, 50) k`,
+    [X0, Y0, side],
+  );
+  // blocks × blocks population polygons over the area.
+  await tx.query(
+    `insert into bench_pop (id, properties, geom)
+      select 'p' || i || '-' || j, jsonb_build_object('pop', 100 + (i * 31 + j * 17) % 900),
+        ST_Transform(ST_MakeEnvelope($1 + i * $3::float8, $2 + j * $3::float8, $1 + (i + 1) * $3::float8, $2 + (j + 1) * $3::float8, 4546), 4326)
+        from generate_series(0, $4 - 1) i, generate_series(0, $4 - 1) j`,
+    [X0, Y0, side / blocks, blocks],
+  );
+  return (await tx.query<{ n: number }>('select count(*)::int as n from bench_net')).rows[0].n;
+}
+
+const db = await openDatabase({ DATABASE_URL: process.env.DATABASE_URL, GEODATA_DIR: process.env.GEODATA_DIR ?? 'geodata' }).catch((err) => {
+  console.error(`bench-network: ${(err as Error).message}`);
+  process.exit(1);
+});
+const where = db.kind === 'postgresql' ? `PostgreSQL server (${new URL(process.env.DATABASE_URL!).pathname.slice(1)})` : 'embedded PGlite (set DATABASE_URL for the server figures)';
+console.log(`Network benchmark on ${where}; median of ${RUNS} runs.\n`);
+
+const body = (extra: Partial<CoverageRequestBody>): CoverageRequestBody => ({
+  facilities: 'bench_fac',
+  radiusMeters: 1000,
+  area: 'bench_area',
+  includePlanned: false,
+  extraFacilities: [],
+  denominator: null,
+  method: 'radius',
+  ...extra,
+});
+
+const rollback = new Error('rollback');
+const rows: string[][] = [];
+const totals: number[] = [];
+await db
+  .transaction(async (tx) => {
+    console.log('1. Network service areas, 50 facilities, 1 000 m walk, 100 m grid of segments');
+    for (const n of [71, 224]) {
+      const edges = await setUp(tx, n, 10);
+      const read: number[] = [];
+      const query: number[] = [];
+      const graph: number[] = [];
+      const total: number[] = [];
+      const cover: number[] = [];
+      let info = '';
+      for (let k = 0; k < RUNS; k++) {
+        const r = resolveCoverage(body({ method: 'network', network: 'bench_net' }), catalogue);
+        const t0 = performance.now();
+        const n1 = await networkCover(tx, r, {});
+        const t1 = performance.now();
+        const q = coverageQuery(n1.resolved.spec);
+        const row = (await tx.query<CoverageRow>(q.text, q.values)).rows[0];
+        const t2 = performance.now();
+        read.push(t1 - t0);
+        query.push(n1.timingsMs.query);
+        graph.push(n1.timingsMs.graph);
+        cover.push(t2 - t1);
+        total.push(t2 - t0);
+        info = `${n1.figures.edges} edges in reach, ${n1.figures.nodes} nodes, reached ${(n1.figures.reachedLengthMeters / 1000).toFixed(0)} km, share ${((row.covered_m2 / (row.area_m2 ?? 1)) * 100).toFixed(1)} %`;
+      }
+      totals.push(median(total));
+      rows.push([`${edges.toLocaleString('en')} edges`, ms(median(query)), ms(median(graph)), ms(median(cover)), ms(median(total)), info]);
+    }
+    console.table(rows.map(([a, b, c, d, e, f]) => ({ network: a, 'read + node (SQL)': b, 'graph + Dijkstra (JS)': c, 'buffer + coverage (SQL)': d, total: e, '': f })));
+    console.log(`   growth per 10× edges: ×${(totals[1] / totals[0]).toFixed(1)}\n`);
+
+    console.log('2. Population-weighted coverage (radius 500 m, 50 facilities), people spread by area');
+    const pop: Record<string, string>[] = [];
+    const popTotals: number[] = [];
+    for (const blocks of [32, 100]) {
+      await setUp(tx, 71, blocks);
+      const count = (await tx.query<{ n: number }>('select count(*)::int as n from bench_pop')).rows[0].n;
+      const r = resolveCoverage(body({ radiusMeters: 500, population: { collection: 'bench_pop', field: 'pop' } }), catalogue);
+      const plain = resolveCoverage(body({ radiusMeters: 500 }), catalogue);
+      const timeIt = async (spec: typeof r.spec) => {
+        const out: number[] = [];
+        for (let k = 0; k < RUNS; k++) {
+          const q = coverageQuery(spec);
+          const t0 = performance.now();
+          await tx.query(q.text, q.values);
+          out.push(performance.now() - t0);
+        }
+        return median(out);
+      };
+      const withPop = await timeIt(r.spec);
+      const without = await timeIt(plain.spec);
+      popTotals.push(withPop);
+      pop.push({ polygons: count.toLocaleString('en'), 'coverage without population': ms(without), 'with population': ms(withPop), 'population part': ms(withPop - without) });
+    }
+    console.table(pop);
+    console.log(`   growth per ~10× polygons: ×${(popTotals[1] / popTotals[0]).toFixed(1)}`);
+    throw rollback;
+  })
+  .catch((err) => {
+    if (err !== rollback) throw err;
+  });
+await db.close();

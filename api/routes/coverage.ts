@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { greedyMaximalCoverage, SUGGEST_TIE_BREAK } from '../../core/analysis/coverage.ts';
 import {
   areaProblem,
+  coverageInputChoices,
   coverageResponse,
   CoverageInputError,
   MAX_EXTRA_FACILITIES,
@@ -121,6 +122,12 @@ export function coverageRoutes(db: Db) {
     }),
   );
 
+  // What the office has imported that coverage can use: area layers (denominators), population layers, networks, candidate land.
+  app.get('/analysis/coverage/inputs', (c) => {
+    requireFullRead(c, 'analyse service coverage');
+    return c.json(coverageInputChoices(catalogue(db)));
+  });
+
   app.post('/analysis/coverage', async (c) => {
     requireFullRead(c, 'analyse service coverage');
     const { r, row, network } = await runCoverage(db, c, resolve(db, await readJson(c, CoverageRequest)));
@@ -177,14 +184,15 @@ export function coverageRoutes(db: Db) {
     if (picks.length < body.count) {
       notes.push(picks.length === 0 ? 'The area is already fully covered: no site would add anything.' : `Only ${picks.length} sites add coverage; the area is then fully covered.`);
     }
+    const wide = r.spec.denominator !== null || r.spec.candidates !== null;
     const method =
       `Suggestions: greedy maximal coverage. The gaps are sampled on a ${round(cell, 1)} m grid in EPSG:4546 (each sample stands for ${round(cell * cell, 0)} m² of uncovered area); ` +
-      `candidate sites are grid points inside the gaps at least ${round(r.newRadiusMeters / 5, 0)} m apart; each step takes the candidate whose ${r.newRadiusMeters} m circle covers the most uncovered samples. ` +
+      `candidate sites are grid points ${wide ? 'in the area within one radius of the gaps' : 'inside the gaps'} at least ${round(r.newRadiusMeters / 5, 0)} m apart, outside every control layer${r.candidates ? ` and on the candidate land ${r.candidates.id}` : ''}; each step takes the candidate whose ${r.newRadiusMeters} m circle covers the most uncovered samples. ` +
       `${SUGGEST_TIE_BREAK.en} The grid spacings are whole metres, so both databases sample the same points. ` +
       `gainSquareMeters is then measured exactly in PostGIS (what each site adds beyond the facilities and the sites before it). ${methodsFor(after).en}`;
     const methodZh =
       `建议选址：贪心最大覆盖。在 EPSG:4546 中以 ${round(cell, 1)} 米网格对盲区取样（每个样点代表 ${round(cell * cell, 0)} 平方米未覆盖面积）；` +
-      `候选点为盲区内相距至少 ${round(r.newRadiusMeters / 5, 0)} 米的网格点；每一步选取 ${r.newRadiusMeters} 米圆覆盖未覆盖样点最多的候选点。` +
+      `候选点为${wide ? '测算范围内距盲区一个半径以内' : '盲区内'}相距至少 ${round(r.newRadiusMeters / 5, 0)} 米的网格点，位于所有管控图层之外${r.candidates ? `且位于候选用地 ${r.candidates.id} 上` : ''}；每一步选取 ${r.newRadiusMeters} 米圆覆盖未覆盖样点最多的候选点。` +
       `${SUGGEST_TIE_BREAK.zh}网格间距取整到米，两种数据库取样点相同。` +
       `gainSquareMeters 随后在 PostGIS 中精确计算（每个选址在现有设施及排名在前的选址之外新增的面积）。${methodsFor(after).zh}`;
     const notesZh: string[] = ['选址只考虑覆盖：提出前须逐一核对管控线（POST /api/analysis/compliance）和用地条件。'];

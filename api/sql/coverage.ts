@@ -275,6 +275,7 @@ export function suggestSamplesQuery(spec: CoverageSpec, radiusMeters: number, ma
   const ctes = coverageCtes(spec, values);
   values.push(maxDemand, maxCandidates, radiusMeters);
   const [nd, nc, r] = [values.length - 2, values.length - 1, values.length];
+  const wide = spec.denominator !== null || spec.candidates !== null;
   return {
     text: `with ${ctes},
       gap as (select p.gaps as g, ST_Area(p.gaps) as planar_m2 from parts p where p.gaps is not null and not ST_IsEmpty(p.gaps)),
@@ -290,12 +291,26 @@ export function suggestSamplesQuery(spec: CoverageSpec, radiusMeters: number, ma
           lateral (select floor(ST_YMin(gap.g) / s.d) * s.d + (j + 0.5) * s.d as y
             from generate_series(0, ceil((ST_YMax(gap.g) - ST_YMin(gap.g)) / s.d)::int) as j) gy
         where ST_Intersects(gap.g, ST_SetSRID(ST_MakePoint(x, y), 4546))),
-      cand as (select x, y, ST_Transform(ST_SetSRID(ST_MakePoint(x, y), 4546), 4326) as ll from gap, spacing s,
-          lateral (select floor(ST_XMin(gap.g) / s.c) * s.c + (i + 0.5) * s.c as x
-            from generate_series(0, ceil((ST_XMax(gap.g) - ST_XMin(gap.g)) / s.c)::int) as i) gx,
-          lateral (select floor(ST_YMin(gap.g) / s.c) * s.c + (j + 0.5) * s.c as y
-            from generate_series(0, ceil((ST_YMax(gap.g) - ST_YMin(gap.g)) / s.c)::int) as j) gy
-        where ST_Intersects(gap.g, ST_SetSRID(ST_MakePoint(x, y), 4546)))
+      -- Candidate sites: land that can take a facility. In the gaps (or, when the measured land is a
+      -- denominator layer or a candidate-land layer is given, anywhere in the area within one radius of
+      -- them), on the candidate land when given, and outside every control layer.
+      cbox as (select case when ${wide} then ST_Expand(gap.g, $${r}::float8) else gap.g end as b from gap),
+      ctl as (select ST_Union(ST_Transform(c.geom, 4546)) as g from control_features c, cbox
+        where c.geom is not null and c.geom && ST_Transform(ST_Envelope(cbox.b), 4326)),
+      ${spec.candidates ? `cland as (select ST_Union(ST_Transform(geom, 4546)) as g from ${spec.candidates} where geom is not null),` : ''}
+      cand as (select x, y, ST_Transform(ST_SetSRID(ST_MakePoint(x, y), 4546), 4326) as ll from gap, cbox, spacing s, area0 a0, ctl,
+          ${spec.candidates ? 'cland,' : ''}
+          lateral (select floor(ST_XMin(cbox.b) / s.c) * s.c + (i + 0.5) * s.c as x
+            from generate_series(0, ceil((ST_XMax(cbox.b) - ST_XMin(cbox.b)) / s.c)::int) as i) gx,
+          lateral (select floor(ST_YMin(cbox.b) / s.c) * s.c + (j + 0.5) * s.c as y
+            from generate_series(0, ceil((ST_YMax(cbox.b) - ST_YMin(cbox.b)) / s.c)::int) as j) gy
+        where ${
+          wide
+            ? `ST_Intersects(a0.g, ST_SetSRID(ST_MakePoint(x, y), 4546)) and ST_DWithin(gap.g, ST_SetSRID(ST_MakePoint(x, y), 4546), $${r}::float8)`
+            : 'ST_Intersects(gap.g, ST_SetSRID(ST_MakePoint(x, y), 4546))'
+        }
+          ${spec.candidates ? 'and ST_Intersects(cland.g, ST_SetSRID(ST_MakePoint(x, y), 4546))' : ''}
+          and (ctl.g is null or not ST_Intersects(ctl.g, ST_SetSRID(ST_MakePoint(x, y), 4546))))
       select (select n from area_rows) as area_rows, (select with_geom from area_rows) as area_with_geom,
         (p.area is null or ST_IsEmpty(p.area)) as area_empty,
         ${m2('p.area')} as area_m2, coalesce(${m2('p.covered')}, 0) as covered_m2, coalesce(${m2('p.gaps')}, 0) as gap_m2,

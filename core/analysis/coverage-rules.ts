@@ -790,3 +790,29 @@ export function coverageResponse(
   const json = JSON.stringify(head);
   return `${json.slice(0, -1)},"gaps":${row.gaps}}`;
 }
+
+/** What a coverage request can use, as GET /api/analysis/coverage/inputs lists it (the panel's choices). */
+export interface CoverageInputChoices {
+  denominators: { id: string; title: Bilingual; residential: boolean }[];
+  /** The denominator used when a request names none (residential land), or null (the whole area). */
+  defaultDenominator: string | null;
+  populations: { id: string; title: Bilingual; fields: string[]; aged60Field: string | null }[];
+  networks: { id: string; title: Bilingual }[];
+  candidates: { id: string; title: Bilingual }[];
+  planPopulation: typeof PLAN_POPULATION;
+}
+
+/** The choices of the catalogue: area layers, population layers with their number fields, line layers, polygon layers. */
+export function coverageInputChoices(catalogue: readonly CollectionDef[]): CoverageInputChoices {
+  return {
+    denominators: denominatorChoices(catalogue).map((d) => ({ id: d.id, title: d.title, residential: isResidentialLand(d) })),
+    defaultDenominator: defaultDenominator(catalogue)?.id ?? null,
+    populations: populationChoices(catalogue)
+      .filter((c) => c.collection.imported)
+      .map((c) => ({ id: c.collection.id, title: c.collection.title, fields: c.fields, aged60Field: guessPopulationField(c.collection, 'aged60plus') ?? null })),
+    networks: networkChoices(catalogue).map((d) => ({ id: d.id, title: d.title })),
+    candidates: catalogue.filter((d) => d.imported && (d.geometry === 'polygon' || d.geometry === 'mixed') && roleOf(d) !== 'control').map((d) => ({ id: d.id, title: d.title })),
+    planPopulation: PLAN_POPULATION,
+  };
+}
+

@@ -150,6 +150,43 @@ describeEachDb(
       assert.ok(r.body.after.coveredPeople > 400, `${r.body.after.coveredPeople}`);
     });
 
+    test('suggested sites lie outside every control layer, and on the candidate land when given', async () => {
+      // A control layer over block B and its surroundings: sites must keep out of it.
+      await commitLayer(app, auth, 'i14_control', 'control', [feature(rect(1400, 1400, 2000, 2000), { 名称: '生态控制区' })], { titleZh: '生态控制区' });
+      const { ll } = await import('../helpers/coverage-layers.ts');
+      const [lon0, lat0] = ll(1400, 1400);
+      const outsideControl = (c: [number, number]) => c[0] < lon0 || c[1] < lat0;
+      const free = await post('coverage/suggest', { preset: 'elderly_care', area: 'i14_study', count: 1 });
+      assert.equal(free.status, 200, JSON.stringify(free.body).slice(0, 400));
+      const site = free.body.suggestions.features[0];
+      assert.ok(site, 'a site is suggested');
+      assert.ok(outsideControl(site.geometry.coordinates), `site ${site.geometry.coordinates} is in the control layer`);
+      assert.ok(site.properties.gainSquareMeters > 0);
+      assert.match(free.body.method, /outside every control layer/);
+      // Candidate land south-west of B: the site lies on it.
+      await commitLayer(app, auth, 'i14_candidates', 'reference', [feature(rect(1150, 1150, 1400, 1400), { 名称: '储备用地' })], { titleZh: '储备用地' });
+      const onLand = await post('coverage/suggest', { preset: 'elderly_care', area: 'i14_study', count: 1, candidates: 'i14_candidates' });
+      assert.equal(onLand.status, 200, JSON.stringify(onLand.body).slice(0, 400));
+      const [lon, lat] = onLand.body.suggestions.features[0].geometry.coordinates;
+      const [w, s2] = ll(1150, 1150);
+      assert.ok(lon >= w && lon <= lon0 && lat >= s2 && lat <= lat0, `site ${lon},${lat} is off the candidate land`);
+      assert.equal(onLand.body.after.inputs.candidates.collection, 'i14_candidates');
+      assert.match(onLand.body.method, /on the candidate land i14_candidates/);
+    });
+
+    test('GET /api/analysis/coverage/inputs lists what the panel offers: area layers (residential first, the default), population fields, networks', async () => {
+      const res = await app.request('/api/analysis/coverage/inputs', { headers: auth });
+      assert.equal(res.status, 200);
+      const c = (await res.json()) as any;
+      assert.equal(c.defaultDenominator, 'i14_residential');
+      assert.deepEqual(c.denominators.map((d: any) => [d.id, d.residential]), [['i14_residential', true], ['i14_study', false]]);
+      const pop = c.populations.find((p: any) => p.id === 'i14_communities');
+      assert.deepEqual([...pop.fields].sort(), ['aged60', 'population']);
+      assert.equal(pop.aged60Field, 'aged60');
+      assert.deepEqual(c.networks, []);
+      assert.equal(c.planPopulation.residents.people, 699_672);
+    });
+
     test('bad inputs are 4xx that name the problem', async () => {
       const cases: [unknown, number, RegExp][] = [
         [{ preset: 'parks', area: 'i14_study', denominator: 'i14_communities' }, 400, /not an area layer.*i14_residential/],

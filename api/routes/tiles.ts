@@ -19,7 +19,7 @@ import { apiError } from '../errors.ts';
 import { apiBase } from '../public-url.ts';
 import { ResponseCache } from '../response-cache.ts';
 import { extentQuery } from '../sql/collections.ts';
-import { mvtTileQuery, tileFeaturesQuery } from '../sql/tiles.ts';
+import { mvtTileQuery, tileFeaturesQuery, type TileProperties } from '../sql/tiles.ts';
 import { cutLayer, encodeTile } from '../tiles/cut.ts';
 import { readable } from './collections.ts';
 
@@ -33,10 +33,20 @@ const WORLD = 20037508.342789244;
 
 /** The properties a tile carries: names, quality, the filterable ones and what a style reads (colour, label, the category field). */
 export function tileProperties(def: CollectionDef, audience: ReadAudience): string[] {
-  const styled = new Set(['name_zh', 'name_en', 'quality', 'color', 'label', ...(def.style?.byField ? [def.style.byField] : [])]);
+  const styled = new Set(['name_zh', 'name_en', 'quality', ...STYLE_PROPERTIES, ...(def.style?.byField ? [def.style.byField] : [])]);
   return Object.entries(def.properties)
     .filter(([k, d]) => (d.filter || styled.has(k)) && (audience === 'all' || isPublicProperty(k, def.properties)))
     .map(([k]) => k);
+}
+
+/** What the map's styles read (the built-in layers' colour keys and an imported layer's category field). */
+const STYLE_PROPERTIES = ['color', 'label', 'role', 'kind', 'status', 'type', 'sector', 'quality', 'location_quality'];
+
+/** The properties of a tile, and the few kept on the pixel squares that stand for sub-pixel polygons. */
+function tileProps(def: CollectionDef, audience: ReadAudience): TileProperties {
+  const properties = tileProperties(def, audience);
+  const style = new Set([...STYLE_PROPERTIES, ...(def.style?.byField ? [def.style.byField] : [])]);
+  return { properties, styleProperties: properties.filter((k) => style.has(k)) };
 }
 
 /** z/y/x of the path, checked: whole numbers within the tile matrix (400 when not numbers, 404 outside the matrix). */
@@ -131,7 +141,7 @@ export function tileRoutes(db: Db) {
       // One statement per layer; MVT layers are concatenated as they are.
       const parts = await Promise.all(
         defs.map(async (d) => {
-          const q = mvtTileQuery(d, z, x, y, tileProperties(d, audience), d.id);
+          const q = mvtTileQuery(d, z, x, y, tileProps(d, audience), d.id);
           return ((await db.query<{ tile: Uint8Array | null }>(q.text, q.values)).rows[0]?.tile ?? new Uint8Array(0)) as Uint8Array;
         }),
       );
@@ -139,7 +149,7 @@ export function tileRoutes(db: Db) {
     }
     const layers: Record<string, ReturnType<typeof cutLayer>> = {};
     for (const d of defs) {
-      const q = tileFeaturesQuery(d, z, x, y, tileProperties(d, audience));
+      const q = tileFeaturesQuery(d, z, x, y, tileProps(d, audience));
       const features = (await db.query<{ feature: string }>(q.text, q.values)).rows.map((r) => JSON.parse(r.feature) as Feature);
       layers[d.id] = cutLayer(features, z, x, y);
     }

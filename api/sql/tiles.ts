@@ -1,9 +1,10 @@
 /**
  * Vector tiles of a collection (OGC API – Tiles, WebMercatorQuad): the features of one tile with the
  * properties the map draws and labels, prepared in EPSG:3857 the same way for both databases —
- * simplified to a fraction of a tile unit, and polygons smaller than one screen pixel replaced by a
- * one-pixel square at a point on their surface, so small parcels stay visible at low zooms instead
- * of vanishing (no holes in a parcel layer at z10). The PostgreSQL server encodes the tile with
+ * simplified to a fraction of a tile unit, and polygons smaller than one screen pixel replaced by the
+ * pixel they lie in (one square per occupied pixel, with the count it stands for), so small parcels
+ * stay visible at low zooms instead of vanishing (no holes in a parcel layer at z10), and a tile of
+ * 100 000 parcels stays a few thousand squares. The PostgreSQL server encodes the tile with
  * `ST_AsMVT`; PGlite's PostGIS has no protobuf, so there the prepared features come back as GeoJSON
  * and `api/tiles/cut.ts` encodes them (geojson-vt + vt-pbf).
  */
@@ -20,8 +21,9 @@ const TILE_PIXELS = 512;
 const WORLD = 20037508.342789244;
 
 /**
- * The prepared features of tile z/x/y ($1, $2, $3) with the properties named in the text[] $4, as CTE
- * `p(props, g, env)`: `g` in EPSG:3857, `env` the tile's envelope.
+ * The prepared features of tile z/x/y ($1, $2, $3) with the properties named in the text[] $4 (and
+ * only those named in $5 on the pixel squares of tiny polygons), as CTE `p(props, g, env)`: `g` in
+ * EPSG:3857, `env` the tile's envelope.
  */
 function preparedCte(c: CollectionDef): string {
   return `with t as (select ST_TileEnvelope($1::int, $2::int, $3::int) as env),
@@ -31,29 +33,44 @@ function preparedCte(c: CollectionDef): string {
             least(ST_XMax(env) + m, ${WORLD}), least(ST_YMax(env) + m, ${WORLD}), 3857), 4326) as box from s),
     f as (select (select coalesce(jsonb_object_agg(key, value), '{}'::jsonb) from jsonb_each(c.properties) where key = any($4::text[]) and value <> 'null'::jsonb)
             || jsonb_build_object('id', c.id) as props,
-            ST_Transform(c.geom, 3857) as g, b.px, b.env
+            ST_Transform(c.geom, 3857) as g
           from ${c.id} c, b where c.geom && b.box and ST_Intersects(c.geom, b.box)),
-    p as (select props, env, case
-            when ST_Dimension(g) = 2 and greatest(ST_XMax(g) - ST_XMin(g), ST_YMax(g) - ST_YMin(g)) < px then ST_Expand(ST_PointOnSurface(g), px / 2)
-            when ST_Dimension(g) > 0 then ST_SimplifyPreserveTopology(g, px / 8)
-            else g end as g from f)`;
+    -- A polygon smaller than one screen pixel is 'tiny': it is drawn as the pixel it lies in.
+    k as (select props, g, ST_Dimension(g) = 2 and greatest(ST_XMax(g) - ST_XMin(g), ST_YMax(g) - ST_YMin(g)) < b.px as tiny, b.px from f, b),
+    p as (select k.props, b.env, case when ST_Dimension(k.g) > 0 then ST_SimplifyPreserveTopology(k.g, b.px / 8) else k.g end as g
+          from k, b where not k.tiny
+        union all
+        -- One square per occupied pixel (on the world's pixel grid), carrying how many parcels it stands for
+        -- and the first one's drawing properties: a dense parcel layer at a low zoom is a solid area, not 100 000 specks.
+        -- Only the drawing properties ($5) are kept there: a pixel is no parcel to click on.
+        select (select coalesce(jsonb_object_agg(key, value), '{}'::jsonb) from jsonb_each((array_agg(q.props order by q.props->>'id'))[1]) where key = any($5::text[]))
+            || jsonb_build_object('merged', count(*)), b.env,
+            ST_MakeEnvelope(q.cx * b.px, q.cy * b.px, (q.cx + 1) * b.px, (q.cy + 1) * b.px, 3857)
+          from (select props, floor(ST_X(ST_PointOnSurface(g)) / px) as cx, floor(ST_Y(ST_PointOnSurface(g)) / px) as cy from k where tiny) q, b
+          group by q.cx, q.cy, b.env, b.px)`;
 }
 
-/** The tile as MVT bytes (one layer named `layer`, $5), empty when no feature is in it: PostgreSQL server. */
-export function mvtTileQuery(c: CollectionDef, z: number, x: number, y: number, properties: string[], layer: string): SqlQuery {
+/** The properties a tile carries: all of `properties` on features, `styleProperties` on the pixel squares of tiny ones. */
+export interface TileProperties {
+  properties: string[];
+  styleProperties: string[];
+}
+
+/** The tile as MVT bytes (one layer named `layer`, $6), empty when no feature is in it: PostgreSQL server. */
+export function mvtTileQuery(c: CollectionDef, z: number, x: number, y: number, props: TileProperties, layer: string): SqlQuery {
   return {
     text: `${preparedCte(c)}
-      select ST_AsMVT(q, $5::text, ${TILE_EXTENT}, 'geom') as tile
+      select ST_AsMVT(q, $6::text, ${TILE_EXTENT}, 'geom') as tile
       from (select props, ST_AsMVTGeom(g, env, ${TILE_EXTENT}, ${TILE_BUFFER}, true) as geom from p) q where geom is not null`,
-    values: [z, x, y, properties, layer],
+    values: [z, x, y, props.properties, props.styleProperties, layer],
   };
 }
 
 /** The tile's prepared features as GeoJSON Feature texts in EPSG:4326, for encoding in Node: embedded database. */
-export function tileFeaturesQuery(c: CollectionDef, z: number, x: number, y: number, properties: string[]): SqlQuery {
+export function tileFeaturesQuery(c: CollectionDef, z: number, x: number, y: number, props: TileProperties): SqlQuery {
   return {
     text: `${preparedCte(c)}
       select json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(ST_Transform(g, 4326), 8)::json, 'properties', props)::text as feature from p`,
-    values: [z, x, y, properties],
+    values: [z, x, y, props.properties, props.styleProperties],
   };
 }

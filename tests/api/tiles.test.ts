@@ -14,11 +14,13 @@ import { describeEachDb } from '../helpers/databases.ts';
 import { client, reason } from '../helpers/http.ts';
 import { testUser } from '../helpers/users.ts';
 
-/** The tile x/y of a lon/lat at zoom z (Web Mercator, OGC row = y). */
-export function tileOf(lon: number, lat: number, z: number): { z: number; x: number; y: number } {
+/** The tile x/y of a lon/lat at zoom z (Web Mercator, OGC row = y), and where in it (tile units of 4096). */
+export function tileOf(lon: number, lat: number, z: number): { z: number; x: number; y: number; at: [number, number] } {
   const n = 2 ** z;
   const r = (lat * Math.PI) / 180;
-  return { z, x: Math.floor(((lon + 180) / 360) * n), y: Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n) };
+  const fx = ((lon + 180) / 360) * n;
+  const fy = ((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n;
+  return { z, x: Math.floor(fx), y: Math.floor(fy), at: [(fx % 1) * 4096, (fy % 1) * 4096] };
 }
 
 /** Each layer of an MVT as { features: properties[], extents: [w, h] in tile units }. */
@@ -31,7 +33,8 @@ function decode(bytes: Uint8Array) {
         const pts = f.loadGeometry().flat();
         const xs = pts.map((p) => p.x);
         const ys = pts.map((p) => p.y);
-        return { properties: f.properties as Record<string, unknown>, type: f.type, size: Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)) };
+        const box = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+        return { properties: f.properties as Record<string, unknown>, type: f.type, box, size: Math.max(box[2] - box[0], box[3] - box[1]) };
       })];
     }),
   );
@@ -103,7 +106,7 @@ describeEachDb(
       assert.equal((await api('GET', '/api/collections/nope/tiles/WebMercatorQuad')).status, 404);
     });
 
-    test('a 2 m parcel is still drawn at z10 (a one-pixel square), and an edit shows in the next tile (the cache follows the version)', async () => {
+    test('a 2 m parcel is still drawn at z10 (as the pixel square it lies in), itself at z16, and an edit shows in the next tile (the cache follows the version)', async () => {
       const planner = await testUser(t.db, 'planner');
       const [lon, lat] = [111.6905, 40.8405];
       const d = 0.00002; // ≈ 2 m
@@ -113,20 +116,26 @@ describeEachDb(
       });
       assert.equal(created.status, 201, created.text);
       const id = created.body.id ?? new URL(created.headers.get('location')!).pathname.split('/').pop();
-      const at10 = path('parks', tileOf(lon, lat, 10));
-      const first = await raw(at10);
-      const tiny = decode(new Uint8Array(await first.arrayBuffer())).parks.find((f) => f.properties.id === id);
-      assert.ok(tiny, 'the tiny parcel is in the z10 tile');
-      assert.ok(tiny.size >= 6, `drawn ${tiny.size} tile units across (one screen pixel is 8)`);
+      const t10 = tileOf(lon, lat, 10);
+      const square = decode(new Uint8Array(await (await raw(path('parks', t10))).arrayBuffer())).parks.find(
+        (f) => Number(f.properties.merged) >= 1 && f.box[0] <= t10.at[0] && t10.at[0] <= f.box[2] && f.box[1] <= t10.at[1] && t10.at[1] <= f.box[3],
+      );
+      assert.ok(square, 'a pixel square stands for the tiny parcel in the z10 tile');
+      assert.ok(square.size >= 6, `drawn ${square.size} tile units across (one screen pixel is 8)`);
+      assert.equal(square.properties.id, undefined, 'a pixel square is not a parcel to click on');
+      const at16 = path('parks', tileOf(lon, lat, 16));
+      const first = await raw(at16);
+      const itself = decode(new Uint8Array(await first.arrayBuffer())).parks.find((f) => f.properties.id === id);
+      assert.equal(itself?.properties.name_zh, '微小地块');
       const etag = first.headers.get('etag')!;
-      assert.equal((await raw(at10, { headers: { 'if-none-match': etag } })).status, 304);
+      assert.equal((await raw(at16, { headers: { 'if-none-match': etag } })).status, 304);
 
       const renamed = await api('PATCH', `/api/collections/parks/items/${id}`, {
         headers: { ...planner.auth, ...reason('tile test: rename'), 'content-type': 'application/merge-patch+json' },
         body: { properties: { name_zh: '改名地块' } },
       });
       assert.equal(renamed.status, 200, renamed.text);
-      const again = await raw(at10, { headers: { 'if-none-match': etag } });
+      const again = await raw(at16, { headers: { 'if-none-match': etag } });
       assert.equal(again.status, 200, 'the old ETag no longer matches');
       const after = decode(new Uint8Array(await again.arrayBuffer())).parks.find((f) => f.properties.id === id);
       assert.equal(after?.properties.name_zh, '改名地块');

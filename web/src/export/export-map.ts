@@ -96,7 +96,13 @@ function canvasBlob(canvas: HTMLCanvasElement, type: string, quality?: number): 
 }
 
 /** The file for an export request: its bytes, name and size in pixels (PNG) or millimetres (PDF). */
-export async function exportMap(ctx: ExportContext, request: ExportRequest, progress: Progress = () => {}): Promise<{ blob: Blob; filename: string }> {
+export async function exportMap(ctx: ExportContext, request: ExportRequest, report: Progress = () => {}): Promise<{ blob: Blob; filename: string }> {
+  // Each step is marked on the performance timeline (scripts/bench-export.ts reads the marks).
+  for (const e of performance.getEntriesByType('mark')) if (e.name.startsWith('xc-export:')) performance.clearMarks(e.name);
+  const progress: Progress = (step, share) => {
+    performance.mark(`xc-export:${step}:${share}`);
+    report(step, share);
+  };
   const { map } = ctx;
   const lang = getLang();
   progress('prepare', 0.05);

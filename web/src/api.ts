@@ -9,7 +9,7 @@ import type { Bilingual, GeometryKind, LayerRole, LayerStyle, PropertyDef } from
 import type { SiteCrs } from '../../core/crs.ts';
 import { exportQuery, type ExportChoice } from '../../core/export/formats.ts';
 import type { CommitResult } from '../../core/import/commit-result.ts';
-import type { CoverageRequest, CoverageResponse, CoverageSuggestRequest, CoverageSuggestResponse, PresetsResponse } from './coverage/types.ts';
+import type { CoverageInputChoices, CoverageRequest, CoverageResponse, CoverageSuggestRequest, CoverageSuggestResponse, PresetsResponse } from './coverage/types.ts';
 import type { VectorLayerInfo } from '../../core/basemap-style.ts';
 
 /** What a dataset says about itself (geodata/<id>/provenance.json, as imported). */
@@ -203,6 +203,11 @@ export class ApiClient {
   /** Sites that would each add the most uncovered area (greedy maximal coverage), with their gains. */
   coverageSuggest(body: CoverageSuggestRequest, signal?: AbortSignal): Promise<CoverageSuggestResponse> {
     return this.request<CoverageSuggestResponse>('/analysis/coverage/suggest', signal, body);
+  }
+
+  /** What coverage can use of the office's layers: denominators, population layers, networks, candidate land (issue 14). */
+  coverageInputs(signal?: AbortSignal): Promise<CoverageInputChoices> {
+    return this.get<CoverageInputChoices>('/analysis/coverage/inputs', signal);
   }
 
   /** The coverage presets: radius or size tiers, targets and the source of every figure. */

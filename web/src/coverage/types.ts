@@ -19,6 +19,41 @@ export interface CoverageRequest {
   area: CoverageArea;
   includePlanned?: boolean;
   extraFacilities?: Point[];
+  /** An area layer the share is of (issue 14); null: the whole area; absent: residential land when imported. */
+  denominator?: string | null;
+  population?: { collection: string; field?: string };
+  method?: 'radius' | 'network';
+  network?: string;
+  candidates?: string;
+}
+
+export type { CoverageInputChoices } from '../../../core/analysis/coverage-rules.ts';
+
+/** The inputs a result used (issue 14). */
+export interface CoverageInputsUsed {
+  method: 'radius' | 'network';
+  area: string;
+  denominator: { collection: string; title: Bilingual; byDefault: boolean; version: number | null; date: string | null; count: number } | null;
+  population: { collection: string; field: string; group: string; version: number | null; date: string | null } | null;
+  network: { collection: string; version: number | null; date: string | null; nodes?: number; edges?: number } | null;
+  facilities: { collection: string; version: number | null; date: string | null; count: number; matched: number; via: string }[];
+  candidates: { collection: string; version: number | null } | null;
+}
+
+/** People covered, with the plan's own figure beside the layer's (issue 14). */
+export interface PopulationFigures {
+  collection: string;
+  field: string;
+  title: Bilingual;
+  group: 'residents' | 'aged60plus';
+  totalInLayer: number;
+  total: number;
+  coveredPeople: number;
+  uncoveredPeople: number;
+  coveredShare: number;
+  planFigure: { people: number; title: Bilingual; source: string };
+  method: string;
+  methodZh: string;
 }
 
 /** Body of POST /api/analysis/coverage/suggest. */
@@ -61,7 +96,13 @@ export interface CoverageResponse {
   /** The target the result is held to (the plan's for the central area, else the standard's overall one). */
   target?: TargetResult;
   targets: TargetResult[];
-  denominator: { area: string; title: Bilingual; description: string };
+  denominator: { area: string; title: Bilingual; description: string; descriptionZh?: string; collection?: string | null; byDefault?: boolean };
+  inputs?: CoverageInputsUsed;
+  population?: PopulationFigures | null;
+  coveredPeople?: number;
+  uncoveredPeople?: number;
+  methodName?: 'radius' | 'network';
+  network?: { nodes: number; edges: number; reached: number; unreached: number; reachedLengthMeters: number; snapMeters: number; bufferMeters: number };
   /** How complete the facility data is (null: unknown collection). */
   dataCompleteness?: DataCompleteness | null;
   preset: { id: string; title: Bilingual; source: string; status: PresetStatus } | null;

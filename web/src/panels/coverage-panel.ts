@@ -13,6 +13,7 @@ import type { AreaFeature, CoverageResult } from '../../../core/analysis/coverag
 import { targetAreaNeeded, targetVerdict, type CoverageTarget, type DataCompleteness } from '../../../core/presets.ts';
 import { ApiError } from '../api.ts';
 import { CoverageLayers, type MarkedSite } from '../coverage/coverage-layers.ts';
+import { defaultInputSettings, inputsRequest, inputsSettings, inputsUsed, type InputSettings } from '../coverage/inputs-view.ts';
 import { figuresCsv, gapsGeoJson, type ExportMeta } from '../coverage/export.ts';
 import { areaText, distanceText, hectareText, lonLatText, shareText } from '../coverage/format.ts';
 import type { CoverageRequest, CoverageResponse, CoverageSuggestResponse, PresetInfo } from '../coverage/types.ts';
@@ -34,6 +35,8 @@ interface Settings {
   customRadiusMeters: number | null;
   includePlanned: boolean;
   area: string;
+  /** Denominator, population, method and network (issue 14). */
+  inputs: InputSettings;
 }
 
 /** What the result area shows: the server's figures or the instant estimate built on them. */
@@ -66,7 +69,9 @@ export class CoveragePanel {
   private readonly suggestBox = h('div', { class: 'xc-cov-suggest' });
   private presets: PresetInfo[] = [];
   private presetsError: string | null = null;
-  private settings: Settings = { presetId: 'parks', customRadiusMeters: null, includePlanned: false, area: 'central_area' };
+  private settings: Settings = { presetId: 'parks', customRadiusMeters: null, includePlanned: false, area: 'central_area', inputs: defaultInputSettings() };
+  /** What the office imported that coverage can use (GET /api/analysis/coverage/inputs), read on each opening. */
+  private choices: import('../coverage/types.ts').CoverageInputChoices | null = null;
   private useCustom = false;
   private customText = '500';
   private phase: Phase = 'idle';
@@ -108,6 +113,13 @@ export class CoveragePanel {
       }
       this.renderSettings();
     }
+    // Layers imported since the last opening become choices.
+    try {
+      this.choices = await this.ctx.api.coverageInputs();
+    } catch {
+      this.choices = null;
+    }
+    this.renderSettings();
     if (this.isOpen) this.drawMap();
   }
 
@@ -140,6 +152,7 @@ export class CoveragePanel {
       ...(settings.customRadiusMeters !== null ? { radiusMeters: settings.customRadiusMeters } : {}),
       area: settings.area,
       includePlanned: settings.includePlanned,
+      ...inputsRequest(settings.inputs),
     };
   }
 
@@ -165,7 +178,7 @@ export class CoveragePanel {
     this.nextItem = 1;
     this.clearSuggestions();
     this.selectedGap = null;
-    void this.compute({ ...this.settings });
+    void this.compute({ ...this.settings, inputs: { ...this.settings.inputs } });
   }
 
   /** Asks the server for the coverage with the current what-if items; the shown figures stay until it answers. */
@@ -486,6 +499,7 @@ export class CoveragePanel {
         h('label', { class: 'xc-cov-field xc-cov-field-inline' }, customCheck, h('span', {}, m.customRadius), radiusInput),
         h('div', { class: 'xc-cov-field' }, h('span', {}, m.facilitySet), h('div', { class: 'xc-cov-radios' }, radio(false, m.existingOnly), radio(true, m.withPlanned))),
         h('label', { class: 'xc-cov-field' }, h('span', {}, m.area), areaSelect),
+        inputsSettings(this.choices, this.settings.inputs, () => {}),
         h('div', { class: 'xc-cov-toolbar' }, run, clear),
       ),
     );
@@ -664,9 +678,14 @@ export class CoveragePanel {
             h('dt', {}, m.tiers),
             h('dd', {}, this.radiusText(this.presets.find((p) => p.id === s.settings.presetId), s.settings.customRadiusMeters), ' · ', m.facilities(resp.facilities.counted, resp.facilities.matched)),
             h('dt', {}, m.denominator),
-            h('dd', { class: 'xc-cov-denominator' }, m.denominatorText(this.areaTitle(resp, s.settings.area)), isParks ? h('div', { class: 'xc-cov-sub' }, m.denominatorParks) : null),
+            resp.denominator.collection
+              ? h('dd', { class: 'xc-cov-denominator', 'data-collection': resp.denominator.collection }, pick(resp.denominator.title), h('div', { class: 'xc-cov-sub' }, lang === 'en' ? resp.denominator.description : (resp.denominator.descriptionZh ?? resp.denominator.description)))
+              : h('dd', { class: 'xc-cov-denominator' }, m.denominatorText(this.areaTitle(resp, s.settings.area)), isParks ? h('div', { class: 'xc-cov-sub' }, m.denominatorParks) : null),
           ),
-          h('div', { class: 'xc-cov-straight' }, m.straightLine),
+          inputsUsed(resp),
+          resp.methodName === 'network'
+            ? h('div', { class: 'xc-cov-network-note' }, pick({ zh: '距离为沿路网的步行距离（见下方方法说明）。', en: 'Distances are walking distances along the network (see the method below).' }))
+            : h('div', { class: 'xc-cov-straight' }, m.straightLine),
           resp.facilities.counted === 0 && !this.items.length ? h('div', { class: 'xc-cov-none', role: 'note' }, m.noneCounted(resp.facilities.includePlanned ? 0 : resp.facilities.notExisting)) : null,
           resp.targets.length
             ? h('ul', { class: 'xc-cov-targets' }, ...resp.targets.map((x) => this.targetLine(x, r.coverageShare, !!mainTarget && x.title.en === mainTarget.title.en && x.source === mainTarget.source, completeness, s.settings.area)))

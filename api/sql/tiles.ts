@@ -1,7 +1,7 @@
 /**
  * Vector tiles of a collection (OGC API – Tiles, WebMercatorQuad): the features of one tile with the
  * properties the map draws and labels, prepared in EPSG:3857 the same way for both databases —
- * simplified to a fraction of a tile unit, and polygons smaller than one screen pixel replaced by the
+ * simplified to a fraction of a tile unit, and polygons smaller than two screen pixels replaced by the
  * pixel they lie in (one square per occupied pixel, with the count it stands for), so small parcels
  * stay visible at low zooms instead of vanishing (no holes in a parcel layer at z10), and a tile of
  * 100 000 parcels stays a few thousand squares. The PostgreSQL server encodes the tile with
@@ -17,6 +17,8 @@ export const TILE_EXTENT = 4096;
 export const TILE_BUFFER = 64;
 /** Screen pixels per tile side as MapLibre draws vector tiles. */
 const TILE_PIXELS = 512;
+/** Polygons smaller than this many screen pixels across are drawn as the pixel they lie in. */
+export const TINY_PIXELS = 2;
 /** Web Mercator's half width in metres. */
 const WORLD = 20037508.342789244;
 
@@ -35,8 +37,8 @@ function preparedCte(c: CollectionDef): string {
             || jsonb_build_object('id', c.id) as props,
             ST_Transform(c.geom, 3857) as g
           from ${c.id} c, b where c.geom && b.box and ST_Intersects(c.geom, b.box)),
-    -- A polygon smaller than one screen pixel is 'tiny': it is drawn as the pixel it lies in.
-    k as (select props, g, ST_Dimension(g) = 2 and greatest(ST_XMax(g) - ST_XMin(g), ST_YMax(g) - ST_YMin(g)) < b.px as tiny, b.px from f, b),
+    -- A polygon under ${TINY_PIXELS} screen pixels across is 'tiny' (no one tells such parcels apart): it is drawn as the pixel it lies in.
+    k as (select props, g, ST_Dimension(g) = 2 and greatest(ST_XMax(g) - ST_XMin(g), ST_YMax(g) - ST_YMin(g)) < ${TINY_PIXELS} * b.px as tiny, b.px from f, b),
     p as (select k.props, b.env, case when ST_Dimension(k.g) > 0 then ST_SimplifyPreserveTopology(k.g, b.px / 8) else k.g end as g
           from k, b where not k.tiny
         union all

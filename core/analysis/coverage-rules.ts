@@ -526,7 +526,6 @@ export function methodsFor(r: ResolvedCoverage): Bilingual {
       r.spec.includePlanned ? 'existing, planned and under construction' : 'existing only (includePlanned: false)'
     }.`;
   const setZh = `设施：“${r.facilities.title.zh}”${filterZh ? `（${filterZh}）` : ''}${layers.length ? `，以及设施图层 ${layers.join('、')} 中类型属于该预设的设施` : ''}，${r.spec.includePlanned ? '现状、规划及在建' : '仅现状'}。`;
-  const word = r.method === 'network' ? 'walking distance' : 'radius';
   const radius =
     r.radius.mode === 'uniform'
       ? `Every facility counts at ${r.radius.radiusMeters} m (radiusMeters given: no size tiers).`
@@ -543,7 +542,6 @@ export function methodsFor(r: ResolvedCoverage): Bilingual {
     const net = networkMethodText(r.network.id, r.radius.mode === 'uniform' ? `${r.radius.radiusMeters} m` : 'the tier distance');
     en = `Method: network (walking distance along ${r.network.id}), in place of straight-line circles. ${net.en} ${en.replace('The radius is a straight-line distance, not walking distance along streets (send "method": "network" with a road layer for that). ', '')}`;
     zh = `方法：路网步行距离（沿 ${r.network.id}），代替直线距离的圆。${net.zh}${zh.replace('半径为直线距离，不是沿道路的步行距离（选择路网图层并使用 "method": "network" 可按步行距离计算）。', '')}`;
-    void word;
   } else {
     en = `Method: radius (straight-line distance). ${en}`;
     zh = `方法：半径（直线距离）。${zh}`;
@@ -562,10 +560,9 @@ export function methodsFor(r: ResolvedCoverage): Bilingual {
 /** How people are counted, in words. */
 export function populationMethod(r: ResolvedCoverage): Bilingual {
   const p = r.population!;
-  const within = r.denominator ? 'the area' : 'the area';
   return {
     en:
-      `People: field ${p.field} of ${p.def.id}. A polygon's people are spread evenly over its area: the share of the polygon inside ${within} counts towards the total, ` +
+      `People: field ${p.field} of ${p.def.id}. A polygon's people are spread evenly over its area: the share of the polygon inside the area counts towards the total, ` +
       `the share inside the service areas towards the covered people (so people are assumed to live evenly across each polygon, not only on the measured land); a point's people count wholly where the point is. Values that are not numbers count as 0.`,
     zh:
       `人口：${p.def.id} 的字段 ${p.field}。面要素的人口按面积均匀分布：位于测算范围内的部分计入总数，位于服务范围内的部分计入覆盖人口（即假定人口在每个面内均匀分布，而不仅在测算用地上）；点要素的人口全部计在该点。非数值按 0 计。`,

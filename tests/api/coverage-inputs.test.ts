@@ -174,6 +174,27 @@ describeEachDb(
       assert.match(onLand.body.method, /on the candidate land i14_candidates/);
     });
 
+    test('population per support zone: a community inside one zone of the central area counts its people there', async () => {
+      const zone = (await t.db.query<{ id: string; x: number; y: number }>(
+        `select z.id, ST_X(p) as x, ST_Y(p) as y from zones z, central_area c,
+          lateral (select ST_PointOnSurface(ST_Intersection(ST_Buffer(z.geom::geography, -200)::geometry, c.geom)) as p) s
+          where ST_Intersects(z.geom, c.geom) and not ST_IsEmpty(p) order by z.id limit 1`,
+      )).rows[0];
+      assert.ok(zone, 'a zone meets the central area');
+      const d = 0.0005; // ≈ 40–55 m: well inside the zone and the central area
+      const box = { type: 'Polygon', coordinates: [[[zone.x - d, zone.y - d], [zone.x + d, zone.y - d], [zone.x + d, zone.y + d], [zone.x - d, zone.y + d], [zone.x - d, zone.y - d]]] };
+      await commitLayer(app, auth, 'i14_zone_people', 'reference', [feature(box, { population: 500 })]);
+      const r = await post('coverage', { preset: 'parks', area: 'central_area', denominator: null, population: { collection: 'i14_zone_people', field: 'population' } });
+      assert.equal(r.status, 200, JSON.stringify(r.body).slice(0, 400));
+      assert.ok(Math.abs(r.body.population.total - 500) <= 1, `total ${r.body.population.total}`);
+      const z = r.body.byZone.find((x: any) => x.id === zone.id);
+      assert.ok(z, `zone ${zone.id} in byZone`);
+      assert.ok(Math.abs(z.people - 500) <= 1, `zone people ${z.people}`);
+      assert.equal(z.coveredPeople + z.uncoveredPeople, z.people);
+      assert.ok(Math.abs(z.coveredPeople - r.body.coveredPeople) <= 1);
+      for (const other of r.body.byZone.filter((x: any) => x.id !== zone.id)) assert.equal(other.people, 0, other.id);
+    });
+
     test('GET /api/analysis/coverage/inputs lists what the panel offers: area layers (residential first, the default), population fields, networks', async () => {
       const res = await app.request('/api/analysis/coverage/inputs', { headers: auth });
       assert.equal(res.status, 200);

@@ -22,6 +22,13 @@ export const TINY_PIXELS = 2;
 /** Web Mercator's half width in metres. */
 const WORLD = 20037508.342789244;
 
+/** SQL: the EPSG:3857 northing of a latitude in degrees. */
+const MERC_Y = (lat: string) => `ln(tan(pi() / 4 + radians(${lat}) / 2)) * ${WORLD / Math.PI}`;
+
+/** SQL: the members of jsonb `properties` named in the text[] `param` that are not null. */
+const propsOf = (properties: string, param: string) =>
+  `(select coalesce(jsonb_object_agg(key, value), '{}'::jsonb) from jsonb_each(${properties}) where key = any(${param}::text[]) and value <> 'null'::jsonb)`;
+
 /**
  * The prepared features of tile z/x/y ($1, $2, $3) with the properties named in the text[] $4 (and
  * only those named in $5 on the pixel squares of tiny polygons), as CTE `p(props, g, env)`: `g` in
@@ -33,22 +40,25 @@ function preparedCte(c: CollectionDef): string {
     -- The buffered tile in EPSG:4326, clamped to the Mercator world, so the GIST index on geom is used.
     b as (select env, px, ST_Transform(ST_MakeEnvelope(greatest(ST_XMin(env) - m, -${WORLD}), greatest(ST_YMin(env) - m, -${WORLD}),
             least(ST_XMax(env) + m, ${WORLD}), least(ST_YMax(env) + m, ${WORLD}), 3857), 4326) as box from s),
-    f as (select (select coalesce(jsonb_object_agg(key, value), '{}'::jsonb) from jsonb_each(c.properties) where key = any($4::text[]) and value <> 'null'::jsonb)
-            || jsonb_build_object('id', c.id) as props,
-            ST_Transform(c.geom, 3857) as g
+    -- Each feature's box in EPSG:3857 from its EPSG:4326 box (cheap: no geometry is transformed yet).
+    f as (select c.id, c.properties, c.geom,
+            (ST_XMax(c.geom) - ST_XMin(c.geom)) * ${WORLD / 180} as w,
+            (${MERC_Y('ST_YMax(c.geom)')} - ${MERC_Y('ST_YMin(c.geom)')}) as h,
+            (ST_XMin(c.geom) + ST_XMax(c.geom)) / 2 * ${WORLD / 180} as mx,
+            (${MERC_Y('ST_YMax(c.geom)')} + ${MERC_Y('ST_YMin(c.geom)')}) / 2 as my
           from ${c.id} c, b where c.geom && b.box and ST_Intersects(c.geom, b.box)),
     -- A polygon under ${TINY_PIXELS} screen pixels across is 'tiny' (no one tells such parcels apart): it is drawn as the pixel it lies in.
-    k as (select props, g, ST_Dimension(g) = 2 and greatest(ST_XMax(g) - ST_XMin(g), ST_YMax(g) - ST_YMin(g)) < ${TINY_PIXELS} * b.px as tiny, b.px from f, b),
-    p as (select k.props, b.env, case when ST_Dimension(k.g) > 0 then ST_SimplifyPreserveTopology(k.g, b.px / 8) else k.g end as g
+    k as (select f.*, ST_Dimension(f.geom) = 2 and greatest(f.w, f.h) < ${TINY_PIXELS} * b.px as tiny from f, b),
+    p as (select ${propsOf('k.properties', '$4')} || jsonb_build_object('id', k.id) as props, b.env,
+            case when ST_Dimension(k.geom) > 0 then ST_SimplifyPreserveTopology(ST_Transform(k.geom, 3857), b.px / 8) else ST_Transform(k.geom, 3857) end as g
           from k, b where not k.tiny
         union all
-        -- One square per occupied pixel (on the world's pixel grid), carrying how many parcels it stands for
-        -- and the first one's drawing properties: a dense parcel layer at a low zoom is a solid area, not 100 000 specks.
-        -- Only the drawing properties ($5) are kept there: a pixel is no parcel to click on.
-        select (select coalesce(jsonb_object_agg(key, value), '{}'::jsonb) from jsonb_each((array_agg(q.props order by q.props->>'id'))[1]) where key = any($5::text[]))
-            || jsonb_build_object('merged', count(*)), b.env,
+        -- One square per occupied pixel (on the world's pixel grid), carrying how many parcels it stands for and
+        -- the drawing properties ($5) of the first: a dense parcel layer at a low zoom is a solid area, not 100 000
+        -- specks; a pixel is no parcel to click on, so it has no id.
+        select ${propsOf('(array_agg(q.properties order by q.id))[1]', '$5')} || jsonb_build_object('merged', count(*)), b.env,
             ST_MakeEnvelope(q.cx * b.px, q.cy * b.px, (q.cx + 1) * b.px, (q.cy + 1) * b.px, 3857)
-          from (select props, floor(ST_X(ST_PointOnSurface(g)) / px) as cx, floor(ST_Y(ST_PointOnSurface(g)) / px) as cy from k where tiny) q, b
+          from (select k.id, k.properties, floor(k.mx / k2.px) as cx, floor(k.my / k2.px) as cy from k, b k2 where k.tiny) q, b
           group by q.cx, q.cy, b.env, b.px)`;
 }
 

@@ -50,8 +50,12 @@ describe('a large layer drawn from vector tiles', () => {
     app = await startApp();
     assert.ok(ROWS * COLS > TILED_ABOVE_FEATURES);
     const planner = await testUser(app.db, 'planner');
-    const committed = await commitLayer(createApp({ db: app.db, config: { BASEMAPS: [] } }), planner.auth, LAYER, 'reference', parcels(), { titleZh: '测试地块' });
+    const api = createApp({ db: app.db, config: { BASEMAPS: [] } });
+    const committed = await commitLayer(api, planner.auth, LAYER, 'reference', parcels(), { titleZh: '测试地块' });
     assert.equal(committed.featureCount, ROWS * COLS);
+    // A control layer as large, a little to the east: tiled too, so it cannot be in the browser's instant check.
+    const controls = parcels().map((f) => ({ ...f, geometry: { ...f.geometry, coordinates: f.geometry.coordinates.map((r) => r.map(([x, y]) => [Math.round((x + 0.03) * 1e7) / 1e7, y])) } }));
+    await commitLayer(api, planner.auth, 'controls_e2e', 'control', controls, { titleZh: '测试管控' });
     await createUser(app.db, systemContext('e2e'), { username: 'zhao', password: PASSWORD, role: 'planner' });
     browser = await launchBrowser();
     m = await openMap(browser, app.url, async (p) => {
@@ -125,6 +129,29 @@ describe('a large layer drawn from vector tiles', () => {
       { timeout: 30_000 },
     );
     assert.ok(tileRequests.length > tilesBefore, 'the tiles were asked for again');
+  });
+
+  test('a tiled control layer is left out of the instant compliance estimate, which says so', async () => {
+    if (!(await page.locator('.xc-analysis-drawer').isVisible())) await page.click('.xc-analysis-toggle');
+    await page.click('.xc-analysis-tab[data-tool=compliance]');
+    await page.evaluate(() => window.__map!.jumpTo({ center: [111.7275, 40.8405], zoom: 15, bearing: 0, pitch: 0 }));
+    await waitForIdle(page);
+    const tool = page.locator('.xc-analysis-tool[data-tool=compliance]');
+    await tool.locator('.xc-cmp-input-tab[data-pane="draw"]').click();
+    await tool.locator('.xc-cmp-draw-polygon').click();
+    const c = await page.evaluate(() => {
+      const p = window.__map!.project([111.7275, 40.8405]);
+      const r = window.__map!.getCanvas().getBoundingClientRect();
+      return { x: r.left + p.x, y: r.top + p.y };
+    });
+    for (const [x, y] of [[c.x - 60, c.y - 60], [c.x + 60, c.y - 60], [c.x + 60, c.y + 60]]) {
+      await page.mouse.move(x, y, { steps: 4 });
+      await page.mouse.click(x, y);
+    }
+    const instant = tool.locator('.xc-cmp-result[data-source="instant"]');
+    await instant.waitFor();
+    assert.match((await instant.locator('.xc-cmp-instant-without').textContent()) ?? '', /测试管控.*服务器结果为准/);
+    await page.keyboard.press('Escape');
   });
 
   test('no console errors and nothing fetched from outside', () => {

@@ -19,6 +19,9 @@ const OPACITY_PROPS: Record<string, string[]> = {
 
 export const HIGHLIGHT_SOURCE = 'xc-highlight';
 
+/** The zoom from which a tiled layer's labels show. */
+export const TILED_LABELS_MINZOOM = 15;
+
 /**
  * The source of a module's label points. A polygon labelled from its own source gets one label per
  * tile it crosses; one point per feature gets exactly one label.
@@ -126,7 +129,9 @@ export class MapLayers {
     this.map.removeSource(labelSourceId(moduleId));
     this.map.addSource(moduleId, { type: 'vector', url: tilesetUrl });
     for (const l of own) {
-      this.map.addLayer({ ...l, source: moduleId, 'source-layer': moduleId } as LayerSpecification, before.get(l.id));
+      // Labels of thousands of parcels would cost more to place than they tell: shown from z15, where a few hundred are in view.
+      const minzoom = l.type === 'symbol' ? Math.max(l.minzoom ?? 0, TILED_LABELS_MINZOOM) : l.minzoom;
+      this.map.addLayer({ ...l, source: moduleId, 'source-layer': moduleId, ...(minzoom === undefined ? {} : { minzoom }) } as LayerSpecification, before.get(l.id));
     }
     this.apply(moduleId);
   }

@@ -293,6 +293,7 @@ export const en: Messages = {
     fileCount: (n) => `The file holds ${n} geometries; the first was checked. Pick another:`,
     fileGeometry: (i, name, type) => `${i}. ${name ?? 'unnamed'} (${type})`,
     instant: 'Instant estimate (Turf)',
+    instantWithout: (names) => `The instant estimate leaves out ${names} (too many features: drawn from vector tiles, not loaded in the browser); the server result counts.`,
     server: 'Server result (PostGIS)',
     checking: 'Checking on the server…',
     serverFailed: (message) => `The server check failed: ${message}`,

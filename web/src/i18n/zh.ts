@@ -296,6 +296,7 @@ export const zh = {
     fileCount: (n: number) => `文件中有 ${n} 个几何，已核查第 1 个；可改选：`,
     fileGeometry: (i: number, name: string | null, type: string) => `${i}. ${name ?? '未命名'}（${type}）`,
     instant: '即时估算（Turf）',
+    instantWithout: (names: string) => `即时估算未含${names}（要素过多，按矢量瓦片显示，未载入浏览器）；请以服务器结果为准。`,
     server: '服务器结果（PostGIS）',
     checking: '正在向服务器核查…',
     serverFailed: (message: string) => `服务器核查失败：${message}`,

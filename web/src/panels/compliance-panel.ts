@@ -21,7 +21,8 @@ import { SiteInputForm, type SiteSubmission } from '../compliance/site-input-for
 import { SiteLayers } from '../compliance/site-layers.ts';
 import { download, h } from '../dom.ts';
 import { geometryBounds } from '../geometry.ts';
-import { label, onLangChange, t } from '../i18n/index.ts';
+import { label, onLangChange, pick, t } from '../i18n/index.ts';
+import { drawnFromTiles } from '../../../core/tiling.ts';
 import { featureName, layerQuality, type Store } from '../store.ts';
 import type { AnalysisContext } from './analysis-dock.ts';
 
@@ -34,6 +35,11 @@ type ResultState =
   | { kind: 'error'; projectId: string | null; message: string; /** The site itself was refused (400/413): the message is the reason. */ invalid?: boolean };
 
 const POLYGONAL = new Set(['Polygon', 'MultiPolygon']);
+
+/** Titles of the control layers drawn from tiles: not in the browser, so not in the instant check (the server has them). */
+export function tiledControlTitles(store: Store): string[] {
+  return [...store.info.values()].filter((info) => info.control && drawnFromTiles(info.numberOfFeatures)).map((info) => pick(info.titles));
+}
 
 /** Every loaded layer marked as a control layer, polygons only, for the instant check. */
 export function controlLayers(store: Store): ControlLayer[] {
@@ -336,6 +342,7 @@ export class CompliancePanel {
           h('span', { class: `xc-cmp-source xc-cmp-source-${source}` }, source === 'instant' ? m.instant : m.server),
         ),
         checking ? h('div', { class: 'xc-cmp-progress', role: 'status' }, h('span', { class: 'xc-spinner', 'aria-hidden': 'true' }), m.checking) : null,
+        source === 'instant' && tiledControlTitles(store).length ? h('div', { class: 'xc-cmp-note xc-cmp-instant-without' }, m.instantWithout(tiledControlTitles(store).join(t().listSeparator))) : null,
         h(
           'dl',
           { class: 'xc-cmp-facts' },

@@ -73,6 +73,27 @@ function cases(): Case[] {
   ]) {
     for (const path of ['/api/analysis/coverage', '/api/analysis/coverage/suggest']) out.push({ name: `${path} ${body.slice(0, 40)}`, ...post(path, body) });
   }
+  // Vector tiles, HTML pages, proxy headers and basemap packages (issues 11 and 12).
+  for (const t of ['%00/0/0', '-1/0/0', '1e3/0/0', '99999999999/0/0', '22/99999999/0', '0/0/0.5', "0/0/0'", '10/384/829/extra', 'a/b/c', '23/0/0']) {
+    out.push({ name: `tile ${t}`, path: `/api/collections/parks/tiles/WebMercatorQuad/${t}` });
+    out.push({ name: `map tile ${t}`, path: `/api/tiles/WebMercatorQuad/${t}` });
+  }
+  for (const tms of ['%00', '..%2F..', 'WorldCRS84Quad', 'x'.repeat(2000)]) out.push({ name: `tms ${tms.slice(0, 12)}`, path: `/api/collections/parks/tiles/${tms}` });
+  out.push({ name: 'tiles of a collection without geometry', path: '/api/collections/indicators/tiles/WebMercatorQuad/10/384/829' });
+  for (const q of ['f=html&limit=-1', 'f=html&filter=%27', 'f=html&crs=EPSG:9999', 'f=%00', 'f=HTML', 'f=html&bbox=1,2', 'f=html&sortby=__proto__']) {
+    out.push({ name: `html ${q}`, path: `/api/collections/projects/items?${q}` });
+  }
+  out.push({ name: 'html item %00', path: '/api/collections/projects/items/%00?f=html' });
+  for (const [h, v] of [
+    ['x-forwarded-host', 'evil.example'],
+    ['x-forwarded-host', 'localhost:99999999'],
+    ['x-forwarded-host', 'a b'],
+    ['x-forwarded-proto', 'javascript'],
+    ['x-forwarded-prefix', '/a"><script>alert(1)</script>'],
+    ['x-forwarded-prefix', '//evil.example'],
+    ['x-forwarded-prefix', '/../..'],
+  ]) out.push({ name: `proxy ${h}=${v.slice(0, 16)}`, path: '/api/collections?f=html', init: { headers: { [h]: v } } });
+  for (const p of ['/api/basemaps/%00', '/api/basemaps/nope/0/0/0', '/api/basemaps/../../etc/passwd', '/api/basemaps/x/1e9/0/0']) out.push({ name: `basemap ${p.slice(14, 30)}`, path: p });
   out.push({ name: 'text/plain json', ...post('/api/analysis/coverage', '{"preset":"parks"}', 'text/plain; charset=application/json') });
   out.push({ name: 'evil host', path: 'http://evil.example/api' });
   out.push({ name: 'cross-origin write', path: '/api/analysis/coverage', init: { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: '{"preset":"parks"}' } });

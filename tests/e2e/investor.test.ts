@@ -210,12 +210,13 @@ describe('investor view (browser)', () => {
     await page.locator('.xc-profile-popup .maplibregl-popup-close-button').click();
   });
 
-  test('PNG export at 2× has twice the map size in pixels and is not blank', async () => {
+  test('PNG export at 2× has twice the map size in pixels, the legend in a panel beside it, and is not blank', async () => {
     const { page } = map;
     const bytes = await exportFile(page, () => page.locator('input[name="xc-export-scale"][value="2"]').check());
     const info = pngInfo(bytes);
     const size = await page.evaluate(() => ({ w: window.__map!.getContainer().clientWidth, h: window.__map!.getContainer().clientHeight }));
-    assert.deepEqual({ width: info.width, height: info.height }, { width: size.w * 2, height: size.h * 2 });
+    // The map at 2×, and at its right the 260-pixel panel (title, legend, small print) at 2×: nothing covers the map.
+    assert.deepEqual({ width: info.width, height: info.height }, { width: (size.w + 260) * 2, height: size.h * 2 });
     assert.ok(info.varied, 'the image has content');
   });
 

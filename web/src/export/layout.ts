@@ -41,10 +41,10 @@ export interface Rect {
 }
 
 const FONT = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
-const TEXT = '#1f2a30';
-const MUTED = '#5b6770';
-const ACCENT = '#1d5fa8';
-const INDICATIVE = '#a15c00';
+export const TEXT = '#1f2a30';
+export const MUTED = '#5b6770';
+export const ACCENT = '#1d5fa8';
+export const INDICATIVE = '#a15c00';
 const BOX = 'rgba(255, 255, 255, 0.93)';
 
 /** Ground meters per CSS pixel in Web Mercator at a latitude and zoom (512-pixel tiles, as MapLibre). */
@@ -60,7 +60,7 @@ export function niceLengthMeters(maxMeters: number): number {
   return pow;
 }
 
-function font(ctx: CanvasRenderingContext2D, sizePx: number, weight = 400) {
+export function font(ctx: CanvasRenderingContext2D, sizePx: number, weight = 400) {
   ctx.font = `${weight} ${sizePx}px ${FONT}`;
 }
 
@@ -76,7 +76,7 @@ function roundRect(ctx: CanvasRenderingContext2D, r: Rect, radius: number, fill:
 }
 
 /** Text cut with an ellipsis to fit `maxWidth`. */
-function fit(ctx: CanvasRenderingContext2D, text: string, maxWidth: number): string {
+export function fit(ctx: CanvasRenderingContext2D, text: string, maxWidth: number): string {
   if (ctx.measureText(text).width <= maxWidth) return text;
   let lo = 0;
   let hi = text.length;
@@ -89,7 +89,7 @@ function fit(ctx: CanvasRenderingContext2D, text: string, maxWidth: number): str
 }
 
 /** Text broken into lines of at most `maxWidth` (by words, or by characters for CJK). */
-function wrap(ctx: CanvasRenderingContext2D, text: string, maxWidth: number): string[] {
+export function wrap(ctx: CanvasRenderingContext2D, text: string, maxWidth: number): string[] {
   const tokens = text.match(/[\u2e80-\u9fff\uff00-\uffef]|[^\s\u2e80-\u9fff\uff00-\uffef]+\s*|\s+/g) ?? [];
   const lines: string[] = [];
   let line = '';
@@ -410,83 +410,51 @@ export function drawFooter(ctx: CanvasRenderingContext2D, sheet: Sheet, x: numbe
   return lines.length * lineH;
 }
 
-/** A PNG: the map with the furniture laid over it, at the map's own pixel size. */
-export function composeOverMap(map: HTMLCanvasElement, sheet: Sheet, view: SheetView, unit: number, lang: 'zh' | 'en'): HTMLCanvasElement {
-  const canvas = document.createElement('canvas');
-  canvas.width = map.width;
-  canvas.height = map.height;
-  const ctx = canvas.getContext('2d')!;
-  ctx.drawImage(map, 0, 0);
-  const margin = 12 * unit;
-  const pad = 8 * unit;
-  // The footer strip across the bottom: white, so the small print stays legible over any map.
-  const footerH = drawFooter(ctx, sheet, 0, 0, canvas.width - 2 * margin, unit, false) + 2 * pad;
-  ctx.fillStyle = BOX;
-  ctx.fillRect(0, canvas.height - footerH, canvas.width, footerH);
-  ctx.fillStyle = '#d5dbe0';
-  ctx.fillRect(0, canvas.height - footerH, canvas.width, Math.max(1, unit));
-  drawFooter(ctx, sheet, margin, canvas.height - footerH + pad, canvas.width - 2 * margin, unit);
-  drawTitleBox(ctx, sheet, margin, margin, canvas.width * 0.7, unit);
-  drawNorthArrow(ctx, canvas.width - margin - 18 * unit, margin + 18 * unit, view.bearing, sheet.northLabel, unit);
-  // A compact legend at the right, under the north arrow and above the scale bar: away from the
-  // district's built-up south-west, which the view centres, and from the title at the top left.
-  const top = margin + 62 * unit;
-  const legendArea: Rect = { x: margin, y: top, w: canvas.width - 2 * margin, h: canvas.height - footerH - margin - 44 * unit - top };
-  drawLegend(ctx, sheet, legendArea, unit, { anchor: 'top-right', maxHeightShare: 1, maxWidthShare: 0.36, maxColumns: 2, scale: 0.85 });
-  // Here a layout unit is a CSS pixel of the rendered map, so device pixels per CSS pixel = unit.
-  drawScaleBar(ctx, canvas.width - margin, canvas.height - footerH - margin, view.metersPerCssPx / unit, unit, lang);
-  return canvas;
-}
+/** Width of the PNG's side panel (title, legend, small print) in layout units, beside the map. */
+export const PNG_PANEL_CSS_PX = 260;
 
 /**
- * A page: title above, the map in a frame with scale bar and north arrow, the legend in a margin
- * strip (`legendArea`) beside or below the frame, footer below.
- * `pageWidthPx`×`pageHeightPx` is the page at print resolution; `unit` is device pixels per layout unit.
+ * A PNG: the map at its own pixel size with only the north arrow and scale bar on it, and a white
+ * panel at its right with the title, legend, date, sources and notice, so nothing covers the map.
  */
-export function composePage(
-  map: HTMLCanvasElement,
-  frame: Rect,
-  pageWidthPx: number,
-  pageHeightPx: number,
-  sheet: Sheet,
-  view: SheetView,
-  mapPixelRatio: number,
-  unit: number,
-  lang: 'zh' | 'en',
-  legendArea?: Rect,
-): HTMLCanvasElement {
+export function composeWithPanel(map: HTMLCanvasElement, sheet: Sheet, view: SheetView, unit: number, lang: 'zh' | 'en'): HTMLCanvasElement {
+  const panelW = Math.round(PNG_PANEL_CSS_PX * unit);
   const canvas = document.createElement('canvas');
-  canvas.width = pageWidthPx;
-  canvas.height = pageHeightPx;
+  canvas.width = map.width + panelW;
+  canvas.height = map.height;
   const ctx = canvas.getContext('2d')!;
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, canvas.width, canvas.height);
-  // Title band above the frame.
-  ctx.textBaseline = 'alphabetic';
-  font(ctx, 20 * unit, 700);
-  ctx.fillStyle = TEXT;
-  ctx.fillText(fit(ctx, sheet.title, frame.w), frame.x, frame.y - 26 * unit);
-  font(ctx, 12 * unit);
-  ctx.fillStyle = MUTED;
-  ctx.fillText(fit(ctx, sheet.subtitle, frame.w), frame.x, frame.y - 9 * unit);
+  ctx.drawImage(map, 0, 0);
+  ctx.fillStyle = '#c9d1d7';
+  ctx.fillRect(map.width, 0, Math.max(1, unit), canvas.height);
+  const margin = 12 * unit;
+  drawNorthArrow(ctx, map.width - margin - 18 * unit, margin + 18 * unit, view.bearing, sheet.northLabel, unit);
+  // Here a layout unit is a CSS pixel of the rendered map, so device pixels per CSS pixel = unit.
+  drawScaleBar(ctx, map.width - margin, map.height - margin, view.metersPerCssPx / unit, unit, lang);
+  const x = map.width + margin;
+  const w = panelW - 2 * margin;
+  let y = margin;
   ctx.fillStyle = ACCENT;
-  ctx.fillRect(frame.x, frame.y - 52 * unit, 40 * unit, 3 * unit);
-  // The map, scaled into the frame (same aspect ratio), with a hairline border.
-  ctx.drawImage(map, frame.x, frame.y, frame.w, frame.h);
-  ctx.strokeStyle = '#8d99a3';
-  ctx.lineWidth = Math.max(1, 0.8 * unit);
-  ctx.strokeRect(frame.x, frame.y, frame.w, frame.h);
-  const inset = 10 * unit;
-  const inner: Rect = { x: frame.x + inset, y: frame.y + inset, w: frame.w - 2 * inset, h: frame.h - 2 * inset };
-  drawNorthArrow(ctx, inner.x + inner.w - 18 * unit, inner.y + 18 * unit, view.bearing, sheet.northLabel, unit);
-  // The legend in its own margin strip beside or below the frame, so it covers no part of the map.
-  if (legendArea) drawLegend(ctx, sheet, legendArea, unit, { anchor: 'top-left', maxHeightShare: 1, maxWidthShare: 1, maxColumns: 4, fillWidth: true, scale: 0.95 });
-  else drawLegend(ctx, sheet, inner, unit, { maxHeightShare: 0.5, maxWidthShare: 0.4, maxColumns: 2, scale: 0.85 });
-  // Device pixels of the page per CSS pixel of the rendered map.
-  const pagePxPerMapCssPx = (frame.w / map.width) * mapPixelRatio;
-  drawScaleBar(ctx, inner.x + inner.w, inner.y + inner.h, view.metersPerCssPx / pagePxPerMapCssPx, unit, lang);
-  const bottom = Math.max(frame.y + frame.h, legendArea ? legendArea.y + legendArea.h : 0);
-  const right = Math.max(frame.x + frame.w, legendArea ? legendArea.x + legendArea.w : 0);
-  drawFooter(ctx, sheet, frame.x, bottom + 6 * unit, right - frame.x, unit);
+  ctx.fillRect(x, y, 34 * unit, 3 * unit);
+  y += 10 * unit;
+  ctx.textBaseline = 'alphabetic';
+  font(ctx, 16 * unit, 700);
+  ctx.fillStyle = TEXT;
+  for (const line of wrap(ctx, sheet.title, w).slice(0, 3)) {
+    y += 20 * unit;
+    ctx.fillText(line, x, y);
+  }
+  font(ctx, 11 * unit);
+  ctx.fillStyle = MUTED;
+  for (const line of wrap(ctx, sheet.subtitle, w).slice(0, 3)) {
+    y += 15 * unit;
+    ctx.fillText(line, x, y);
+  }
+  y += 10 * unit;
+  const footerH = drawFooter(ctx, sheet, x, 0, w, unit, false);
+  const footerY = canvas.height - margin - footerH;
+  drawLegend(ctx, sheet, { x: x - 9 * unit * 0.9, y, w: w + 18 * unit * 0.9, h: footerY - y - 8 * unit }, unit, { anchor: 'top-left', maxHeightShare: 1, maxWidthShare: 1, maxColumns: 2, fillWidth: true, scale: 0.9 });
+  drawFooter(ctx, sheet, x, footerY, w, unit);
   return canvas;
 }

@@ -4,12 +4,19 @@
  */
 import { download, h } from '../dom.ts';
 import { t } from '../i18n/index.ts';
-import { exportMap, type ExportContext, type ExportRequest, type ExportStep, type Orientation, type Paper, type PngScale } from '../export/export-map.ts';
+import { exportMap, type ExportContext, type ExportRequest, type ExportStep, type MapScale, type Orientation, type Paper, type PngScale } from '../export/export-map.ts';
+import { PNG_PANEL_CSS_PX } from '../export/layout.ts';
+import { printText } from '../export/print-text.ts';
+import { PRINT_SCALES, scaleText } from '../../../core/print/scale.ts';
+import type { TitleBlock } from '../export/print-page.ts';
 
 export class ExportDialog {
   private popover: HTMLElement | null = null;
   private busy = false;
   private request: ExportRequest = { format: 'png', scale: 2 };
+  /** The title block's fields, kept for the session. */
+  private block: Partial<TitleBlock> = {};
+  private mapScale: MapScale = 'view';
 
   constructor(
     private readonly host: HTMLElement,
@@ -33,6 +40,7 @@ export class ExportDialog {
 
   private open(anchor: HTMLElement) {
     const m = t().investor;
+    const p = printText();
     const map = this.context().map.getContainer();
     const [w, h0] = [map.clientWidth, map.clientHeight];
     const radio = (name: string, value: string, checked: boolean, text: string) => {
@@ -51,18 +59,39 @@ export class ExportDialog {
         'fieldset',
         { class: 'xc-export-png' },
         h('legend', {}, m.resolution),
-        ...([1, 2, 3] as const).map((s) => radio('xc-export-scale', String(s), s === scale, m.scaleOption(s, w * s, h0 * s))),
+        ...([1, 2, 3] as const).map((s) => radio('xc-export-scale', String(s), s === scale, m.scaleOption(s, (w + PNG_PANEL_CSS_PX) * s, h0 * s))),
       ),
       h(
         'fieldset',
         { class: 'xc-export-pdf' },
         h('legend', {}, m.paper),
-        h('div', { class: 'xc-export-row' }, radio('xc-export-paper', 'a4', paper === 'a4', 'A4'), radio('xc-export-paper', 'a3', paper === 'a3', 'A3')),
+        h('div', { class: 'xc-export-row' }, radio('xc-export-paper', 'a4', paper === 'a4', 'A4'), radio('xc-export-paper', 'a3', paper === 'a3', 'A3'), radio('xc-export-paper', 'a1', paper === 'a1', 'A1')),
         h(
           'div',
           { class: 'xc-export-row' },
           radio('xc-export-orientation', 'landscape', orientation === 'landscape', m.landscape),
           radio('xc-export-orientation', 'portrait', orientation === 'portrait', m.portrait),
+        ),
+        h(
+          'label',
+          { class: 'xc-export-field' },
+          h('span', {}, p.mapScale),
+          h(
+            'select',
+            { name: 'xc-export-map-scale' },
+            h('option', { value: 'view', selected: this.mapScale === 'view' }, p.currentView),
+            ...PRINT_SCALES.map((n) => h('option', { value: String(n), selected: this.mapScale === n }, scaleText(n))),
+          ),
+        ),
+        h(
+          'details',
+          { class: 'xc-export-block' },
+          h('summary', {}, p.titleBlock),
+          ...(['project', 'drawingNo', 'drafted', 'checked', 'approved'] as const).map((k) => {
+            const input = h('input', { name: `xc-export-block-${k}`, 'aria-label': p[k], placeholder: p[k] }) as HTMLInputElement;
+            input.value = this.block[k] ?? '';
+            return h('label', { class: 'xc-export-field' }, h('span', {}, p[k]), input);
+          }),
         ),
       ),
       h('div', { class: 'xc-export-actions' }, h('button', { type: 'button', class: 'xc-pres-button xc-export-cancel' }, m.cancel), h('button', { type: 'submit', class: 'xc-pres-button xc-pres-button-primary xc-export-go' }, m.exportGo)),
@@ -77,9 +106,14 @@ export class ExportDialog {
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       const value = (name: string) => (form.querySelector(`input[name="${name}"]:checked`) as HTMLInputElement | null)?.value;
+      const chosen = (form.querySelector('select[name="xc-export-map-scale"]') as HTMLSelectElement).value;
+      this.mapScale = chosen === 'view' ? 'view' : Number(chosen);
+      for (const k of ['project', 'drawingNo', 'drafted', 'checked', 'approved'] as const) {
+        this.block[k] = (form.querySelector(`input[name="xc-export-block-${k}"]`) as HTMLInputElement).value.trim();
+      }
       this.request =
         value('xc-export-format') === 'pdf'
-          ? { format: 'pdf', paper: (value('xc-export-paper') as Paper) ?? 'a4', orientation: (value('xc-export-orientation') as Orientation) ?? 'landscape' }
+          ? { format: 'pdf', paper: (value('xc-export-paper') as Paper) ?? 'a4', orientation: (value('xc-export-orientation') as Orientation) ?? 'landscape', mapScale: this.mapScale, block: { ...this.block } }
           : { format: 'png', scale: Number(value('xc-export-scale') ?? 2) as PngScale };
       this.close();
       void this.run(this.request);
@@ -105,7 +139,9 @@ export class ExportDialog {
       { class: 'xc-export-progress', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': '0', 'aria-label': m.export },
       h('div', { class: 'xc-progress-card' }, h('div', { class: 'xc-progress-title' }, m.exporting), text, h('div', { class: 'xc-progress-track' }, bar)),
     );
-    this.host.append(overlay);
+    // Over the whole page: a page export lays the map out at print size behind it for a moment.
+    Object.assign(overlay.style, { position: 'fixed', zIndex: '1000' });
+    document.body.append(overlay);
     const progress = (step: ExportStep, share: number) => {
       text.textContent = m.progress[step];
       bar.style.width = `${Math.round(share * 100)}%`;

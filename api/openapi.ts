@@ -244,6 +244,19 @@ export function openApiDocument(server: string, limits?: CostLimits, all: readon
     },
     '/analysis/compliance': { post: { ...simple('Analyses', 'A site against the control lines', 'compliance', [400, 401, 413, 422, 503], { type: 'object', required: ['geometry'], properties: { geometry: { type: 'object' }, crs: { type: 'string', enum: ['EPSG:4326', 'EPSG:4546', 'EPSG:4525', 'GCJ02'] } } }, false), ...costLimits(limits, { maxSiteVertices: MAX_SITE_VERTICES, maxSiteRings: MAX_SITE_RINGS }) } },
     '/analysis/compliance/projects': { get: { ...simple('Analyses', 'Every project site against the control lines', 'complianceProjects', [401, 503], undefined, false), ...costLimits(limits, {}) } },
+    '/analysis/compliance/collections/{collectionId}': {
+      get: {
+        ...simple('Analyses', 'Every polygon of a layer (e.g. imported parcels) against the control lines: counts and a page of sites, or all as CSV (streamed)', 'complianceLayer', [400, 401, 404, 503], undefined, false),
+        ...costLimits(limits, {}),
+        parameters: [
+          { name: 'collectionId', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+          { name: 'offset', in: 'query', required: false, schema: { type: 'integer', minimum: 0, default: 0 } },
+          { name: 'only', in: 'query', required: false, description: 'conflicts: only the sites that overlap a control feature', schema: { type: 'string', enum: ['conflicts'] } },
+          { name: 'f', in: 'query', required: false, description: 'csv: every site, streamed (UTF-8 with BOM)', schema: { type: 'string', enum: ['json', 'csv'] } },
+        ],
+      },
+    },
     '/analysis/presets': { get: simple('Analyses', 'Service-radius presets and their sources', 'presets', [], undefined, false) },
     '/analysis/coverage/inputs': { get: simple('Analyses', 'What coverage can use of the imported layers: area layers (denominators), population fields, networks, candidate land', 'coverageInputs', [401], undefined, false) },
     '/analysis/coverage': { post: { ...simple('Analyses', 'Service coverage of an area (radius or walking distance on a network; share of an area layer; people covered), naming its inputs', 'coverage', [400, 401, 413, 503], { type: 'object' }, false), ...costLimits(limits, { maxExtraFacilities: MAX_EXTRA_FACILITIES, maxRadiusMeters: MAX_RADIUS_METERS }) } },

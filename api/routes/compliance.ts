@@ -11,12 +11,19 @@ import {
   COMPLIANCE_METHOD_ZH,
   complianceQuery,
   overlapsQuery,
+  LAYER_REVIEW_METHOD,
+  LAYER_REVIEW_METHOD_ZH,
+  layerReviewCountsQuery,
+  layerReviewPageQuery,
   PROJECTS_SUMMARY_METHOD,
   PROJECTS_SUMMARY_METHOD_ZH,
   projectsComplianceQuery,
   projectsZoneAreasQuery,
 } from '../sql/compliance.ts';
 import { statementLimits } from '../limiter.ts';
+import { stream } from 'hono/streaming';
+import { csvHeader, csvRows, UTF8_BOM, type CsvColumn } from '../../core/export/csv.ts';
+import { readable } from './collections.ts';
 import { readJson } from './read-json.ts';
 
 export const ComplianceRequest = z.object({
@@ -60,8 +67,78 @@ export function complianceRoutes(db: Db) {
     return c.body(body, 200, { 'content-type': 'application/json; charset=utf-8' });
   });
 
+  // A whole layer (an office's parcels, say 100 000) against the control layers: counts, one page, or all of it as CSV.
+  app.get('/analysis/compliance/collections/:id', async (c) => {
+    requireFullRead(c, 'run a compliance review');
+    const { def } = readable(db, c);
+    const parsed = LayerReview.safeParse(c.req.query());
+    if (!parsed.success) apiError(400, 'InvalidParameterValue', parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));
+    const { limit, offset, only, f } = parsed.data!;
+    if (def.geometry === 'none' || def.geometry === 'point') apiError(400, 'InvalidParameterValue', `Collection "${def.id}" has no polygons to review.`);
+    if (f === 'csv') {
+      c.header('content-type', 'text/csv; charset=utf-8');
+      c.header('content-disposition', `attachment; filename="${def.id}-compliance.csv"`);
+      // Streamed a page at a time (keyset paging on id), so 100 000 sites never sit in memory at once.
+      return stream(c, async (out) => {
+        await out.write(UTF8_BOM + csvHeader(LAYER_REVIEW_CSV));
+        let after = '';
+        for (;;) {
+          const q = layerReviewPageQuery(def.id, { limit: 2000, offset: 0, after, onlyConflicts: only === 'conflicts' });
+          const sites = JSON.parse((await db.query<{ sites: string }>(q.text, q.values, statementLimits(c))).rows[0].sites) as LayerReviewSite[];
+          if (sites.length === 0) break;
+          await out.write(csvRows(sites, LAYER_REVIEW_CSV));
+          after = sites[sites.length - 1].id;
+        }
+      });
+    }
+    const cq = layerReviewCountsQuery(def.id);
+    const counts = (await db.query<{ sites: number; with_conflicts: number; not_reviewed: number }>(cq.text, cq.values, statementLimits(c))).rows[0];
+    const q = layerReviewPageQuery(def.id, { limit, offset, after: '', onlyConflicts: only === 'conflicts' });
+    const page = (await db.query<{ sites: string }>(q.text, q.values, statementLimits(c))).rows[0].sites;
+    const head = {
+      collection: def.id,
+      method: `${COMPLIANCE_METHOD} ${LAYER_REVIEW_METHOD}`,
+      methodZh: `${COMPLIANCE_METHOD_ZH}${LAYER_REVIEW_METHOD_ZH}`,
+      numberOfSites: counts.sites,
+      numberWithConflicts: counts.with_conflicts,
+      numberNotReviewed: counts.not_reviewed,
+      numberMatched: only === 'conflicts' ? counts.with_conflicts : counts.sites,
+      offset,
+      limit,
+    };
+    return c.body(`${JSON.stringify(head).slice(0, -1)},"sites":${page}}`, 200, { 'content-type': 'application/json; charset=utf-8' });
+  });
+
   return app;
 }
+
+/** The query of a layer review: a page of sites, only those with a conflict, or every one as CSV. */
+const LayerReview = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+    only: z.enum(['conflicts']).optional(),
+    f: z.enum(['json', 'csv']).default('json'),
+  })
+  .strict();
+
+interface LayerReviewSite {
+  id: string;
+  name: string | null;
+  areaSquareMeters: number;
+  conflictSquareMeters: number;
+  conflicts: { collection: string; id: string; name: string | null; overlapSquareMeters: number }[];
+}
+
+/** The CSV of a layer review: one row per site, its conflicts named in one cell. */
+const LAYER_REVIEW_CSV: CsvColumn<LayerReviewSite>[] = [
+  { header: '要素编号 Id', value: (s) => s.id },
+  { header: '名称 Name', value: (s) => s.name },
+  { header: '用地面积（平方米）Area (m²)', value: (s) => s.areaSquareMeters },
+  { header: '冲突面积（平方米）Conflict (m²)', value: (s) => s.conflictSquareMeters },
+  { header: '冲突占比 Share', value: (s) => (s.areaSquareMeters > 0 ? Math.round((s.conflictSquareMeters / s.areaSquareMeters) * 1000) / 1000 : null) },
+  { header: '涉及管控要素 Controls', value: (s) => s.conflicts.map((x) => `${x.name ?? x.id} ${x.overlapSquareMeters}`).join('; ') },
+];
 
 /** The compliance review of one site (POST /analysis/compliance; a saved review keeps this answer). */
 export async function checkSite(db: Queryable, body: z.infer<typeof ComplianceRequest>, limits?: QueryOptions) {

@@ -155,3 +155,47 @@ export function overlapsQuery(geometryGeoJson: string): SqlQuery {
     values: [geometryGeoJson],
   };
 }
+
+/** What the review of a whole layer adds to COMPLIANCE_METHOD. */
+export const LAYER_REVIEW_METHOD =
+  'Layer review: each polygon of the layer against every control feature it intersects (found through the spatial indexes, set-based); a site\'s conflict area is the union of its overlaps, counted once; points, lines and features without geometry are not reviewed and are counted apart.';
+export const LAYER_REVIEW_METHOD_ZH =
+  '整层审查：图层的每个面要素与其相交的全部管控要素比对（经空间索引、集合运算）；地块的冲突面积为各重叠部分的并集，只计一次；点、线及无几何的要素不参与审查，另行计数。';
+
+/** Counts of a layer review: polygons reviewed, those with a conflict, and features not reviewed. */
+export function layerReviewCountsQuery(layer: string): SqlQuery {
+  return {
+    text: `select count(*) filter (where ST_Dimension(s.geom) = 2)::int as sites,
+        count(*) filter (where ST_Dimension(s.geom) = 2 and exists (select 1 from control_features c where c.geom && s.geom and ST_Intersects(c.geom, s.geom)
+          and ST_Dimension(ST_Intersection(c.geom, s.geom)) = 2))::int as with_conflicts,
+        count(*) filter (where s.geom is null or ST_Dimension(s.geom) < 2)::int as not_reviewed
+      from ${layer} s`,
+    values: [],
+  };
+}
+
+/**
+ * One page of a layer review (JSON array text `sites`): the layer's polygons in id order after `$3`
+ * (keyset paging; '' from the start), skipping `$2`, at most `$1`; `$4` true: only those with a conflict.
+ * Each: id, name, geodesic area, the union of its overlaps and each conflict (m²).
+ */
+export function layerReviewPageQuery(layer: string, page: { limit: number; offset: number; after: string; onlyConflicts: boolean }): SqlQuery {
+  return {
+    text: `with sites as (select s.id, s.properties, s.geom from ${layer} s
+        where ST_Dimension(s.geom) = 2 and s.id > $3::text
+          and (not $4::boolean or exists (select 1 from control_features c where c.geom && s.geom and ST_Intersects(c.geom, s.geom)
+            and ST_Dimension(ST_Intersection(c.geom, s.geom)) = 2))
+        order by s.id limit $1 offset $2)
+      select coalesce(json_agg(json_build_object('id', s.id, 'name', coalesce(s.properties->>'name_zh', s.properties->>'name'),
+          'areaSquareMeters', round(ST_Area(s.geom::geography)::numeric, 1)::float8,
+          'conflictSquareMeters', coalesce(round(x.union_m2::numeric, 1)::float8, 0),
+          'conflicts', x.conflicts) order by s.id), '[]')::text as sites
+      from sites s, lateral (
+        select ST_Area(ST_Intersection(ST_Union(h.geom), s.geom)::geography) as union_m2,
+          coalesce(json_agg(json_build_object('collection', h.collection, 'id', h.id, 'name', h.properties->>'name_zh',
+            'overlapSquareMeters', round(h.m2::numeric, 1)::float8) order by h.m2 desc, h.id) filter (where h.m2 > 0), '[]'::json) as conflicts
+        from (select c.collection, c.id, c.properties, c.geom, ST_Area(ST_Intersection(c.geom, s.geom)::geography) as m2
+          from control_features c where c.geom && s.geom and ST_Intersects(c.geom, s.geom)) h) x`,
+    values: [page.limit, page.offset, page.after, page.onlyConflicts],
+  };
+}

@@ -17,9 +17,17 @@ function field(v: string | number | null | undefined): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/** The header line (with its CRLF). */
+export function csvHeader<T>(columns: readonly CsvColumn<T>[]): string {
+  return `${columns.map((c) => field(c.header)).join(',')}\r\n`;
+}
+
+/** The rows as CSV lines (each with its CRLF), for writing a long table piece by piece. */
+export function csvRows<T>(rows: readonly T[], columns: readonly CsvColumn<T>[]): string {
+  return rows.map((r) => `${columns.map((c) => field(c.value(r))).join(',')}\r\n`).join('');
+}
+
 /** The rows as CSV text with a header line, starting with the UTF-8 BOM. */
 export function toCsv<T>(rows: readonly T[], columns: readonly CsvColumn<T>[]): string {
-  const lines = [columns.map((c) => field(c.header)).join(',')];
-  for (const r of rows) lines.push(columns.map((c) => field(c.value(r))).join(','));
-  return UTF8_BOM + lines.join('\r\n') + '\r\n';
+  return UTF8_BOM + csvHeader(columns) + csvRows(rows, columns);
 }

@@ -2,7 +2,8 @@
  * City-scale benchmark (issue 12): synthetic parcel layers of 1 000 / 10 000 / 100 000 small irregular
  * polygons in Xincheng's built-up area, committed through the import path, then
  *  1. tile times (p50/p95, cold = first request after the commit, cached = again) and bytes at z10–z16,
- *     on the embedded database and, with DATABASE_URL, on the server;
+ *     and the compliance review of the whole layer (counts + a page; every site as CSV), on the embedded
+ *     database and, with DATABASE_URL, on the server;
  *  2. in headless Chromium (embedded): the map's ready time against a floor measured in the same run —
  *     a bare MapLibre page drawing the same parcel tiles from files written beforehand — and the longest
  *     main-thread task while zooming and panning.
@@ -103,6 +104,14 @@ async function tileFigures(db: Db, label: string) {
       const mean = bytes.reduce((a, b) => a + b, 0) / bytes.length;
       console.log(`  z${String(z).padEnd(4)} ${String(cold.length).padStart(5)}  ${f1(pct(cold, 50)).padStart(7)} / ${f1(pct(cold, 95)).padEnd(7)}  ${f1(pct(warm, 50)).padStart(7)} / ${f1(pct(warm, 95)).padEnd(8)} ${(mean / 1024).toFixed(1).padStart(7)} KiB (${(Math.max(...bytes) / 1024).toFixed(1)})`);
     }
+    // The compliance review of the whole layer against the control layers (set-based; CSV streamed).
+    let t = performance.now();
+    const page = await (await app.request(`/api/analysis/compliance/collections/${id}?limit=100`)).json();
+    const pageMs = performance.now() - t;
+    t = performance.now();
+    const csv = await (await app.request(`/api/analysis/compliance/collections/${id}?f=csv`)).text();
+    const csvMs = performance.now() - t;
+    console.log(`  compliance review of the layer: counts + first page ${pageMs.toFixed(0)} ms (${page.numberWithConflicts} of ${page.numberOfSites} sites conflict); every site as CSV ${(csvMs / 1000).toFixed(1)} s, ${(csv.length / 1024).toFixed(0)} KiB`);
   }
   return app;
 }

@@ -37,7 +37,7 @@ const text = {
 const tx = () => text[getLang()];
 
 /** The save form under a server result (planners only). */
-export function saveReviewForm(ctx: AnalysisContext, response: ComplianceResponse, title: string, onSaved: () => void): HTMLElement | null {
+export function saveReviewForm(ctx: AnalysisContext, response: ComplianceResponse, title: string, onSaved: (saved: { number: string; projectName: string; applicant?: string }) => void): HTMLElement | null {
   if (!ctx.session.can('planner')) return null;
   const m = tx();
   const name = h('input', { name: 'projectName', required: true, 'aria-label': m.project, placeholder: m.project });
@@ -54,7 +54,7 @@ export function saveReviewForm(ctx: AnalysisContext, response: ComplianceRespons
       .saveReview({ projectName: name.value.trim(), applicant: applicant.value.trim() || undefined, note: note.value.trim() || undefined, geometry: response.site.geometry, crs: 'EPSG:4326' })
       .then((r) => {
         status.textContent = fill(m.saved, { number: r.number });
-        onSaved();
+        onSaved({ number: r.number, projectName: name.value.trim(), applicant: applicant.value.trim() || undefined });
       })
       .catch((err: Error) => {
         status.textContent = err.message;
@@ -84,7 +84,11 @@ export function reviewsList(ctx: AnalysisContext): HTMLElement {
             const print = h('button', { type: 'button', class: 'xc-review-print' }, m.reprint);
             print.addEventListener('click', async () => {
               const saved = await ctx.api.review(r.number);
-              await openReport(ctx.map, ctx.store, { title: `${saved.number} ${saved.projectName}`, response: saved.result });
+              await openReport(ctx.map, ctx.store, {
+                title: saved.projectName,
+                response: saved.result,
+                fields: { projectName: saved.projectName, applicant: saved.applicant ?? undefined, reviewer: saved.reviewer ?? undefined, reviewNumber: saved.number },
+              });
             });
             return h(
               'li',

@@ -8,6 +8,9 @@ import { isPoint, isPolygon } from '../layers/layer.ts';
 
 export const SITE_SOURCE = 'xc-compliance-site';
 export const OVERLAP_SOURCE = 'xc-compliance-overlaps';
+/** Where a pasted ring crosses itself: the crossing points and the crossing segments. */
+export const CROSS_SOURCE = 'xc-compliance-selfcross';
+export const CROSS_RED = '#d50000';
 export const SITE_BLUE = '#1565c0';
 export const OVERLAP_RED = '#e53935';
 
@@ -30,9 +33,29 @@ export class SiteLayers {
     if (this.added) this.show(null, null);
   }
 
+  /** Marks the crossings of a self-intersecting ring (points and segments, EPSG:4326), or clears them. */
+  showCrossings(marks: FeatureCollection | null): void {
+    if (!marks && !this.map.getSource(CROSS_SOURCE)) return;
+    if (!this.map.getSource(CROSS_SOURCE)) {
+      this.map.addSource(CROSS_SOURCE, { type: 'geojson', data: empty() });
+      this.map.addLayer({ id: 'xc-compliance-selfcross-ring', type: 'line', source: CROSS_SOURCE, filter: ['==', ['get', 'kind'], 'ring'], paint: { 'line-color': SITE_BLUE, 'line-width': 2 } });
+      this.map.addLayer({ id: 'xc-compliance-selfcross-line', type: 'line', source: CROSS_SOURCE, filter: ['==', ['get', 'kind'], 'segment'], paint: { 'line-color': CROSS_RED, 'line-width': 4, 'line-dasharray': [2, 1] } });
+      this.map.addLayer({
+        id: 'xc-compliance-selfcross-point',
+        type: 'circle',
+        source: CROSS_SOURCE,
+        filter: ['==', ['geometry-type'], 'Point'],
+        paint: { 'circle-radius': 9, 'circle-color': 'rgba(213, 0, 0, 0.25)', 'circle-stroke-color': CROSS_RED, 'circle-stroke-width': 3 },
+      });
+    }
+    (this.map.getSource(CROSS_SOURCE) as GeoJSONSource).setData(marks ?? empty());
+  }
+
   /** Removes the sources and layers (the panel is gone). */
   remove(): void {
     if (!this.added) return;
+    for (const id of ['xc-compliance-selfcross-ring', 'xc-compliance-selfcross-line', 'xc-compliance-selfcross-point']) if (this.map.getLayer(id)) this.map.removeLayer(id);
+    if (this.map.getSource(CROSS_SOURCE)) this.map.removeSource(CROSS_SOURCE);
     for (const id of ['xc-compliance-overlap-fill', 'xc-compliance-overlap-line', 'xc-compliance-site-fill', 'xc-compliance-site-line', 'xc-compliance-site-point']) {
       if (this.map.getLayer(id)) this.map.removeLayer(id);
     }

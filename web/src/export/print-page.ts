@@ -130,7 +130,7 @@ export function composePrintPage(layout: PageLayout, pxPerMm: number, map: HTMLC
   const barMaxMm = Math.min(60, (textW - 50 * unit) / pxPerMm);
   const barM = niceMeters(barMaxMm * c.metersPerMm);
   const barPx = (barM / c.metersPerMm) * pxPerMm;
-  const by = arrowY + 4 * unit;
+  const by = arrowY + 7 * unit;
   for (let i = 0; i < 4; i++) {
     ctx.fillStyle = i % 2 ? '#ffffff' : TEXT;
     ctx.fillRect(sx + (barPx / 4) * i, by, barPx / 4, 4 * unit);

@@ -69,6 +69,10 @@ export class CompliancePanel {
   private request: AbortController | null = null;
   private frame = 0;
   private pendingDraw: SiteGeometry | null = null;
+  /** The last pasted or uploaded site (its points as entered and its name, for the report). */
+  private submission: SiteSubmission | null = null;
+  /** The review record the current result was saved as (printed as 审查编号). */
+  private savedReview: { number: string; projectName: string; applicant?: string } | null = null;
   private unsubscribe: (() => void)[] = [];
 
   constructor(private readonly ctx: AnalysisContext) {
@@ -84,6 +88,11 @@ export class CompliancePanel {
       submit: (site) => this.submit(site),
       // A failed input check: the result on screen (and its map layers) belonged to an earlier input.
       invalid: () => this.clear(),
+      // A ring crossing itself: its crossings on the map, in view, while the form asks what to do.
+      markCrossings: (marks) => {
+        this.layers.showCrossings(marks);
+        if (marks?.features.length) this.fit({ type: 'GeometryCollection', geometries: marks.features.map((f) => f.geometry) });
+      },
     });
     this.element.append(
       this.heading.intro,
@@ -182,11 +191,15 @@ export class CompliancePanel {
       this.renderResult();
       return;
     }
+    this.submission = null;
+    this.savedReview = null;
     void this.check({ geometry, crs: 'EPSG:4326' }, null, false);
   }
 
   private submit(site: SiteSubmission): void {
     if (this.draw.drawing) this.draw.cancel();
+    this.submission = site;
+    this.savedReview = null;
     this.table.select(null);
     this.result = { kind: 'checking', projectId: null };
     this.layers.show(site.lonLat, null);
@@ -254,7 +267,7 @@ export class CompliancePanel {
 
   private siteTitle(projectId: string | null): string {
     const m = t().compliance;
-    if (!projectId) return m.newSite;
+    if (!projectId) return this.submission?.name || m.newSite;
     const f = this.ctx.store.feature('projects', projectId);
     return m.projectSite(f ? featureName(f) : projectId);
   }
@@ -324,8 +337,17 @@ export class CompliancePanel {
       print = h('button', { type: 'button', class: 'xc-cmp-button xc-cmp-print' }, m.printReport);
       const response = s.response;
       const title = this.siteTitle(s.projectId);
-      print.addEventListener('click', () => void openReport(this.ctx.map, store, { title, response }));
-      save = saveReviewForm(this.ctx, response, title, () => {
+      const entered = s.projectId ? undefined : this.submission?.entered;
+      print.addEventListener('click', () =>
+        void openReport(this.ctx.map, store, {
+          title,
+          response,
+          entered,
+          fields: { projectName: this.savedReview?.projectName ?? title, applicant: this.savedReview?.applicant, reviewNumber: this.savedReview?.number, reviewer: this.ctx.session.user?.username },
+        }),
+      );
+      save = saveReviewForm(this.ctx, response, title, (saved) => {
+        this.savedReview = saved;
         const list = this.reviews.firstElementChild as (HTMLElement & { reload?: () => Promise<void> }) | null;
         void list?.reload?.();
       });

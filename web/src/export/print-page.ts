@@ -126,7 +126,14 @@ export function composePrintPage(layout: PageLayout, pxPerMm: number, map: HTMLC
   const sx = x + 46 * unit;
   font(ctx, 11 * unit, 700);
   ctx.fillStyle = TEXT;
-  ctx.fillText(t.scaleLine(c.scaleText) + (c.scaleOfView ? t.scaleOfView : ''), sx, arrowY - 6 * unit);
+  const scaleW = x + textW - sx;
+  ctx.fillText(fit(ctx, t.scaleLine(c.scaleText), scaleW), sx, arrowY - (c.scaleOfView ? 14 : 6) * unit);
+  if (c.scaleOfView) {
+    font(ctx, 9 * unit);
+    ctx.fillStyle = MUTED;
+    ctx.fillText(fit(ctx, t.scaleOfView.replace(/^\s*[（(]|[）)]\s*$/g, ''), scaleW), sx, arrowY - 3 * unit);
+    ctx.fillStyle = TEXT;
+  }
   const barMaxMm = Math.min(60, (textW - 50 * unit) / pxPerMm);
   const barM = niceMeters(barMaxMm * c.metersPerMm);
   const barPx = (barM / c.metersPerMm) * pxPerMm;

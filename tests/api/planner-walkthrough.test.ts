@@ -8,22 +8,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createApp } from '../../api/app.ts';
 import type { Db } from '../../api/db/db.ts';
+import type { ZoneSummary } from '../../core/analysis/compliance-table.ts';
 import { describeEachDb } from '../helpers/databases.ts';
 
 async function request(db: Db, path: string, body?: unknown) {
   const app = createApp({ db, config: { BASEMAPS: [] } });
   const res = await app.request(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: await res.json() };
-}
-
-interface ZoneAreas {
-  zoneId: string | null;
-  sites: number;
-  conflictingSites: number;
-  compatibleSites: number;
-  overlapSquareMeters: number;
-  conflictSquareMeters: number;
-  compatibleSquareMeters: number;
 }
 
 /** Suggested sites of the first database, to hold the second one to. */
@@ -33,7 +24,7 @@ describeEachDb('issue 13: the planner walkthrough', (t) => {
   test('5: the zone summary is one union per zone, clipped to it; protective projects are compatible uses, apart', async () => {
     const r = await request(t.db, '/api/analysis/compliance/projects');
     assert.equal(r.status, 200);
-    const zones = r.body.zoneSummary as ZoneAreas[];
+    const zones = r.body.zoneSummary as ZoneSummary[];
     assert.ok(Array.isArray(zones), 'the answer carries the per-zone summary');
     assert.deepEqual(r.body.compatibleUseRule.sectors, ['ecology']);
     assert.match(r.body.compatibleUseRule.zh, /相容用途/);

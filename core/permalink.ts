@@ -292,3 +292,18 @@ export function diagnosePermalink(hash: string, known: PermalinkKnown = {}): Per
   }
   return { problems, hidesAllLayers };
 }
+
+/**
+ * Where a share link starts: the configured public address (PUBLIC_URL) when there is one, else the
+ * page's own; `localOnly` when others could not open it (a loopback host such as localhost).
+ */
+export function shareBase(publicUrl: string | null | undefined, page: { origin: string; pathname: string; search: string }): { base: string; localOnly: boolean } {
+  let base = `${page.origin}${page.pathname}${page.search}`;
+  if (publicUrl) {
+    const u = new URL(publicUrl);
+    base = `${u.origin}${u.pathname.endsWith('/') ? u.pathname : `${u.pathname}/`}`;
+  }
+  const host = new URL(base).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const localOnly = host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\./.test(host);
+  return { base, localOnly };
+}

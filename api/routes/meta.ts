@@ -91,7 +91,7 @@ function onlineBasemaps(config: Pick<Config, 'BASEMAPS' | 'TIANDITU_TOKEN'>): Ba
 }
 
 /** /api/health and /api/config: service status and what the web app needs to know at run time. */
-export function metaRoutes(db: Db, config: Pick<Config, 'BASEMAPS' | 'TIANDITU_TOKEN'> & Partial<Pick<Config, 'BASEMAP_URLS'>>, packages: BasemapPackage[] = []) {
+export function metaRoutes(db: Db, config: Pick<Config, 'BASEMAPS' | 'TIANDITU_TOKEN'> & Partial<Pick<Config, 'BASEMAP_URLS' | 'PUBLIC_URL'>>, packages: BasemapPackage[] = []) {
   // The office's packages first: configured for this district, they are the default basemap.
   const all = [...packageBasemaps(packages), ...basemaps(config)];
   const app = new Hono();
@@ -111,7 +111,8 @@ export function metaRoutes(db: Db, config: Pick<Config, 'BASEMAPS' | 'TIANDITU_T
   app.get('/config', (c) => {
     // The signed-in user too: the web app learns it without a 401 from /api/auth/me in the console.
     const actor = c.get('actor');
-    return c.json({ basemaps: all, user: actor ? { username: actor.username, role: actor.role } : null });
+    // PUBLIC_URL: the address others reach the map by, for share links (issue 13 #17).
+    return c.json({ basemaps: all, user: actor ? { username: actor.username, role: actor.role } : null, publicUrl: config.PUBLIC_URL ?? null });
   });
   return app;
 }

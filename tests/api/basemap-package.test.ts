@@ -245,6 +245,12 @@ describe('basemap packages (BASEMAP_FILE)', () => {
     }
   });
 
+  test('/api/config names PUBLIC_URL for share links, null without it (issue 13 #17)', async () => {
+    const withUrl = createApp({ db: { kind: 'pglite' } as unknown as Db, config: { BASEMAPS: [], PUBLIC_URL: 'https://gis.example.gov.cn/xincheng/' } });
+    assert.equal((await (await withUrl.request('/api/config')).json()).publicUrl, 'https://gis.example.gov.cn/xincheng/');
+    assert.equal((await (await get('/api/config')).json()).publicUrl, null);
+  });
+
   test('/api/config offers the packages first (with attribution and the archive), then online and custom basemaps; the CSP names the custom host', async () => {
     const r = await get('/api/config');
     const { basemaps } = await r.json();

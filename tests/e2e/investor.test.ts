@@ -237,6 +237,20 @@ describe('investor view (browser)', () => {
     assert.deepEqual(map.errors, [], 'no console errors through the whole session');
   });
 
+  test('the share link on this machine warns that others cannot open it (no PUBLIC_URL)', async () => {
+    const m = await openMap(browser, app.url);
+    try {
+      await m.page.locator('.xc-mode-switch').click();
+      await m.page.locator('#app.xc-presenting').waitFor();
+      await m.page.locator('.xc-share-open').click();
+      const url = await m.page.locator('.xc-share-url').inputValue();
+      assert.ok(url.startsWith(app.url), url);
+      assert.match((await m.page.locator('.xc-share-warning').textContent()) ?? '', /他人无法打开.*PUBLIC_URL/);
+    } finally {
+      await m.page.close();
+    }
+  });
+
   test('entering the investor view folds the layer panel and fits the district beside the drawer', async () => {
     const m = await openMap(browser, app.url);
     try {

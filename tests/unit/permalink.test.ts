@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isPublicCollection, isPublicProperty, publicProperties } from '../../core/audience.ts';
 import { findCollection } from '../../core/catalog.ts';
-import { diagnosePermalink, encodePermalink, parsePermalink, validatePermalink, type PermalinkState } from '../../core/permalink.ts';
+import { diagnosePermalink, encodePermalink, parsePermalink, shareBase, validatePermalink, type PermalinkState } from '../../core/permalink.ts';
 
 const KNOWN = {
   layers: ['district', 'zones', 'parks', 'controls', 'central_area', 'facilities', 'villages', 'projects'],
@@ -122,4 +122,14 @@ test('diagnosePermalink names what a link loses (issue 13 #15), and nothing for 
   assert.deepEqual(diagnosePermalink('#11/40.9/111.8/0/120', KNOWN).problems, [{ part: 'view', value: '11/40.9/111.8/0/120' }]);
   // Ids are only checked against the lists given.
   assert.deepEqual(diagnosePermalink('#zone=zone-atlantis').problems, []);
+});
+
+test('share links start at PUBLIC_URL when configured, and say when only this machine could open them (issue 13 #17)', () => {
+  const local = { origin: 'http://localhost:8080', pathname: '/', search: '' };
+  assert.deepEqual(shareBase(null, local), { base: 'http://localhost:8080/', localOnly: true });
+  assert.equal(shareBase(null, { ...local, origin: 'http://127.0.0.1:8080' }).localOnly, true);
+  assert.equal(shareBase(null, { ...local, origin: 'http://[::1]:8080' }).localOnly, true);
+  assert.deepEqual(shareBase(null, { ...local, origin: 'http://192.168.1.20:8080' }), { base: 'http://192.168.1.20:8080/', localOnly: false });
+  assert.deepEqual(shareBase('https://gis.example.gov.cn/xincheng', local), { base: 'https://gis.example.gov.cn/xincheng/', localOnly: false });
+  assert.deepEqual(shareBase('https://gis.example.gov.cn/', local), { base: 'https://gis.example.gov.cn/', localOnly: false });
 });

@@ -76,6 +76,8 @@ export interface AppConfig {
   basemaps: BasemapInfo[];
   /** The signed-in user, or null. */
   user?: SessionUser | null;
+  /** The address others reach the map by (PUBLIC_URL), for share links; null when not configured. */
+  publicUrl?: string | null;
 }
 
 /** Feature properties every dataset carries (geodata contract), plus what a layer adds. */

@@ -81,6 +81,7 @@ if (config.basemaps.some((b) => b.pmtiles)) {
   addProtocol('pmtiles', new Protocol().tile);
 }
 store.basemaps = config.basemaps;
+store.publicUrl = config.publicUrl ?? null;
 store.basemap = initialBasemap(config);
 
 const map = new MapLibreMap({

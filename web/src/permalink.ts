@@ -4,7 +4,7 @@
  * language and view mode. It replaces MapLibre's `hash: true`, whose plain links it still reads.
  */
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { diagnosePermalink, encodePermalink, parsePermalink, validatePermalink, type PermalinkState } from '../../core/permalink.ts';
+import { diagnosePermalink, encodePermalink, parsePermalink, shareBase, validatePermalink, type PermalinkState } from '../../core/permalink.ts';
 import { getLang, onLangChange, setLang } from './i18n/index.ts';
 import type { MapLayerModule } from './layers/layer.ts';
 import { LinkNotice } from './panels/link-notice.ts';
@@ -95,9 +95,9 @@ export class PermalinkSync {
     return state;
   }
 
-  /** The full link to what is on screen. */
+  /** The full link to what is on screen, on the public address when PUBLIC_URL is configured. */
   url(): string {
-    return `${location.origin}${location.pathname}${location.search}${encodePermalink(this.current())}`;
+    return `${shareBase(this.store.publicUrl, location).base}${encodePermalink(this.current())}`;
   }
 
   private start() {

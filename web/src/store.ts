@@ -26,6 +26,8 @@ export class Store {
   readonly features = new Map<string, ApiFeature[]>();
   readonly layers = new Map<string, LayerState>();
   basemaps: BasemapInfo[] = [];
+  /** The address others reach the map by (PUBLIC_URL), for share links; null: the page's own. */
+  publicUrl: string | null = null;
   /** The id of the basemap shown, or null for none (offline). */
   basemap: string | null = null;
   /** Messages for problems not tied to one layer (the API unreachable). */

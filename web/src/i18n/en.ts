@@ -361,6 +361,7 @@ export const en: Messages = {
     share: 'Share link',
     shareTitle: 'Copy a link that restores this map',
     shareHelp: 'This link opens the same map: view, layers, selected zone or project, sector filter, language and view.',
+    shareLocalOnly: 'This link points to this computer (localhost): others cannot open it. Ask the administrator to set PUBLIC_URL (the address others reach this system by).',
     copied: 'Link copied to the clipboard',
     copyFailed: 'Copy the link above by hand',
     export: 'Export map',

@@ -364,6 +364,7 @@ export const zh = {
     share: '分享链接',
     shareTitle: '复制能还原当前地图的链接',
     shareHelp: '打开此链接即可看到同样的地图：视野、图层、所选片区或项目、产业筛选、语言与视图。',
+    shareLocalOnly: '此链接指向本机地址（localhost），他人无法打开。请让管理员设置 PUBLIC_URL（他人访问本系统的地址）。',
     copied: '链接已复制到剪贴板',
     copyFailed: '请手动复制上面的链接',
     export: '导出地图',

@@ -1,6 +1,7 @@
 /** The share popover: the link that restores this map, copied to the clipboard when the browser allows. */
 import { h } from '../dom.ts';
 import { t } from '../i18n/index.ts';
+import { shareBase } from '../../../core/permalink.ts';
 
 export class SharePopover {
   private popover: HTMLElement | null = null;
@@ -25,10 +26,12 @@ export class SharePopover {
     const m = t().investor;
     const url = this.link();
     const input = h('input', { type: 'text', class: 'xc-share-url', readonly: true, value: url, 'aria-label': m.share });
+    // A link to this machine's loopback address opens nothing on anyone else's (issue 13 #17).
+    const local = shareBase(null, new URL(url)).localOnly ? h('p', { class: 'xc-share-warning', role: 'note' }, m.shareLocalOnly) : null;
     const status = h('div', { class: 'xc-share-status', role: 'status' });
     const done = h('button', { type: 'button', class: 'xc-pres-button' }, t().dismiss);
     done.addEventListener('click', () => this.close());
-    this.popover = h('div', { class: 'xc-pres-popover xc-share-popover', role: 'dialog', 'aria-label': m.share }, h('div', { class: 'xc-pres-popover-title' }, m.share), h('p', { class: 'xc-share-help' }, m.shareHelp), input, h('div', { class: 'xc-export-actions' }, status, done));
+    this.popover = h('div', { class: 'xc-pres-popover xc-share-popover', role: 'dialog', 'aria-label': m.share }, h('div', { class: 'xc-pres-popover-title' }, m.share), h('p', { class: 'xc-share-help' }, m.shareHelp), local, input, h('div', { class: 'xc-export-actions' }, status, done));
     this.host.append(this.popover);
     const a = anchor.getBoundingClientRect();
     const hostRect = this.host.getBoundingClientRect();

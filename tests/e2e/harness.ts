@@ -14,7 +14,8 @@ import type { Db } from '../../api/db/db.ts';
 import { listen } from '../../api/listen.ts';
 import { openDatabase } from '../../api/open-db.ts';
 
-export const WEB_DIR = 'dist/web';
+/** The built web app; TEST_WEB_DIR lets parallel work build into its own folder (`vite build --outDir`). */
+export const WEB_DIR = process.env.TEST_WEB_DIR ?? 'dist/web';
 
 export interface RunningApp {
   url: string;

@@ -6,7 +6,14 @@
  * Format (the view first, in MapLibre's own `hash: true` form, so older links keep working):
  *   #<zoom>/<lat>/<lon>[/<bearing>/<pitch>][&mode=presentation][&lang=en][&layers=zones,projects]
  *     [&zone=<zone id>|&project=<project id>][&sectors=hitech,digital]
+ *     [&tool=compliance|coverage][&check=<project id>|&site=<site code>]
+ *     [&cov=<preset>[&cov.r=<m>][&cov.area=<area>][&cov.planned=1][&cov.den=<layer>][&cov.pop=<layer>|<field>][&cov.net=<layer>]]
+ *
+ * The analysis parts (issue 13 #17) carry what the planner view's tools showed: the site a compliance
+ * review checked (a project by id, or the site itself as a short code, core/geometry/site-code.ts)
+ * and the coverage settings; the link reruns them.
  */
+import { decodeSite, encodeSite, type CodedSite } from './geometry/site-code.ts';
 
 export type PermalinkLang = 'zh' | 'en';
 export type ViewMode = 'planner' | 'presentation';
@@ -19,6 +26,31 @@ export interface PermalinkView {
   pitch?: number;
 }
 
+/** The analysis tools a link can open (the planner view's dock tabs). */
+export const LINK_TOOLS = ['compliance', 'coverage'] as const;
+export type LinkTool = (typeof LINK_TOOLS)[number];
+
+/** Coverage settings in a link: the request the coverage tool runs (see web/src/coverage/types.ts). */
+export interface CoverageLink {
+  preset: string;
+  /** Own radius in metres (else the preset's). */
+  radius?: number;
+  /** 'central_area', 'district' or 'zone:<id>' (absent: the tool's default). */
+  area?: string;
+  includePlanned?: boolean;
+  /** Denominator layer id, '__whole__' for the whole area (absent: the server's default). */
+  denominator?: string;
+  /** Population layer and its number field. */
+  population?: { collection: string; field: string };
+  /** Walking distance on this line layer (absent: straight-line radius). */
+  network?: string;
+}
+
+/** Longest site code a link carries (~2 kB links stay whole in mail, chat and QR codes); a larger site is left out, and said so. */
+export const MAX_LINK_SITE_CHARS = 1800;
+/** Largest own radius a link may ask for, as the coverage tool allows. */
+const MAX_LINK_RADIUS_METERS = 50_000;
+
 /** What a link says; every part is optional (absent = the app's default). */
 export interface PermalinkState {
   view?: PermalinkView;
@@ -30,6 +62,13 @@ export interface PermalinkState {
   sectors?: string[];
   lang?: PermalinkLang;
   mode?: ViewMode;
+  /** The analysis tab open in the planner view. */
+  tool?: LinkTool;
+  /** A project whose site the compliance review checked. */
+  check?: string;
+  /** A site (lon/lat) the compliance review checked. */
+  site?: CodedSite;
+  coverage?: CoverageLink;
 }
 
 /** What the app knows, to check ids against; a list left out is not checked. */
@@ -106,6 +145,7 @@ function parseList(raw: string): string[] | undefined {
  */
 export function parsePermalink(hash: string): PermalinkState {
   const state: PermalinkState = {};
+  const coverageParts = new Map<string, string>();
   if (typeof hash !== 'string') return state;
   const text = hash.startsWith('#') ? hash.slice(1) : hash;
   if (!text) return state;
@@ -130,6 +170,10 @@ export function parsePermalink(hash: string): PermalinkState {
     }
     const value = safeDecode(raw);
     if (key === null || value === null) continue;
+    if (key.startsWith('cov')) {
+      coverageParts.set(key, value);
+      continue;
+    }
     switch (key) {
       case 'map': {
         const view = parseView(value);
@@ -148,11 +192,94 @@ export function parsePermalink(hash: string): PermalinkState {
       case 'project':
         if (ID.test(value)) state.project = value;
         break;
+      case 'tool':
+        if ((LINK_TOOLS as readonly string[]).includes(value)) state.tool = value as LinkTool;
+        break;
+      case 'check':
+        if (ID.test(value)) state.check = value;
+        break;
+      case 'site': {
+        const site = value.length <= MAX_LINK_SITE_CHARS * 2 ? decodeSite(value) : null;
+        if (site) state.site = site;
+        break;
+      }
       default:
       // Unknown keys (a later version's, or hand-typed) are ignored, not an error.
     }
   }
+  const coverage = readCoverage(coverageParts);
+  if (coverage.link) state.coverage = coverage.link;
   return state;
+}
+
+/** Field names of imported layers are free text (Chinese too): anything printable, short. */
+const FIELD = /^[^\u0000-\u001f|&#]{1,80}$/;
+
+/** The coverage settings of a link's `cov*` parameters, and the keys that were unreadable. */
+function readCoverage(parts: Map<string, string>): { link?: CoverageLink; bad: string[] } {
+  const bad: string[] = [];
+  const preset = parts.get('cov');
+  if (preset === undefined || !ID.test(preset)) return { bad: [...parts.keys()] };
+  const link: CoverageLink = { preset };
+  for (const [key, value] of parts) {
+    switch (key) {
+      case 'cov':
+        break;
+      case 'cov.r': {
+        const r = toNumber(value);
+        if (r !== undefined && r > 0 && r <= MAX_LINK_RADIUS_METERS) link.radius = r;
+        else bad.push(key);
+        break;
+      }
+      case 'cov.area':
+        if (ID.test(value)) link.area = value;
+        else bad.push(key);
+        break;
+      case 'cov.planned':
+        if (value === '1' || value === '0') link.includePlanned = value === '1';
+        else bad.push(key);
+        break;
+      case 'cov.den':
+        if (ID.test(value)) link.denominator = value;
+        else bad.push(key);
+        break;
+      case 'cov.pop': {
+        const bar = value.indexOf('|');
+        const collection = value.slice(0, bar);
+        const field = value.slice(bar + 1);
+        if (bar > 0 && ID.test(collection) && FIELD.test(field)) link.population = { collection, field };
+        else bad.push(key);
+        break;
+      }
+      case 'cov.net':
+        if (ID.test(value)) link.network = value;
+        else bad.push(key);
+        break;
+      default:
+        bad.push(key);
+    }
+  }
+  return { link, bad };
+}
+
+/** The `cov*` parameters of coverage settings. */
+function writeCoverage(c: CoverageLink): string[] {
+  const out = [`cov=${encodeURIComponent(c.preset)}`];
+  if (c.radius !== undefined) out.push(`cov.r=${round(c.radius, 1)}`);
+  if (c.area) out.push(`cov.area=${encodeURIComponent(c.area)}`);
+  if (c.includePlanned) out.push('cov.planned=1');
+  if (c.denominator) out.push(`cov.den=${encodeURIComponent(c.denominator)}`);
+  if (c.population) out.push(`cov.pop=${encodeURIComponent(c.population.collection)}|${encodeURIComponent(c.population.field)}`);
+  if (c.network) out.push(`cov.net=${encodeURIComponent(c.network)}`);
+  return out;
+}
+
+/** A site's link code, or why it is left out: longer than MAX_LINK_SITE_CHARS (with its size, to say so). */
+export function siteLinkCode(site: CodedSite): { code: string } | { tooLarge: { chars: number; positions: number } } {
+  const code = encodeSite(site);
+  if (code.length <= MAX_LINK_SITE_CHARS) return { code };
+  const positions = JSON.stringify(site.coordinates).match(/\[-?\d/g)?.length ?? 0;
+  return { tooLarge: { chars: code.length, positions } };
 }
 
 /** Drops ids the app does not know (unknown layer, zone, project or sector); the rest is kept. */
@@ -172,6 +299,7 @@ export function validatePermalink(state: PermalinkState, known: PermalinkKnown):
   else delete out.sectors;
   if (out.zone !== undefined && known.zones && !known.zones.includes(out.zone)) delete out.zone;
   if (out.project !== undefined && known.projects && !known.projects.includes(out.project)) delete out.project;
+  if (out.check !== undefined && known.projects && !known.projects.includes(out.check)) delete out.check;
   return out;
 }
 
@@ -184,6 +312,14 @@ export function encodePermalink(state: PermalinkState): string {
   if (state.zone) params.push(`zone=${encodeURIComponent(state.zone)}`);
   if (state.project) params.push(`project=${encodeURIComponent(state.project)}`);
   if (state.sectors?.length) params.push(`sectors=${state.sectors.map(encodeURIComponent).join(',')}`);
+  if (state.tool) params.push(`tool=${state.tool}`);
+  if (state.check) params.push(`check=${encodeURIComponent(state.check)}`);
+  else if (state.site) {
+    const site = siteLinkCode(state.site);
+    // Too large for a link: left out here; the share dialog says so (siteLinkCode).
+    if ('code' in site) params.push(`site=${site.code}`);
+  }
+  if (state.coverage) params.push(...writeCoverage(state.coverage));
 
   let view = '';
   const v = state.view;
@@ -203,7 +339,7 @@ export function encodePermalink(state: PermalinkState): string {
 
 /** A part of a link that the app could not use, as the link wrote it. */
 export interface PermalinkProblem {
-  part: 'view' | 'layer' | 'zone' | 'project' | 'sector' | 'mode' | 'lang' | 'param';
+  part: 'view' | 'layer' | 'zone' | 'project' | 'sector' | 'mode' | 'lang' | 'param' | 'tool' | 'check' | 'site' | 'coverage';
   value: string;
 }
 
@@ -235,6 +371,7 @@ export function diagnosePermalink(hash: string, known: PermalinkKnown = {}): Per
     if (!problems.some((p) => p.part === part && p.value === v)) problems.push({ part, value: v });
   };
   const text = typeof hash === 'string' ? (hash.startsWith('#') ? hash.slice(1) : hash) : '';
+  const coverageParts = new Map<string, string>();
   const viewProblem = (raw: string, decoded: string | null) => {
     const view = decoded === null ? undefined : parseView(decoded);
     const parts = (decoded ?? '').split('/');
@@ -269,6 +406,10 @@ export function diagnosePermalink(hash: string, known: PermalinkKnown = {}): Per
       add('param', safeDecode(segment) ?? segment);
       continue;
     }
+    if (key.startsWith('cov')) {
+      coverageParts.set(key, value);
+      continue;
+    }
     switch (key) {
       case 'map':
         viewProblem(raw, value);
@@ -285,11 +426,21 @@ export function diagnosePermalink(hash: string, known: PermalinkKnown = {}): Per
         if (!ID.test(value) || (allowed && !allowed.includes(value))) add(key, value);
         break;
       }
+      case 'tool':
+        if (!(LINK_TOOLS as readonly string[]).includes(value)) add('tool', value);
+        break;
+      case 'check':
+        if (!ID.test(value) || (known.projects && !known.projects.includes(value))) add('check', value);
+        break;
+      case 'site':
+        if (value.length > MAX_LINK_SITE_CHARS * 2 || !decodeSite(value)) add('site', value);
+        break;
       default:
         // `&=` and the like carry nothing; a named key the app does not know is worth a mention.
         if (key !== '' || value !== '') add('param', key || segment);
     }
   }
+  if (coverageParts.size) for (const key of readCoverage(coverageParts).bad) add('coverage', `${key}=${coverageParts.get(key)}`);
   return { problems, hidesAllLayers };
 }
 

@@ -66,3 +66,50 @@ export function formatPercent(share: number, _lang: UnitLang = 'zh'): string {
 export function percentCell(share: number): string {
   return formatPercent(share).replace(/\u00a0%$/, '');
 }
+
+/** 1 亩 = 10 000 / 15 m² (so 1 公顷 = 15 亩): the unit of land records and planners' talk. */
+export const SQUARE_METERS_PER_MU = 10_000 / 15;
+
+function number(value: number, digits: number, lang: UnitLang, minDigits = digits): string {
+  return new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { maximumFractionDigits: digits, minimumFractionDigits: minDigits }).format(value);
+}
+
+/**
+ * A measured length (m) to the metre or finer: "845.3 米" below 1 km, "1.263 公里" above (three
+ * decimals: still to the metre), "845.3 m" / "1.263 km" in English. '' for a negative or non-finite value.
+ */
+export function formatMeasuredDistance(meters: number, lang: UnitLang = 'zh'): string {
+  if (!Number.isFinite(meters) || meters < 0) return '';
+  if (meters < 1000) return `${number(meters, 1, lang)}${lang === 'zh' ? ' 米' : ' m'}`;
+  return `${number(meters / 1000, 3, lang)}${lang === 'zh' ? ' 公里' : ' km'}`;
+}
+
+/** A measured area side by side in the three units planners use: square metres (km² from 1 km²), 公顷 and 亩. */
+export interface AreaTexts {
+  /** "1,234 平方米" (whole m², one decimal below 100 m²), or "1.2346 平方公里" from 1 km². */
+  squareMeters: string;
+  /** "0.1234 公顷": four decimals (to the square metre). */
+  hectares: string;
+  /** "1.85 亩": two decimals. */
+  mu: string;
+}
+
+export function formatMeasuredArea(squareMeters: number, lang: UnitLang = 'zh'): AreaTexts | null {
+  if (!Number.isFinite(squareMeters) || squareMeters < 0) return null;
+  const u = lang === 'zh' ? { m2: ' 平方米', km2: ' 平方公里', ha: ' 公顷', mu: ' 亩' } : { m2: ' m²', km2: ' km²', ha: ' ha', mu: ' mu' };
+  const m2 =
+    squareMeters >= 1_000_000
+      ? number(squareMeters / 1_000_000, 4, lang) + u.km2
+      : number(squareMeters, squareMeters < 100 ? 1 : 0, lang) + u.m2;
+  return { squareMeters: m2, hectares: number(squareMeters / 10_000, 4, lang) + u.ha, mu: number(squareMeters / SQUARE_METERS_PER_MU, 2, lang) + u.mu };
+}
+
+/** Degrees with six decimals (~0.1 m), as a coordinate readout shows them: "111.700000". */
+export function formatDegrees(value: number): string {
+  return Number.isFinite(value) ? value.toFixed(6) : '';
+}
+
+/** A Gauss-Krüger coordinate in metres with two decimals and no grouping, as survey lists write it: "4524000.00". */
+export function formatGridMeters(value: number): string {
+  return Number.isFinite(value) ? value.toFixed(2) : '';
+}

@@ -5,8 +5,9 @@
  * 1 公顷 = 15 亩). Pure: no DOM, no database.
  */
 import { toGaussKruger, type SiteCrs } from '../crs.ts';
+import { SQUARE_METERS_PER_MU } from '../units.ts';
 
-export const SQUARE_METERS_PER_MU = 10_000 / 15;
+export { SQUARE_METERS_PER_MU };
 export const SQUARE_METERS_PER_HECTARE = 10_000;
 
 /** Square metres → 亩. */

@@ -21,6 +21,9 @@ import { tileRoutes } from './routes/tiles.ts';
 import { exportRoutes } from './routes/export.ts';
 import { complianceRoutes } from './routes/compliance.ts';
 import { coverageRoutes } from './routes/coverage.ts';
+import { JobRunner, type JobOptions } from './jobs.ts';
+import { jobRoutes } from './routes/jobs.ts';
+import type { LayerReviewJobOptions } from './layer-review.ts';
 import { basemaps, metaRoutes } from './routes/meta.ts';
 import { basemapPackageRoutes } from './routes/basemap-packages.ts';
 import type { BasemapPackage } from './basemap-packages.ts';
@@ -36,6 +39,8 @@ export interface AppDeps {
   basemapPackages?: BasemapPackage[];
   /** Folder of the built web app to serve at `/`; omitted in API tests. */
   webDir?: string;
+  /** Limits of analysis jobs (tests make them small). */
+  jobs?: Partial<JobOptions & LayerReviewJobOptions>;
 }
 
 /** Builds the app (API under /api, the web app at /); no I/O happens here. */
@@ -131,6 +136,9 @@ export function createApp(deps: AppDeps) {
   app.route('/api', basemapPackageRoutes(deps.basemapPackages ?? []));
   app.route('/api', complianceRoutes(deps.db));
   app.route('/api', coverageRoutes(deps.db));
+  // Long analyses as jobs: one runs at a time (two on a server), four wait; each chunk takes a slot of the queue.
+  const jobs = new JobRunner({ concurrency: Math.max(1, Math.floor(queue.opts.concurrency / 2)), maxQueued: 4, keepFinished: 20, keepMs: 3_600_000, ...deps.jobs });
+  app.route('/api', jobRoutes(deps.db, jobs, queue, { chunkSites: 500, statementTimeoutMs: queue.opts.statementTimeoutMs, ...deps.jobs }));
   app.route('/api', importRoutes(deps.db, importLimits));
   app.all('/api/*', (c) => {
     // A known path asked with another method is a 405 that names the allowed ones.

@@ -23,39 +23,12 @@ import { listen } from '../api/listen.ts';
 import { openDatabase } from '../api/open-db.ts';
 import { commitLayer } from '../tests/helpers/coverage-layers.ts';
 import { testUser } from '../tests/helpers/users.ts';
+import { BLOCK, parcels } from '../tests/helpers/synthetic-parcels.ts';
 import { WEB_DIR, launchBrowser } from '../tests/e2e/harness.ts';
 
 const SIZES = (process.env.SIZES ?? '1000,10000,100000').split(',').map(Number);
 const BROWSER = process.env.BROWSER !== '0' && existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium') && existsSync(`${WEB_DIR}/index.html`);
-/** The block the parcels fill (lon/lat): central Xincheng, ~6.7 km × 5.5 km. */
-const BLOCK = { west: 111.66, south: 40.80, east: 111.74, north: 40.85 };
 const ZOOMS = [10, 12, 14, 16];
-
-/** `n` small irregular quadrilaterals (jittered corners, 55–80 % of their grid cell) filling BLOCK row by row. */
-function parcels(n: number) {
-  const cols = Math.ceil(Math.sqrt(n * ((BLOCK.east - BLOCK.west) * Math.cos((40.825 * Math.PI) / 180)) / (BLOCK.north - BLOCK.south)));
-  const rows = Math.ceil(n / cols);
-  const dx = (BLOCK.east - BLOCK.west) / cols;
-  const dy = (BLOCK.north - BLOCK.south) / rows;
-  let seed = 42;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const r7 = (v: number) => Math.round(v * 1e7) / 1e7;
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    const x = BLOCK.west + (i % cols) * dx;
-    const y = BLOCK.south + Math.floor(i / cols) * dy;
-    const s = 0.55 + rnd() * 0.25;
-    const j = () => (rnd() - 0.5) * 0.15;
-    const ring = [
-      [x + dx * j(), y + dy * j()],
-      [x + dx * (s + j()), y + dy * j()],
-      [x + dx * (s + j()), y + dy * (s + j())],
-      [x + dx * j(), y + dy * (s + j())],
-    ].map(([a, b]) => [r7(a), r7(b)]);
-    out.push({ type: 'Feature', properties: { name_zh: `宗地${i + 1}`, use: ['居住', '商业', '工业', '绿地'][i % 4] }, geometry: { type: 'Polygon', coordinates: [[...ring, ring[0]]] } });
-  }
-  return out;
-}
 
 function tileOf(lon: number, lat: number, z: number) {
   const n = 2 ** z;

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { SITE_CRS } from '../../core/crs.ts';
+import type { CollectionDef } from '../../core/catalog.ts';
 import { readSite } from '../../core/geometry/site-input.ts';
 import type { Db, QueryOptions, Queryable } from '../db/db.ts';
 import { requireFullRead } from '../auth/middleware.ts';
@@ -22,9 +23,10 @@ import {
 } from '../sql/compliance.ts';
 import { statementLimits } from '../limiter.ts';
 import { stream } from 'hono/streaming';
-import { csvHeader, csvRows, UTF8_BOM, type CsvColumn } from '../../core/export/csv.ts';
+import { csvHeader, csvRows, UTF8_BOM } from '../../core/export/csv.ts';
 import { readable } from './collections.ts';
 import { readJson } from './read-json.ts';
+import { LAYER_REVIEW_CSV, type LayerReviewSite } from '../layer-review.ts';
 
 export const ComplianceRequest = z.object({
   geometry: z.unknown().refine((g) => g !== undefined, 'a GeoJSON geometry is required: send {"geometry": {"type": "Polygon", "coordinates": …}, "crs": …}'),
@@ -71,10 +73,10 @@ export function complianceRoutes(db: Db) {
   app.get('/analysis/compliance/collections/:id', async (c) => {
     requireFullRead(c, 'run a compliance review');
     const { def } = readable(db, c);
-    const parsed = LayerReview.safeParse(c.req.query());
+    const parsed = LayerReviewQuery.safeParse(c.req.query());
     if (!parsed.success) apiError(400, 'InvalidParameterValue', parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));
     const { limit, offset, only, f } = parsed.data!;
-    if (def.geometry === 'none' || def.geometry === 'point') apiError(400, 'InvalidParameterValue', `Collection "${def.id}" has no polygons to review.`);
+    reviewableLayer(def);
     if (f === 'csv') {
       c.header('content-type', 'text/csv; charset=utf-8');
       c.header('content-disposition', `attachment; filename="${def.id}-compliance.csv"`);
@@ -112,8 +114,13 @@ export function complianceRoutes(db: Db) {
   return app;
 }
 
+/** A layer the review can take: one that may hold polygons (400 otherwise). */
+export function reviewableLayer(def: CollectionDef): void {
+  if (def.geometry === 'none' || def.geometry === 'point') apiError(400, 'InvalidParameterValue', `Collection "${def.id}" has no polygons to review.`);
+}
+
 /** The query of a layer review: a page of sites, only those with a conflict, or every one as CSV. */
-const LayerReview = z
+export const LayerReviewQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(1000).default(100),
     offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
@@ -121,24 +128,6 @@ const LayerReview = z
     f: z.enum(['json', 'csv']).default('json'),
   })
   .strict();
-
-interface LayerReviewSite {
-  id: string;
-  name: string | null;
-  areaSquareMeters: number;
-  conflictSquareMeters: number;
-  conflicts: { collection: string; id: string; name: string | null; overlapSquareMeters: number }[];
-}
-
-/** The CSV of a layer review: one row per site, its conflicts named in one cell. */
-const LAYER_REVIEW_CSV: CsvColumn<LayerReviewSite>[] = [
-  { header: '要素编号 Id', value: (s) => s.id },
-  { header: '名称 Name', value: (s) => s.name },
-  { header: '用地面积（平方米）Area (m²)', value: (s) => s.areaSquareMeters },
-  { header: '冲突面积（平方米）Conflict (m²)', value: (s) => s.conflictSquareMeters },
-  { header: '冲突占比 Share', value: (s) => (s.areaSquareMeters > 0 ? Math.round((s.conflictSquareMeters / s.areaSquareMeters) * 1000) / 1000 : null) },
-  { header: '涉及管控要素 Controls', value: (s) => s.conflicts.map((x) => `${x.name ?? x.id} ${x.overlapSquareMeters}`).join('; ') },
-];
 
 /** The compliance review of one site (POST /analysis/compliance; a saved review keeps this answer). */
 export async function checkSite(db: Queryable, body: z.infer<typeof ComplianceRequest>, limits?: QueryOptions) {

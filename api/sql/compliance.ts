@@ -174,6 +174,16 @@ export function layerReviewCountsQuery(layer: string): SqlQuery {
   };
 }
 
+/** The size of a layer review before it runs (cheap: no overlay): polygons to review and features not reviewed. */
+export function layerReviewSizeQuery(layer: string): SqlQuery {
+  return {
+    text: `select count(*) filter (where ST_Dimension(s.geom) = 2)::int as sites,
+        count(*) filter (where s.geom is null or ST_Dimension(s.geom) < 2)::int as not_reviewed
+      from ${layer} s`,
+    values: [],
+  };
+}
+
 /**
  * One page of a layer review (JSON array text `sites`): the layer's polygons in id order after `$3`
  * (keyset paging; '' from the start), skipping `$2`, at most `$1`; `$4` true: only those with a conflict.

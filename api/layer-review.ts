@@ -1,0 +1,121 @@
+/**
+ * The compliance review of a whole layer as a job (issue 12): the layer's polygons in keyset chunks by
+ * id, each chunk one statement run holding a slot of the analysis queue, the cancel signal checked
+ * between chunks. The same statement as the synchronous review (api/sql/compliance.ts), so the
+ * answers are the same; the results are kept in memory, conflicts first.
+ */
+import type { CsvColumn } from '../core/export/csv.ts';
+import type { Db } from './db/db.ts';
+import { StatementCancelledError } from './db/db.ts';
+import type { JobContext } from './jobs.ts';
+import type { AnalysisQueue } from './limiter.ts';
+import { layerReviewPageQuery, layerReviewSizeQuery } from './sql/compliance.ts';
+
+/** One reviewed site: its area, the union of its overlaps with the control layers and each conflict. */
+export interface LayerReviewSite {
+  id: string;
+  name: string | null;
+  areaSquareMeters: number;
+  conflictSquareMeters: number;
+  conflicts: { collection: string; id: string; name: string | null; overlapSquareMeters: number }[];
+}
+
+/** The CSV of a layer review: one row per site, its conflicts named in one cell. */
+export const LAYER_REVIEW_CSV: CsvColumn<LayerReviewSite>[] = [
+  { header: '要素编号 Id', value: (s) => s.id },
+  { header: '名称 Name', value: (s) => s.name },
+  { header: '用地面积（平方米）Area (m²)', value: (s) => s.areaSquareMeters },
+  { header: '冲突面积（平方米）Conflict (m²)', value: (s) => s.conflictSquareMeters },
+  { header: '冲突占比 Share', value: (s) => (s.areaSquareMeters > 0 ? Math.round((s.conflictSquareMeters / s.areaSquareMeters) * 1000) / 1000 : null) },
+  { header: '涉及管控要素 Controls', value: (s) => s.conflicts.map((x) => `${x.name ?? x.id} ${x.overlapSquareMeters}`).join('; ') },
+];
+
+/** A finished layer review: the sites with a conflict (largest conflict area first), then the others by id. */
+export interface LayerReviewResult {
+  collection: string;
+  conflicting: LayerReviewSite[];
+  clear: LayerReviewSite[];
+  notReviewed: number;
+}
+
+/** What the job reports while it runs and keeps when it is done, besides the sites. */
+export function layerReviewCounts(r: Pick<LayerReviewResult, 'conflicting' | 'clear' | 'notReviewed'>) {
+  return { numberOfSites: r.conflicting.length + r.clear.length, numberWithConflicts: r.conflicting.length, numberNotReviewed: r.notReviewed };
+}
+
+/** `limit` sites from `offset` in the result's order (conflicts first), or of the conflicting ones only. */
+export function layerReviewPage(r: LayerReviewResult, page: { limit: number; offset: number; onlyConflicts: boolean }): LayerReviewSite[] {
+  const { limit, offset } = page;
+  if (page.onlyConflicts) return r.conflicting.slice(offset, offset + limit);
+  const n = r.conflicting.length;
+  return [...r.conflicting.slice(offset, offset + limit), ...r.clear.slice(Math.max(0, offset - n), Math.max(0, offset + limit - n))];
+}
+
+export interface LayerReviewJobOptions {
+  /** Sites per chunk (one statement each). */
+  chunkSites: number;
+  /** Time limit of each chunk's statement (ms). */
+  statementTimeoutMs: number;
+}
+
+/**
+ * Runs the review of `layer` (a catalogue table with polygons) for a job; `partial` is filled as the
+ * chunks arrive, so the job can report counts while it runs.
+ */
+export async function runLayerReview(
+  db: Db,
+  queue: AnalysisQueue,
+  layer: string,
+  ctx: JobContext,
+  opts: LayerReviewJobOptions,
+  partial: LayerReviewResult = { collection: layer, conflicting: [], clear: [], notReviewed: 0 },
+): Promise<LayerReviewResult> {
+  const { signal } = ctx;
+  // On a server a cancel also stops the running statement (pg_cancel_backend); the embedded database
+  // could only stop it by restarting its thread, which costs more than letting one chunk finish.
+  const statementSignal = db.kind === 'postgresql' ? signal : undefined;
+  const size = await inSlot(queue, signal, () => db.query<{ sites: number; not_reviewed: number }>(layerReviewSizeQuery(layer).text, [], { timeoutMs: opts.statementTimeoutMs, signal: statementSignal }));
+  const total = size.rows[0].sites;
+  partial.notReviewed = size.rows[0].not_reviewed;
+  ctx.progress(0, total);
+  let after = '';
+  let done = 0;
+  for (;;) {
+    const q = layerReviewPageQuery(layer, { limit: opts.chunkSites, offset: 0, after, onlyConflicts: false });
+    const rows = await inSlot(queue, signal, () => db.query<{ sites: string }>(q.text, q.values, { timeoutMs: opts.statementTimeoutMs, signal: statementSignal }));
+    const sites = JSON.parse(rows.rows[0].sites) as LayerReviewSite[];
+    for (const s of sites) (s.conflicts.length ? partial.conflicting : partial.clear).push(s);
+    done += sites.length;
+    // A layer edited while the review runs may have grown.
+    ctx.progress(done, Math.max(total, done));
+    if (sites.length < opts.chunkSites) break;
+    after = sites[sites.length - 1].id;
+  }
+  partial.conflicting.sort((a, b) => b.conflictSquareMeters - a.conflictSquareMeters || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return partial;
+}
+
+/**
+ * Runs `fn` holding a slot of the analysis queue; a full queue (or a long wait) is waited out, a
+ * cancelled job stops before it asks again.
+ */
+async function inSlot<T>(queue: AnalysisQueue, signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
+  for (;;) {
+    if (signal.aborted) throw new StatementCancelledError('The job was cancelled.');
+    let release: () => void;
+    try {
+      release = await queue.acquire(signal);
+    } catch (err) {
+      if (signal.aborted) throw new StatementCancelledError('The job was cancelled.');
+      // The queue is full or the wait ran out: interactive analyses first; ask again in a moment.
+      void err;
+      await new Promise((r) => setTimeout(r, 500));
+      continue;
+    }
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+}

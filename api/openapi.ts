@@ -108,6 +108,83 @@ const geojson = (schema: unknown, description = 'OK') => ({ description, content
 const jsonOrHtml = (schema: unknown) => ({ description: 'OK (JSON, or an HTML page with f=html)', content: { 'application/json': { schema }, ...HTML } });
 const geojsonOrHtml = (schema: unknown) => ({ description: 'OK (GeoJSON, or an HTML page with a map with f=html)', content: { 'application/geo+json': { schema }, ...HTML } });
 
+/** Analysis jobs (api/routes/jobs.ts): who may do what, and that they live in memory, is part of the contract. */
+function jobPaths(limits: CostLimits | undefined): Record<string, unknown> {
+  const jobId = { name: 'jobId', in: 'path', required: true, description: 'The id from the Location of POST /jobs (a UUID); another form is a 400', schema: { type: 'string', format: 'uuid' } };
+  const job = {
+    type: 'object',
+    required: ['id', 'kind', 'state', 'progress', 'links'],
+    properties: {
+      id: { type: 'string', format: 'uuid' },
+      kind: { type: 'string', enum: ['layer-review'] },
+      collection: { type: 'string' },
+      state: { type: 'string', enum: ['queued', 'running', 'done', 'failed', 'cancelled'] },
+      progress: { type: 'object', properties: { done: { type: 'integer', description: 'sites reviewed' }, total: { type: 'integer', nullable: true, description: 'polygons in the layer (null until counted)' } } },
+      numberOfSites: { type: 'integer', description: 'reviewed so far; final when done' },
+      numberWithConflicts: { type: 'integer' },
+      numberNotReviewed: { type: 'integer', description: 'points, lines and features without geometry' },
+      startedBy: { type: 'string', nullable: true, description: 'the user who started it; null: started without signing in' },
+      createdAt: { type: 'string', format: 'date-time' },
+      startedAt: { type: 'string', format: 'date-time', nullable: true },
+      finishedAt: { type: 'string', format: 'date-time', nullable: true },
+      error: { type: 'string', description: 'why it failed (state failed)' },
+      links: { type: 'array', description: 'self; once done also results (JSON) and alternate (CSV)', items: { type: 'object' } },
+    },
+  };
+  const rules =
+    'Jobs are kept in this server process\'s memory: a restart loses queued and running jobs and the results of finished ones; a finished job is kept for an hour (the 20 most recent). ' +
+    `One job runs at a time (two on a PostgreSQL server), 4 wait, one more is refused with 503 + Retry-After; a running job reviews 500 sites per statement, each statement taking a slot of the analysis queue, so single-site checks, tiles and /health are answered between its statements. ` +
+    'Who: starting and reading a job need what any analysis needs (signed in, or anonymous where this server lets anonymous users run analyses); a layer review reads only what its reader may read, so anyone allowed to run analyses who has the id may read a job and its results. Only the user who started it, or an admin, may cancel or discard it (403 otherwise); a job started without signing in belongs to no one and any caller allowed to run analyses may cancel it.';
+  const cost = costLimits(limits, {});
+  return {
+    '/jobs': {
+      post: {
+        tags: ['Analyses'],
+        summary: 'Start a long analysis as a job: the compliance review of a whole layer (every polygon against the control lines)',
+        description: `${rules} ${cost.description}`,
+        'x-cost-limits': cost['x-cost-limits'],
+        operationId: 'startJob',
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['kind', 'collection'], additionalProperties: false, properties: { kind: { type: 'string', enum: ['layer-review'] }, collection: { type: 'string', description: 'a collection that may hold polygons' } } } } } },
+        responses: {
+          202: { description: 'Queued; poll the job at Location', headers: { Location: { schema: { type: 'string' }, description: '/api/jobs/{jobId}' } }, content: { 'application/json': { schema: job } } },
+          ...errors(400, 401, 404, 503),
+        },
+      },
+    },
+    '/jobs/{jobId}': {
+      get: { tags: ['Analyses'], summary: 'A job: state, progress and counts so far, links to its results once done', description: rules, operationId: 'getJob', parameters: [jobId], responses: { 200: json(job), ...errors(400, 401, 404) } },
+      delete: {
+        tags: ['Analyses'],
+        summary: 'Cancel a queued or running job (200: the job, state cancelled, once it has stopped; its statement is stopped between chunks, on a server at once), or discard a finished one (204)',
+        description: rules,
+        operationId: 'cancelJob',
+        parameters: [jobId],
+        responses: { 200: json(job, 'Cancelled'), 204: { description: 'Discarded: the job and its results are gone' }, ...errors(400, 401, 403, 404) },
+      },
+    },
+    '/jobs/{jobId}/results': {
+      get: {
+        tags: ['Analyses'],
+        summary: 'The results of a done job: the sites with a conflict first (largest conflict area first), then the others by id; a page, or all as CSV (streamed)',
+        description: `${rules} 409 while the job is queued or running, and for a cancelled or failed job.`,
+        operationId: 'getJobResults',
+        parameters: [
+          jobId,
+          { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+          { name: 'offset', in: 'query', required: false, schema: { type: 'integer', minimum: 0, default: 0 } },
+          { name: 'only', in: 'query', required: false, description: 'conflicts: only the sites that overlap a control feature', schema: { type: 'string', enum: ['conflicts'] } },
+          { name: 'f', in: 'query', required: false, description: 'csv: every site (or every conflicting one), streamed (UTF-8 with BOM)', schema: { type: 'string', enum: ['json', 'csv'] } },
+        ],
+        responses: {
+          200: { description: 'A page of sites (JSON), or CSV', content: { 'application/json': { schema: { type: 'object' } }, 'text/csv': { schema: { type: 'string' } } } },
+          409: { description: 'The job is not done (the body names its state)', content: { 'application/json': { schema: ref('Error') } } },
+          ...errors(400, 401, 404),
+        },
+      },
+    },
+  };
+}
+
 /** The OpenAPI document; `server` is the API's base URL as the client reached it. */
 export function openApiDocument(server: string, limits?: CostLimits, all: readonly CollectionDef[] = collections): Record<string, unknown> {
   const paths: Record<string, unknown> = {
@@ -257,6 +334,7 @@ export function openApiDocument(server: string, limits?: CostLimits, all: readon
         ],
       },
     },
+    ...jobPaths(limits),
     '/analysis/presets': { get: simple('Analyses', 'Service-radius presets and their sources', 'presets', [], undefined, false) },
     '/analysis/coverage/inputs': { get: simple('Analyses', 'What coverage can use of the imported layers: area layers (denominators), population fields, networks, candidate land', 'coverageInputs', [401], undefined, false) },
     '/analysis/coverage': { post: { ...simple('Analyses', 'Service coverage of an area (radius or walking distance on a network; share of an area layer; people covered), naming its inputs', 'coverage', [400, 401, 413, 503], { type: 'object' }, false), ...costLimits(limits, { maxExtraFacilities: MAX_EXTRA_FACILITIES, maxRadiusMeters: MAX_RADIUS_METERS }) } },

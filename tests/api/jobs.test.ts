@@ -231,6 +231,17 @@ describeEachDb(
       await call('DELETE', `/api/jobs/${id}`, { auth: planner.auth });
     });
 
+    test('the OpenAPI document describes the jobs: states, who may cancel, kept in memory', async () => {
+      const doc = (await call('GET', '/api/openapi')).body;
+      const start = doc.paths['/jobs'].post;
+      assert.ok(start.responses['202'].headers.Location);
+      assert.match(start.description, /restart loses/);
+      assert.match(start.description, /started it, or an admin, may cancel/);
+      assert.deepEqual(doc.paths['/jobs/{jobId}'].get.responses['200'].content['application/json'].schema.properties.state.enum, ['queued', 'running', 'done', 'failed', 'cancelled']);
+      assert.ok(doc.paths['/jobs/{jobId}'].delete.responses['403']);
+      assert.ok(doc.paths['/jobs/{jobId}/results'].get.responses['409']);
+    });
+
     test('where anonymous users may not run analyses, they may not start or read jobs', async () => {
       const open = createApp({ db: t.db, config: { BASEMAPS: [], ANONYMOUS_READ: 'public' } });
       const r = await open.request('/api/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'layer-review', collection: 'job_parcels' }) });

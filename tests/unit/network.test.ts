@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildWalkingGraph, networkDistances, reachedLines, substring, type XY } from '../../core/analysis/network.ts';
+import { accessPoints, buildWalkingGraph, closestOnEdge, networkDistances, planarShape, reachedLines, substring, type XY } from '../../core/analysis/network.ts';
 
 /** A grid of 100 m segments over [x0, x1] × [y0, y1] (multiples of 100). */
 function grid(x0: number, x1: number, y0: number, y1: number): XY[][] {
@@ -72,9 +72,11 @@ test('river with one bridge: the far bank is reached only over the bridge', () =
   const reach = reachedLines(g, [facility]);
   for (const line of reach.lines) for (const [x] of line) assert.ok(x <= 900 + 1e-6, `reached the east bank at x = ${x}`);
   // A straight 500 m circle from (900, 200) reaches 400 m into the east bank; the walk there is 1 700 m to the bridge plus 200 m over it.
-  const { dist } = networkDistances(g, [facility]);
+  // (The search looks only at what is in straight reach of the budget: ask with 4 km to see the far bank's distance.)
+  const { dist } = networkDistances(g, [{ ...facility, distanceMeters: 4000 }]);
   const east = g.nodes.findIndex(([x, y]) => x === 1100 && y === 200);
   assert.equal(dist.get(east), 1700 + 200 + 1700);
+  assert.equal(networkDistances(g, [facility]).dist.get(east), undefined, 'beyond the budget and out of straight reach: not searched');
   const far = reachedLines(g, [{ ...facility, distanceMeters: 2000 }]);
   assert.ok(far.lines.some((l) => l.some(([x]) => x > 1100)), 'with 2 km the east bank is reached');
 });
@@ -87,4 +89,44 @@ test('snapping: ends within the tolerance join, farther ones do not; zero-length
   const reach = reachedLines(g, [{ access: [{ edge: 0, along: 0, walk: 0 }], distanceMeters: 1000 }]);
   assert.ok(Math.abs(reach.lengthMeters - 199) < 1e-6, `${reach.lengthMeters}: the third line is not reached`);
   assert.deepEqual(substring([[0, 0], [10, 0], [10, 10]], 5, 15), [[5, 0], [10, 0], [10, 5]]);
+});
+
+test('the search on the edges in reach gives the same distances within the budget as one over the whole network', () => {
+  const g = buildWalkingGraph(grid(-2000, 2000, -2000, 2000), 2);
+  const src = { access: [atNode(g, [300, -200])], distanceMeters: 700 };
+  const { dist, edges } = networkDistances(g, [src]);
+  assert.ok(edges.length < g.edges.length / 4, `${edges.length} of ${g.edges.length} edges searched`);
+  const whole = networkDistances(g, [{ ...src, distanceMeters: 20_000 }]).dist;
+  let within = 0;
+  for (const [i, d] of whole) {
+    if (d > 700) continue;
+    within++;
+    assert.ok(Math.abs(dist.get(i)! - d) < 1e-6, `node ${g.nodes[i]}: ${dist.get(i)} vs ${d}`);
+  }
+  assert.equal(within, [...dist.values()].filter((d) => d <= 700).length);
+  // The index finds exactly the edges whose box meets a box.
+  const found = g.index.query(-150, -150, 150, 150);
+  const brute = g.edges.flatMap((e, j) => (e.coords.some(([x, y]) => x >= -150 && x <= 150 && y >= -150 && y <= 150) || (Math.min(e.coords[0][0], e.coords[1][0]) <= 150 && Math.max(e.coords[0][0], e.coords[1][0]) >= -150 && Math.min(e.coords[0][1], e.coords[1][1]) <= 150 && Math.max(e.coords[0][1], e.coords[1][1]) >= -150) ? [j] : []));
+  assert.deepEqual(found, brute);
+});
+
+test('access: a point enters at the nearest point of the nearest edge; a polygon at every edge within reach of its edge', () => {
+  const g = buildWalkingGraph(grid(0, 1000, 0, 1000), 2);
+  // (150, 40): the nearest edge is y = 0 between x 100 and 200, 40 m away, 50 m along (x = 100 and 200 are 50 m away).
+  const [a] = accessPoints(g, planarShape({ type: 'Point', coordinates: [150, 40] }), 500, 30);
+  const e = g.edges[a.edge];
+  assert.deepEqual([e.coords[0], e.coords[1]], [[100, 0], [200, 0]]);
+  assert.ok(Math.abs(a.walk - 40) < 1e-9 && Math.abs(a.along - 50) < 1e-9, JSON.stringify(a));
+  // Farther than the limit from every edge: no access.
+  assert.deepEqual(accessPoints(g, planarShape({ type: 'Point', coordinates: [5000, 5000] }), 500, 30), []);
+  // A 40 × 40 m park in the middle of a cell (30 m from each side): the four sides of the cell, at their middle.
+  const park = planarShape({ type: 'Polygon', coordinates: [[[530, 530], [570, 530], [570, 570], [530, 570], [530, 530]]] });
+  const acc = accessPoints(g, park, 500, 30);
+  assert.equal(acc.length, 4, JSON.stringify(acc));
+  for (const x of acc) assert.ok(Math.abs(x.walk - 30) < 1e-9 && x.along >= 30 - 1e-9 && x.along <= 70 + 1e-9, JSON.stringify(x));
+  // An edge crossing a polygon enters it where it crosses its boundary (distance 0); one starting inside, at its start.
+  const crossing = closestOnEdge({ u: 0, v: 1, coords: [[0, 50], [100, 50]], length: 100, input: 0 }, planarShape({ type: 'Polygon', coordinates: [[[40, 0], [60, 0], [60, 100], [40, 100], [40, 0]]] }));
+  assert.ok(crossing.walk === 0 && (crossing.along === 40 || crossing.along === 60), JSON.stringify(crossing));
+  const inside = closestOnEdge({ u: 0, v: 1, coords: [[50, 50], [150, 50]], length: 100, input: 0 }, planarShape({ type: 'Polygon', coordinates: [[[40, 0], [60, 0], [60, 100], [40, 100], [40, 0]]] }));
+  assert.deepEqual(inside, { walk: 0, along: 0 });
 });

@@ -33,8 +33,41 @@ export class FeatureInteraction {
   /** Every feature under the last click (topmost first), when there was more than one; the popup lists them. */
   private identified: Hit[] | null = null;
   private hovered: Hit | null = null;
-  /** While true (a site is being drawn on the map), hovering and clicking leave features alone. */
-  paused = false;
+  /** Set by a tool that draws on the map (a compliance site, an edit, a what-if facility). */
+  private pausedByTool = false;
+  /** A map tool that holds the map (measuring) and how it ends: another tool pausing the map ends it first. */
+  private holder: (() => void) | null = null;
+
+  /** While true (a site is being drawn, or something measured, on the map), hovering and clicking leave features alone. */
+  get paused(): boolean {
+    return this.pausedByTool || this.holder !== null;
+  }
+
+  /** A drawing tool starting (true) ends a measurement first: one tool on the map at a time. */
+  set paused(value: boolean) {
+    if (value && this.holder) {
+      const end = this.holder;
+      this.holder = null;
+      end();
+    }
+    this.pausedByTool = value;
+  }
+
+  /**
+   * Takes the map for a tool that draws on it (the measure tool): false while another tool draws
+   * (a site, an edit, a what-if facility), which keeps it. `end` is called when another tool starts.
+   */
+  hold(end: () => void): boolean {
+    if (this.pausedByTool) return false;
+    this.holder = end;
+    this.setHover(null);
+    return true;
+  }
+
+  /** The holding tool is done (without calling its `end`). */
+  release(): void {
+    this.holder = null;
+  }
   /** Fetches one whole feature of a tiled layer (set by main.ts). */
   loadFeature: ((layerId: string, featureId: string) => Promise<ApiFeature | null>) | null = null;
 

@@ -33,6 +33,7 @@ import { accountPanel } from './panels/account-panel.ts';
 import { initialPermalink } from './permalink.ts';
 import { installKeyboard } from './keyboard.ts';
 import { mountInvestorView } from './presentation/mount.ts';
+import { GotoMarker } from './tools/goto-marker.ts';
 
 /** Where the map opens before the district is loaded: the centre of Xincheng District. */
 const XINCHENG_CENTER: [number, number] = [111.86, 40.93];
@@ -117,7 +118,9 @@ const focus = (layerId: string, featureId: string) => {
 
 const investor = mountInvestorView({ map, store, layers, interaction, api, modules: LAYER_MODULES, root, link });
 map.addControl(new HeaderPanel(store, (mode) => investor.presentation.setMode(mode), accountPanel(session, api)), 'top-left');
-map.addControl(new SearchPanel(store, panelModules, focus), 'top-left');
+// "Go to coordinate" (issue 13): a typed coordinate flown to and marked with both systems.
+const gotoMarker = new GotoMarker(map, () => interaction.padding());
+map.addControl(new SearchPanel(store, panelModules, focus, (hit) => gotoMarker.show(hit)), 'top-left');
 if (config.basemaps.length) map.addControl(new BasemapPanel(store), 'top-left');
 // A layer's attribute table, along the bottom of the map (issue 13).
 const attributeTable = new AttributeTable(map.getContainer(), store, interaction);
@@ -298,6 +301,30 @@ window.__xc = { store, interaction, ready, interactiveLayers: () => layers.visib
 registerAnalysisTools(session);
 const dock = new AnalysisDock({ store, api, interaction, ready, session, reload: reloadCollection, refresh: loadAll });
 map.addControl(dock, 'top-right');
+// The link's analysis tab (issue 13 #17), and the one shown, for the link.
+investor.permalink.analysisTool = () => dock.activeTool;
+store.on((c) => {
+  if (c !== 'analysis-request') return;
+  const r = store.analysisRequest;
+  dock.open(r.tool ?? (r.compliance ? 'compliance' : 'coverage'));
+});
+// Measure, print, share, "where am I" and the coordinate readout (issue 13): a chunk of their own (terra-draw, proj4).
+void import('./tools/map-tools.ts')
+  .then(({ mountMapTools }) =>
+    mountMapTools({
+      map,
+      interaction,
+      print: (anchor) => {
+        investor.share.close();
+        investor.exportDialog.toggle(anchor);
+      },
+      share: (anchor) => {
+        investor.exportDialog.close();
+        investor.share.toggle(anchor);
+      },
+    }),
+  )
+  .catch((err) => console.warn('Map tools could not be loaded:', err));
 // Skip links, Esc, and the layer panel folding while the dock needs the room (issue 13).
 installKeyboard({ root, map, dock, layerPanel, interaction });
 void session.refresh();

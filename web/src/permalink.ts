@@ -1,10 +1,13 @@
 /**
  * Keeps the URL hash a shareable link to what is on screen (see core/permalink.ts for the format)
  * and opens such links: the view, visible layers, selected zone or project, sector filter,
- * language and view mode. It replaces MapLibre's `hash: true`, whose plain links it still reads.
+ * language and view mode, and in the planner view the analysis on screen (issue 13 #17: the open
+ * tool, the site the compliance review checked, the coverage settings; the tools write it to
+ * `store.analysis` and take what a link asks for from `store.analysisRequest`). It replaces
+ * MapLibre's `hash: true`, whose plain links it still reads.
  */
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { diagnosePermalink, encodePermalink, parsePermalink, shareBase, validatePermalink, type PermalinkState } from '../../core/permalink.ts';
+import { diagnosePermalink, encodePermalink, parsePermalink, shareBase, siteLinkCode, validatePermalink, type PermalinkState } from '../../core/permalink.ts';
 import { getLang, onLangChange, setLang } from './i18n/index.ts';
 import type { MapLayerModule } from './layers/layer.ts';
 import { LinkNotice } from './panels/link-notice.ts';
@@ -25,7 +28,18 @@ export function initialPermalink(): PermalinkState {
   return state;
 }
 
+/** A share link, and what of the screen it could not carry. */
+export interface ShareLink {
+  url: string;
+  /** The link carries analysis (a checked site or project, coverage settings). */
+  analysis: boolean;
+  /** The compliance site left out of the link as too large, with its size. */
+  siteTooLarge: { chars: number; positions: number } | null;
+}
+
 export class PermalinkSync {
+  /** The analysis tab open in the planner view, if any (set by main.ts, which owns the dock). */
+  analysisTool: () => string | null = () => null;
   private enabled = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   /** The link being opened, to say what of it could not be used once the features are loaded. */
@@ -64,13 +78,29 @@ export class PermalinkSync {
     if (this.store.mode === 'presentation') {
       this.presentation.selectZone(valid.zone ?? null, { fly: false });
       if (valid.project) this.presentation.showProject(valid.project, { fly: false });
-    } else if (valid.project) this.presentation.openPlannerPopup('projects', valid.project);
-    else if (valid.zone) this.presentation.openPlannerPopup('zones', valid.zone);
+    } else {
+      if (valid.project) this.presentation.openPlannerPopup('projects', valid.project);
+      else if (valid.zone) this.presentation.openPlannerPopup('zones', valid.zone);
+      this.requestAnalysis(valid);
+    }
     if (this.opening !== null) {
       this.notice.show(diagnosePermalink(this.opening, { layers: this.modules.map((m) => m.id), zones: ids('zones'), projects: ids('projects'), sectors: SECTORS }));
       this.opening = null;
     }
     this.start();
+  }
+
+  /**
+   * Hands the link's analysis to the tools (each takes its part when it opens) and asks main.ts to
+   * open the dock on the link's tool. Until a tool shows its own result, the link keeps what it asked.
+   */
+  private requestAnalysis(valid: PermalinkState) {
+    const compliance = valid.check ? { project: valid.check } : valid.site ? { site: valid.site } : undefined;
+    if (!compliance && !valid.coverage && !valid.tool) return;
+    this.store.analysisRequest = { tool: valid.tool, compliance, coverage: valid.coverage };
+    this.store.analysis = { compliance, coverage: valid.coverage };
+    for (const key of ['compliance', 'coverage'] as const) if (this.store.analysis[key] === undefined) delete this.store.analysis[key];
+    this.store.emit('analysis-request');
   }
 
   /** The state on screen now. */
@@ -91,13 +121,30 @@ export class PermalinkSync {
       const sel = this.presentation.plannerSelection();
       if (sel?.layerId === 'zones') state.zone = sel.featureId;
       if (sel?.layerId === 'projects') state.project = sel.featureId;
+      const a = this.store.analysis;
+      if (a.compliance && 'project' in a.compliance) state.check = a.compliance.project;
+      else if (a.compliance) state.site = a.compliance.site;
+      if (a.coverage) state.coverage = a.coverage;
+      const tool = this.analysisTool();
+      if (tool === 'compliance' || tool === 'coverage') state.tool = tool;
     }
     return state;
   }
 
   /** The full link to what is on screen, on the public address when PUBLIC_URL is configured. */
   url(): string {
-    return `${shareBase(this.store.publicUrl, location).base}${encodePermalink(this.current())}`;
+    return this.share().url;
+  }
+
+  /** The share link, whether it carries analysis, and the site it had to leave out (too large). */
+  share(): ShareLink {
+    const state = this.current();
+    const site = state.site ? siteLinkCode(state.site) : null;
+    return {
+      url: `${shareBase(this.store.publicUrl, location).base}${encodePermalink(state)}`,
+      analysis: !!(state.check || (site && 'code' in site) || state.coverage),
+      siteTooLarge: site && 'tooLarge' in site ? site.tooLarge : null,
+    };
   }
 
   private start() {
@@ -105,7 +152,7 @@ export class PermalinkSync {
     this.enabled = true;
     const schedule = () => this.schedule();
     this.map.on('moveend', schedule);
-    this.store.on((c) => (c === 'layers' || c === 'mode' || c === 'sectors') && schedule());
+    this.store.on((c) => (c === 'layers' || c === 'mode' || c === 'sectors' || c === 'analysis') && schedule());
     this.presentation.onChange(schedule);
     onLangChange(schedule);
     // The planner popup has no event of its own: it comes and goes in the map container's DOM.

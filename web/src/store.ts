@@ -2,6 +2,8 @@
  * The app's state shared by the map and the panels: what each collection says about itself, the
  * features loaded per layer, and each layer's visibility and opacity. Panels listen for changes.
  */
+import type { CodedSite } from '../../core/geometry/site-code.ts';
+import type { CoverageLink } from '../../core/permalink.ts';
 import type { ApiFeature, BasemapInfo, CollectionInfo } from './api.ts';
 import { getLang, t } from './i18n/index.ts';
 import type { LayerContext } from './layers/layer.ts';
@@ -16,7 +18,16 @@ export interface LayerState {
   opacity: number;
 }
 
-type Change = 'layers' | 'data' | 'basemap' | 'errors' | 'mode' | 'sectors';
+type Change = 'layers' | 'data' | 'basemap' | 'errors' | 'mode' | 'sectors' | 'analysis' | 'analysis-request';
+
+/**
+ * What the planner view's analysis tools show, kept for the share link (issue 13 #17): the site the
+ * compliance review checked (a project by id, or the site itself in lon/lat) and the coverage settings.
+ */
+export interface AnalysisState {
+  compliance?: { project: string } | { site: CodedSite };
+  coverage?: CoverageLink;
+}
 
 /** `planner`: the full working map; `presentation`: the investor view (public layers only). */
 export type ViewMode = 'planner' | 'presentation';
@@ -35,7 +46,27 @@ export class Store {
   mode: ViewMode = 'planner';
   /** Project sectors shown on the map and the zone cards; empty = every sector. */
   sectors: string[] = [];
+  /** What the analysis tools show now (each tool writes its part: `setAnalysis`). */
+  analysis: AnalysisState = {};
+  /** What an opened link asks the analysis tools to show; each tool takes its part when it opens. */
+  analysisRequest: AnalysisState & { tool?: string } = {};
   private readonly listeners = new Set<(change: Change) => void>();
+
+  /** A tool's part of the analysis on screen changed (undefined: it shows nothing to share). */
+  setAnalysis(patch: AnalysisState): void {
+    for (const key of Object.keys(patch) as (keyof AnalysisState)[]) {
+      if (patch[key] === undefined) delete this.analysis[key];
+      else (this.analysis as Record<string, unknown>)[key] = patch[key];
+    }
+    this.emit('analysis');
+  }
+
+  /** A tool's part of what a link asked for, once: later openings of the tool keep their own state. */
+  takeAnalysisRequest<K extends keyof AnalysisState>(key: K): AnalysisState[K] {
+    const value = this.analysisRequest[key];
+    delete this.analysisRequest[key];
+    return value;
+  }
 
   on(fn: (change: Change) => void): () => void {
     this.listeners.add(fn);

@@ -87,6 +87,11 @@ export class AnalysisDock implements IControl {
     return !!this.drawer && !this.drawer.hidden;
   }
 
+  /** The tool whose tab is shown in the open drawer, or null when the drawer is closed. */
+  get activeTool(): string | null {
+    return this.isOpen ? this.active : null;
+  }
+
   /** Calls `fn` after the drawer opens or closes; returns the unsubscribe. */
   onOpenChange(fn: (open: boolean) => void): () => void {
     this.openListeners.add(fn);

@@ -10,6 +10,7 @@ import './compliance.css';
 import type { Geometry } from 'geojson';
 import { checkCompliance, type AreaFeature, type ComplianceResult, type ControlLayer } from '../../../core/analysis/compliance.ts';
 import type { ProjectCompliance } from '../../../core/analysis/compliance-table.ts';
+import type { CodedSite } from '../../../core/geometry/site-code.ts';
 import { readSite, type SiteGeometry } from '../../../core/geometry/site-input.ts';
 import { ApiError, type ComplianceRequest, type ComplianceResponse } from '../api.ts';
 import { areaText, featureLabel, otherUnitText, percentText, verdictLines, methodText, warningTexts, zonesText, type ResultLike } from '../compliance/format.ts';
@@ -112,10 +113,18 @@ export class CompliancePanel {
     this.render();
   }
 
-  /** The tab is shown: load the batch result once the app's data is there. */
+  /** The tab is shown: load the batch result once the app's data is there; check what a link asked for (issue 13 #17). */
   async open(): Promise<void> {
     await this.ctx.ready;
     await this.table.load();
+    const asked = this.ctx.store.takeAnalysisRequest('compliance');
+    if (asked && 'project' in asked) void this.showProject({ projectId: asked.project });
+    else if (asked) {
+      this.submission = null;
+      this.layers.show(asked.site as Geometry, null);
+      this.fit(asked.site as Geometry);
+      void this.check({ geometry: asked.site, crs: 'EPSG:4326' }, null, false);
+    }
   }
 
   /** The tab is hidden: a drawing under way stops (the map's clicks go back to popups). */
@@ -153,6 +162,7 @@ export class CompliancePanel {
     this.request?.abort();
     this.layers.clear();
     this.table.select(null);
+    this.ctx.store.setAnalysis({ compliance: undefined });
     this.result = { kind: 'none' };
     this.renderResult();
     this.draw.start(mode);
@@ -221,6 +231,8 @@ export class CompliancePanel {
       const response = await this.ctx.api.compliance(body, request.signal);
       if (request.signal.aborted) return;
       this.result = { kind: 'server', projectId, response };
+      // The share link carries the checked site (a project by id), issue 13 #17.
+      this.ctx.store.setAnalysis({ compliance: projectId ? { project: projectId } : { site: response.site.geometry as CodedSite } });
       this.layers.show(response.site.geometry, response.overlaps);
       if (fit) this.fit(response.site.geometry);
     } catch (err) {
@@ -233,7 +245,7 @@ export class CompliancePanel {
   }
 
   /** A row of the project table: zoom to the site and check it again for its overlap polygons. */
-  private async showProject(p: ProjectCompliance): Promise<void> {
+  private async showProject(p: Pick<ProjectCompliance, 'projectId'>): Promise<void> {
     if (this.draw.drawing) this.draw.cancel();
     const f = this.ctx.store.feature('projects', p.projectId);
     if (!f?.geometry) return;
@@ -259,6 +271,7 @@ export class CompliancePanel {
   private clear(): void {
     this.request?.abort();
     if (this.draw.drawing) this.draw.cancel();
+    this.ctx.store.setAnalysis({ compliance: undefined });
     this.layers.clear();
     this.table.select(null);
     this.result = { kind: 'none' };

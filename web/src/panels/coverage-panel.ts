@@ -23,6 +23,7 @@ import { exportPicker } from '../export/export-picker.ts';
 import { anchorPoint, geometryBounds } from '../geometry.ts';
 import { getLang, label, onLangChange, pick, t } from '../i18n/index.ts';
 import { featureName } from '../store.ts';
+import { coverageLinkOf, coverageSettingsOf } from '../analysis-link.ts';
 import type { AnalysisContext } from './analysis-dock.ts';
 
 /** Gap polygons listed in the panel; the rest are counted. */
@@ -119,6 +120,16 @@ export class CoveragePanel {
     } catch {
       this.choices = null;
     }
+    // The settings a link asked for (issue 13 #17), computed at once.
+    const asked = this.ctx.store.takeAnalysisRequest('coverage');
+    if (asked) {
+      this.settings = coverageSettingsOf(asked) as Settings;
+      this.useCustom = this.settings.customRadiusMeters !== null;
+      if (this.useCustom) this.customText = String(this.settings.customRadiusMeters);
+      this.renderSettings();
+      this.run();
+      return;
+    }
     this.renderSettings();
     if (this.isOpen) this.drawMap();
   }
@@ -196,6 +207,8 @@ export class CoveragePanel {
       const response = await this.ctx.api.coverage({ ...this.body(settings), ...(points.length ? { extraFacilities: points } : {}) }, request.signal);
       if (request.signal.aborted) return;
       this.shown = { source: 'server', figures: resultFromResponse(response), response, gains: serverGains(response, ranges), settings };
+      // The share link carries these settings (issue 13 #17).
+      this.ctx.store.setAnalysis({ coverage: coverageLinkOf(settings) });
       if (!items.length) this.baseShare = response.coverageShare;
       this.setPhase('ready');
       const first = this.fittedArea !== settings.area;
@@ -225,6 +238,7 @@ export class CoveragePanel {
     this.fittedArea = null;
     this.clearSuggestions();
     this.setPhase('idle');
+    this.ctx.store.setAnalysis({ coverage: undefined });
     this.layers.remove();
     this.render();
   }

@@ -2,14 +2,15 @@
 import { h } from '../dom.ts';
 import { t } from '../i18n/index.ts';
 import { shareBase } from '../../../core/permalink.ts';
+import type { ShareLink } from '../permalink.ts';
 
 export class SharePopover {
   private popover: HTMLElement | null = null;
 
   constructor(
     private readonly host: HTMLElement,
-    /** The link to what is on screen now. */
-    private readonly link: () => string,
+    /** The link to what is on screen now (and what of it the link carries or leaves out). */
+    private readonly link: () => ShareLink,
   ) {}
 
   toggle(anchor: HTMLElement): void {
@@ -24,14 +25,19 @@ export class SharePopover {
 
   private async open(anchor: HTMLElement) {
     const m = t().investor;
-    const url = this.link();
+    const link = this.link();
+    const url = link.url;
+    const tools = t().tools;
+    // The analysis travels with the link; a site too large for one is said, not silently dropped (#17).
+    const analysis = link.analysis ? h('p', { class: 'xc-share-analysis', role: 'note' }, tools.shareAnalysis) : null;
+    const tooLarge = link.siteTooLarge ? h('p', { class: 'xc-share-warning xc-share-site-too-large', role: 'note' }, tools.shareSiteTooLarge(link.siteTooLarge.positions, link.siteTooLarge.chars)) : null;
     const input = h('input', { type: 'text', class: 'xc-share-url', readonly: true, value: url, 'aria-label': m.share });
     // A link to this machine's loopback address opens nothing on anyone else's (issue 13 #17).
     const local = shareBase(null, new URL(url)).localOnly ? h('p', { class: 'xc-share-warning', role: 'note' }, m.shareLocalOnly) : null;
     const status = h('div', { class: 'xc-share-status', role: 'status' });
     const done = h('button', { type: 'button', class: 'xc-pres-button' }, t().dismiss);
     done.addEventListener('click', () => this.close());
-    this.popover = h('div', { class: 'xc-pres-popover xc-share-popover', role: 'dialog', 'aria-label': m.share }, h('div', { class: 'xc-pres-popover-title' }, m.share), h('p', { class: 'xc-share-help' }, m.shareHelp), local, input, h('div', { class: 'xc-export-actions' }, status, done));
+    this.popover = h('div', { class: 'xc-pres-popover xc-share-popover', role: 'dialog', 'aria-label': m.share }, h('div', { class: 'xc-pres-popover-title' }, m.share), h('p', { class: 'xc-share-help' }, m.shareHelp), analysis, tooLarge, local, input, h('div', { class: 'xc-export-actions' }, status, done));
     this.host.append(this.popover);
     const a = anchor.getBoundingClientRect();
     const hostRect = this.host.getBoundingClientRect();

@@ -1,8 +1,13 @@
 /**
  * Search by Chinese or English partial name over projects, zones, parks, villages, facilities and
  * control areas; choosing a result flies to it and opens its popup. District-wide projects (which
- * have no site) are found too, and say so.
+ * have no site) are found too, and say so. A typed coordinate (lon/lat, either way round, or
+ * Gauss-Krüger X/Y with or without zone 37: core/coordinate-query.ts, loaded on first use) is offered
+ * first as 定位到坐标, or answered with why it is no place in the district.
  */
+import type { CoordinateHit, CoordinateQuery } from '../../../core/coordinate-query.ts';
+import { formatDegrees } from '../../../core/units.ts';
+import { coordinateLines, coordinateReading } from '../tools/goto-marker.ts';
 import type { ApiFeature } from '../api.ts';
 import { h } from '../dom.ts';
 import { Panel } from './panel.ts';
@@ -63,13 +68,69 @@ export class SearchPanel extends Panel {
   private list: HTMLElement | null = null;
   private hits: SearchHit[] = [];
   private active = 0;
+  /** The typed text read as a coordinate (a hit is the first option), or null. */
+  private coordinate: CoordinateQuery | null = null;
+  private parse: ((text: string) => CoordinateQuery | null) | null = null;
+  private parser: Promise<void> | null = null;
 
   constructor(
     private readonly store: Store,
     private readonly modules: readonly MapLayerModule[],
     private readonly choose: (layerId: string, featureId: string) => void,
+    /** Flies to a typed coordinate and marks it. */
+    private readonly goTo: (hit: CoordinateHit) => void = () => {},
   ) {
     super();
+  }
+
+  /** Loads the coordinate parser (with proj4) once a digit is typed; the list is redrawn when it arrives. */
+  private coordinateOf(query: string): CoordinateQuery | null {
+    if (!/\d/.test(query)) return null;
+    if (this.parse) return this.parse(query);
+    this.parser ??= import('../../../core/coordinate-query.ts')
+      .then((m) => {
+        this.parse = m.parseCoordinateQuery;
+        if (this.input === document.activeElement) this.update();
+      })
+      .catch((err) => console.warn('Coordinate parser could not be loaded:', err));
+    return null;
+  }
+
+  /** Options before the features: the coordinate, when the text is one. */
+  private get offset(): number {
+    return this.coordinate?.ok ? 1 : 0;
+  }
+
+  private coordinateItem(q: CoordinateQuery): HTMLLIElement {
+    const m = t().tools;
+    if (!q.ok) {
+      const p = m.problem;
+      const text =
+        q.reason === 'outside'
+          ? p.outside(formatDegrees(q.lonLat[0]), formatDegrees(q.lonLat[1]))
+          : q.reason === 'wrong-zone'
+            ? p.wrongZone(q.zone)
+            : q.reason === 'mixed'
+              ? p.mixed
+              : q.reason === 'not-grid'
+                ? p.notGrid
+                : p.notDegrees;
+      return h('li', { class: 'xc-search-coordinate-problem', role: 'note', 'data-reason': q.reason }, text);
+    }
+    const [lonLat, gk] = coordinateLines(q);
+    const li = h(
+      'li',
+      { class: 'xc-search-result xc-search-coordinate', role: 'option', 'data-kind': 'coordinate', 'data-input': q.input, 'aria-selected': this.active === 0 ? 'true' : 'false' },
+      h('span', { class: 'xc-search-name' }, m.goTo),
+      h('span', { class: 'xc-search-other' }, lonLat),
+      h('span', { class: 'xc-search-other' }, gk),
+      h('span', { class: 'xc-search-other xc-search-read' }, coordinateReading(q)),
+    );
+    li.addEventListener('mousedown', (e) => {
+      e.preventDefault();
+      this.pick(0);
+    });
+    return li;
   }
 
   onAdd(): HTMLElement {
@@ -110,10 +171,13 @@ export class SearchPanel extends Panel {
     const m = t();
     const query = this.input.value;
     this.hits = searchFeatures(this.store, this.modules, query);
+    this.coordinate = this.coordinateOf(query);
     this.active = 0;
     if (!query.trim()) return this.hide();
+    const offset = this.offset;
     const shown = this.hits.slice(0, MAX_RESULTS);
-    const items = shown.map((hit, i) => {
+    const items = shown.map((hit, j) => {
+      const i = j + offset;
       const info = this.store.info.get(hit.layerId);
       const unplaced = unplacedKind(hit.feature);
       const li = h(
@@ -129,6 +193,7 @@ export class SearchPanel extends Panel {
       });
       return li;
     });
+    if (this.coordinate) items.unshift(this.coordinateItem(this.coordinate));
     if (items.length === 0) items.push(h('li', { class: 'xc-search-empty' }, m.searchNoResults));
     if (this.hits.length > MAX_RESULTS) items.push(h('li', { class: 'xc-search-empty' }, m.searchMore(this.hits.length - MAX_RESULTS)));
     this.list.replaceChildren(...items);
@@ -136,7 +201,7 @@ export class SearchPanel extends Panel {
   }
 
   private onKey(e: KeyboardEvent) {
-    const n = Math.min(this.hits.length, MAX_RESULTS);
+    const n = Math.min(this.hits.length, MAX_RESULTS) + this.offset;
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
       if (n === 0) return;
@@ -150,7 +215,13 @@ export class SearchPanel extends Panel {
   }
 
   private pick(i: number) {
-    const hit = this.hits[i];
+    if (this.coordinate?.ok && i === 0) {
+      const q = this.coordinate;
+      this.hide();
+      this.goTo(q);
+      return;
+    }
+    const hit = this.hits[i - this.offset];
     if (!hit) return;
     this.hide();
     this.choose(hit.layerId, hit.feature.id);

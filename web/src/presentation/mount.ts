@@ -30,6 +30,10 @@ export interface InvestorViewOptions {
 export interface InvestorView {
   presentation: Presentation;
   permalink: PermalinkSync;
+  /** The print/export dialog, also opened by the planner's 打印 (issue 13). */
+  exportDialog: ExportDialog;
+  /** The share popover, also opened by the planner's 分享. */
+  share: SharePopover;
   /** Call once every layer's features are loaded: applies the link's selection and starts keeping the hash. */
   loaded(): void;
 }
@@ -43,7 +47,7 @@ export function mountInvestorView(o: InvestorViewOptions): InvestorView {
     const zone = presentation.selection.zone;
     return { map: o.map, store: o.store, modules: o.modules, zoneName: zone && o.store.mode === 'presentation' ? presentation.zoneName(zone) : undefined };
   });
-  const share = new SharePopover(host, () => permalink.url());
+  const share = new SharePopover(host, () => permalink.share());
   const panel = new PresentationPanel(o.store, presentation, () => indicators, {
     share: (anchor) => {
       exportDialog.close();
@@ -56,7 +60,8 @@ export function mountInvestorView(o: InvestorViewOptions): InvestorView {
   });
   host.append(panel.onAdd());
   o.store.on((c) => {
-    if (c === 'mode' && o.store.mode === 'planner') {
+    // The other view's popovers close on a switch (the planner's tools open the same two).
+    if (c === 'mode') {
       share.close();
       exportDialog.close();
     }
@@ -76,6 +81,8 @@ export function mountInvestorView(o: InvestorViewOptions): InvestorView {
   return {
     presentation,
     permalink,
+    exportDialog,
+    share,
     loaded() {
       // A presentation link without a view opens on the district with room for the drawer.
       if (!o.link.view?.center && o.store.mode === 'presentation') presentation.fitDistrict();

@@ -98,6 +98,8 @@ const map = new MapLibreMap({
   // CJK labels drawn by the browser's fonts; with no glyphs URL, Latin ones are too.
   localIdeographFontFamily: "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif",
   maxZoom: 18,
+  // Labels appear at once: each fade step is a frame, and a frame costs a software renderer (no GPU) ~0.1–0.4 s.
+  fadeDuration: 0,
   minZoom: 6,
   // MapLibre's own control tooltips in the page's language (switched with it, see localizeMapUi).
   locale: t().mapUi,
@@ -237,6 +239,15 @@ async function loadAll(): Promise<void> {
   collectionsRequest = null;
   store.info.clear();
   for (const c of collections) store.info.set(c.id, c);
+  // Every drawn layer's features asked for at once, while the map still loads its style (they were
+  // asked for only after it, ~0.6 s later on a first open).
+  const requests = new Map<string, ReturnType<typeof api.items>>();
+  for (const c of collections) {
+    if (!(c.imported || findLayerModule(c.id)) || drawnFromTiles(c.numberOfFeatures)) continue;
+    const r = api.items(c.id);
+    r.catch(() => {}); // Reported per layer below.
+    requests.set(c.id, r);
+  }
   await styleLoaded;
   // Collections the office imported get a generic module, added to the map in drawing order.
   for (const m of addImportedModules(collections, panelModules)) layers.addModule(m);
@@ -255,7 +266,7 @@ async function loadAll(): Promise<void> {
           store.emit('data');
           return;
         }
-        const fc = await api.items(m.id);
+        const fc = await (requests.get(m.id) ?? api.items(m.id));
         store.features.set(m.id, fc.features);
         layers.setData(m.id, fc.features);
         store.layer(m.id).load = 'ready';

@@ -122,6 +122,7 @@ export function createApp(deps: AppDeps) {
   app.post('/api/analysis/*', analysisSlot(queue));
   app.get('/api/analysis/compliance/projects', analysisSlot(queue));
   app.get('/api/analysis/compliance/collections/*', analysisSlot(queue));
+  app.get('/api/analysis/coverage/network/*', analysisSlot(queue));
   // OWSLib asks for the landing page with a trailing slash.
   app.get('/api/', landingPage);
   app.route('/api', collectionRoutes(deps.db, undefined, { ...queue.opts, bodyBytes: MAX_BODY_BYTES }));

@@ -112,6 +112,7 @@ export async function networkCover(
       reachedLengthMeters: round(base.lengthMeters, 1),
       snapMeters: NETWORK_SNAP_METERS,
       bufferMeters: NETWORK_BUFFER_METERS,
+      version: net.version,
     },
   };
 }

@@ -10,6 +10,12 @@ import {
   MAX_RADIUS_METERS,
   MAX_SUGGEST_COUNT,
   methodsFor,
+  NETWORK_BROWSER_MAX_EDGES,
+  NETWORK_BUFFER_METERS,
+  NETWORK_MAX_ACCESS_METERS,
+  NETWORK_POLYGON_ACCESS_METERS,
+  NETWORK_SNAP_METERS,
+  networkCollection,
   resolveCoverage,
   round,
   type CoverageRequestBody,
@@ -24,7 +30,8 @@ import { apiError } from '../errors.ts';
 import { requireFullRead } from '../auth/middleware.ts';
 import { coverageQuery, inputsMetaQuery, suggestSamplesQuery, type CoverageRow, type SuggestSamplesRow } from '../sql/coverage.ts';
 import { statementLimits } from '../limiter.ts';
-import { networkCover } from '../network.ts';
+import { networkCover, walkingNetwork } from '../network.ts';
+import { networkVersionQuery } from '../sql/network.ts';
 import { readJson } from './read-json.ts';
 
 export { MAX_EXTRA_FACILITIES, MAX_RADIUS_METERS, MAX_SUGGEST_COUNT };
@@ -126,6 +133,39 @@ export function coverageRoutes(db: Db) {
   app.get('/analysis/coverage/inputs', (c) => {
     requireFullRead(c, 'analyse service coverage');
     return c.json(coverageInputChoices(catalogue(db)));
+  });
+
+  // A walking network for the browser's instant what-if (issue 14): its noded lines in EPSG:4546
+  // metres and the graph's constants, from the graph the server keeps per version of the collection;
+  // without the lines when it is larger than the browser takes (the server then answers alone).
+  app.get('/analysis/coverage/network/:id', async (c) => {
+    requireFullRead(c, 'analyse service coverage');
+    let def;
+    try {
+      def = networkCollection(c.req.param('id'), catalogue(db));
+    } catch (e) {
+      if (e instanceof CoverageInputError) apiError(e.status, e.code === 'InvalidRequestBody' ? 'InvalidParameterValue' : e.code, e.message);
+      throw e;
+    }
+    const vq = networkVersionQuery(def.id);
+    const version = (await db.query<{ version: string | null }>(vq.text, vq.values, statementLimits(c))).rows[0]?.version ?? null;
+    const net = await walkingNetwork(db, def.id, version, statementLimits(c));
+    const tooLarge = net.graph.edges.length > NETWORK_BROWSER_MAX_EDGES;
+    const head = {
+      collection: def.id,
+      version: net.version,
+      crs: 'EPSG:4546',
+      nodes: net.graph.nodes.length,
+      edges: net.graph.edges.length,
+      browserMaxEdges: NETWORK_BROWSER_MAX_EDGES,
+      tooLarge,
+      snapMeters: NETWORK_SNAP_METERS,
+      bufferMeters: NETWORK_BUFFER_METERS,
+      maxAccessMeters: NETWORK_MAX_ACCESS_METERS,
+      polygonAccessMeters: NETWORK_POLYGON_ACCESS_METERS,
+    };
+    // The lines are written as they came from the database (1 mm), not re-serialised one by one.
+    return c.body(`${JSON.stringify(head).slice(0, -1)},"lines":${tooLarge ? 'null' : JSON.stringify(net.lines)}}`, 200, { ...JSON_TYPE, 'cache-control': 'private, no-cache' });
   });
 
   app.post('/analysis/coverage', async (c) => {

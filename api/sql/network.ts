@@ -61,3 +61,8 @@ export function networkSourcesQuery(spec: CoverageSpec, network: string): SqlQue
     values,
   };
 }
+
+/** The version of a network collection (collection_versions), to check the kept graph. */
+export function networkVersionQuery(network: string): SqlQuery {
+  return { text: `select ${versionSql('$1')}`, values: [network] };
+}

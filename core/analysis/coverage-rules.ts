@@ -84,6 +84,28 @@ export const NETWORK_BUFFER_METERS = 50;
 export const NETWORK_MAX_ACCESS_METERS = 500;
 /** A polygon facility is entered from every edge within this distance of its edge (m). */
 export const NETWORK_POLYGON_ACCESS_METERS = 30;
+/**
+ * GB 50180-2018's life circles as walking distances on a network (the panel's choices with the
+ * network method): clause 4.0.1 and its Table 4.0.1 grade residential areas by walking distance —
+ * 15-minute 800–1000 m, 10-minute 500 m, 5-minute 300 m (../shared/design/standards.md; the 5-minute
+ * figure is marked unconfirmed there).
+ */
+export const LIFE_CIRCLES: readonly { id: string; minutes: 5 | 10 | 15; distanceMeters: number; title: Bilingual; status: 'confirmed' | 'unconfirmed' }[] = [
+  { id: '5min', minutes: 5, distanceMeters: 300, title: { zh: '5 分钟生活圈 · 300 米', en: '5-minute life circle · 300 m' }, status: 'unconfirmed' },
+  { id: '10min', minutes: 10, distanceMeters: 500, title: { zh: '10 分钟生活圈 · 500 米', en: '10-minute life circle · 500 m' }, status: 'confirmed' },
+  { id: '15min-800', minutes: 15, distanceMeters: 800, title: { zh: '15 分钟生活圈 · 800 米', en: '15-minute life circle · 800 m' }, status: 'confirmed' },
+  { id: '15min-1000', minutes: 15, distanceMeters: 1000, title: { zh: '15 分钟生活圈 · 1000 米', en: '15-minute life circle · 1000 m' }, status: 'confirmed' },
+];
+export const LIFE_CIRCLE_SOURCE: Bilingual = {
+  zh: 'GB 50180-2018《城市居住区规划设计标准》第 4.0.1 条、表 4.0.1（居住区分级控制规模）：15 分钟生活圈居住区步行距离 800～1000 米，10 分钟 500 米，5 分钟 300 米',
+  en: 'GB 50180-2018 Standard for urban residential area planning and design, clause 4.0.1 and Table 4.0.1 (residential areas by grade): walking distance 800–1000 m for the 15-minute life circle, 500 m for the 10-minute, 300 m for the 5-minute',
+};
+
+/**
+ * Largest network the browser takes for its instant what-if (edges after noding): beyond it the
+ * server's answer alone is shown (the lines would be megabytes to send and the graph slow to build).
+ */
+export const NETWORK_BROWSER_MAX_EDGES = 50_000;
 
 /** A coverage request as the API's schema has checked it (types only). */
 export interface CoverageRequestBody {
@@ -199,6 +221,16 @@ export function populationChoices(catalogue: readonly CollectionDef[]): { collec
 /** Line layers that can be a walking network (role reference, lines). */
 export function networkChoices(catalogue: readonly CollectionDef[]): CollectionDef[] {
   return catalogue.filter((d) => d.imported && roleOf(d) === 'reference' && d.geometry === 'mixed');
+}
+
+/** The collection `id` as a walking network, or a CoverageInputError (404 unknown, 400 not a line layer of role reference). */
+export function networkCollection(id: string, catalogue: readonly CollectionDef[]): CollectionDef {
+  const def = catalogue.find((c) => c.id === id);
+  if (!def) return fail(404, `Unknown network collection "${id.slice(0, 60)}" (GET /api/collections lists them).`);
+  if (roleOf(def) !== 'reference' || def.geometry === 'polygon' || def.geometry === 'point' || def.geometry === 'none') {
+    fail(400, `network: "${def.id}" is not a line layer of role "reference"; line layers: ${networkChoices(catalogue).map((d) => d.id).join(', ') || 'none imported'}.`);
+  }
+  return def;
 }
 
 /** The preset a field name hints at: aged 60+ for the elderly-care preset, residents otherwise. */
@@ -322,12 +354,7 @@ export function resolveCoverage(body: CoverageRequestBody, catalogue: readonly C
   let network: CollectionDef | null = null;
   if (body.method === 'network') {
     if (!body.network) return fail(400, `network: the network method needs a line layer (role "reference") as "network"; line layers: ${networkChoices(catalogue).map((d) => d.id).join(', ') || 'none imported'}.`);
-    const def = find(body.network);
-    if (!def) return fail(404, `Unknown network collection "${body.network.slice(0, 60)}" (GET /api/collections lists them).`);
-    if (roleOf(def) !== 'reference' || def.geometry === 'polygon' || def.geometry === 'point' || def.geometry === 'none') {
-      fail(400, `network: "${def.id}" is not a line layer of role "reference"; line layers: ${networkChoices(catalogue).map((d) => d.id).join(', ') || 'none imported'}.`);
-    }
-    network = def;
+    network = networkCollection(body.network, catalogue);
   } else if (body.network !== undefined) fail(400, 'network: give it with "method": "network" (the radius method uses no network).');
 
   let candidates: CollectionDef | null = null;
@@ -488,11 +515,11 @@ export const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d
 export function networkMethodText(networkId: string, distanceText: string): Bilingual {
   return {
     en:
-      `Walking distance on the network ${networkId}: a graph with a node at every line end and every crossing of two lines (lines noded by a union at 1 mm fixed precision, PostGIS ST_UnaryUnion; ends within ${NETWORK_SNAP_METERS} m snapped together), edges weighted by their length in EPSG:4546 metres, shortest paths by Dijkstra (graphology-shortest-path) from every facility at once. ` +
+      `Walking distance on the network ${networkId}: a graph with a node at every line end and every crossing of two lines (lines noded by a union at 1 mm fixed precision, PostGIS ST_UnaryUnion; ends within ${NETWORK_SNAP_METERS} m snapped together), edges weighted by their length in EPSG:4546 metres, shortest paths by Dijkstra (graphology-shortest-path) from each facility over the edges within its straight-line reach (or from all at once over the whole network when those cover most of it); the graph is built once per version of the network and kept. ` +
       `A point facility enters the network at the nearest point of the nearest edge (within ${NETWORK_MAX_ACCESS_METERS} m; the straight walk there counts against the distance); a polygon facility at the nearest point of every edge within ${NETWORK_POLYGON_ACCESS_METERS} m of its edge (else of the nearest edge). ` +
       `The service area is every part of an edge reachable within ${distanceText}, buffered by ${NETWORK_BUFFER_METERS} m on each side; it is then intersected with the area as the circles would be.`,
     zh:
-      `路网 ${networkId} 上的步行距离：在每条线的端点和两线交叉处设节点（以 1 毫米固定精度合并打断，PostGIS ST_UnaryUnion；相距 ${NETWORK_SNAP_METERS} 米以内的端点合并），边权为 EPSG:4546 下的长度（米），以 Dijkstra 算法（graphology-shortest-path）自全部设施同时求最短路径。` +
+      `路网 ${networkId} 上的步行距离：在每条线的端点和两线交叉处设节点（以 1 毫米固定精度合并打断，PostGIS ST_UnaryUnion；相距 ${NETWORK_SNAP_METERS} 米以内的端点合并），边权为 EPSG:4546 下的长度（米），以 Dijkstra 算法（graphology-shortest-path）自各设施在其直线可达范围内的路段上求最短路径（范围覆盖路网大部分时在整个路网上自全部设施同时求）；路网图按路网图层的版本构建一次并保留。` +
       `点状设施从最近一条边上的最近点进入路网（${NETWORK_MAX_ACCESS_METERS} 米以内；到该点的直线距离计入步行距离）；面状设施从其边界 ${NETWORK_POLYGON_ACCESS_METERS} 米以内每条边上的最近点进入（没有则取最近的一条边）。` +
       `服务范围为 ${distanceText}内可达的全部路段，两侧各缓冲 ${NETWORK_BUFFER_METERS} 米，再与测算范围求交。`,
   };
@@ -675,6 +702,8 @@ export interface NetworkFigures {
   reachedLengthMeters: number;
   snapMeters: number;
   bufferMeters: number;
+  /** The version of the network collection the graph was built from (collection_versions): the browser keeps its copy by it. */
+  version?: string;
 }
 
 /** The `population` part of a response and the top-level people figures, or null without a population. */

@@ -71,6 +71,8 @@ export interface CoverageResult extends CoverageFigures {
 export interface Addition {
   geometry: Point | Polygon | MultiPolygon;
   radiusMeters: number;
+  /** Its service area when it is not the buffer of `geometry` by the radius (the network method's reached streets, buffered). */
+  serviceArea?: Feature<Polygon | MultiPolygon> | null;
 }
 
 export interface CoverageInput extends FacilitySelection {
@@ -281,7 +283,7 @@ export function updateCoverage(previous: CoverageResult, additions: Addition[], 
   const zoneById = new Map(zones.map((z) => [String(z.id), z]));
   const gains: number[] = [];
   for (const add of additions) {
-    const sa = serviceArea(add.geometry, add.radiusMeters);
+    const sa = add.serviceArea !== undefined ? add.serviceArea : serviceArea(add.geometry, add.radiusMeters);
     if (!sa) {
       gains.push(0);
       continue;

@@ -1,8 +1,8 @@
 /**
  * Walking distance on a line network (issue 14): a graph with a node at every line end (the lines
  * are noded first, so every crossing is an end), ends within a snapping tolerance joined, edges
- * weighted by their length; shortest distances from every facility at once with graphology's
- * Dijkstra; and the parts of the edges reachable within each facility's distance, as lines (the
+ * weighted by their length, built once per network and searched near each facility with graphology's
+ * Dijkstra; where facilities enter it; and the parts of the edges reachable within each facility's distance, as lines (the
  * service area is these buffered, in PostGIS). Planar metres (EPSG:4546). Pure: shared by the API,
  * the benchmarks and the browser.
  */
@@ -27,6 +27,8 @@ export interface WalkingGraph {
   edges: WalkEdge[];
   /** The edges' boxes in a bucket grid. */
   index: EdgeIndex;
+  /** graphology graph of the whole network (nodes `n<i>`, edges `e<j>` weighted by length), made by the first search that needs it. */
+  whole?: Graph;
   snapMeters: number;
 }
 
@@ -196,22 +198,52 @@ function edgesInReach(g: WalkingGraph, sources: NetworkSource[]): number[] {
  * Walking distance (m) from the nearest of `sources` to every node it reaches, each source's distance
  * budget taken into account: returns `budget` (the largest distance) and, per node, the least
  * `walked + (budget − distanceMeters)` over the sources — a node is within reach of some source when
- * that is ≤ budget (one Dijkstra for sources of different distances). Exact for every node within the
- * budget: the search runs on the edges in straight reach of the sources (`edges`), so a node beyond
- * the budget may be absent or given a longer distance. Nodes not reached are absent.
+ * that is ≤ budget. Exact for every node within the
+ * budget: each source's search runs on the edges in its straight reach (`edges`: their union; all
+ * edges when the searches would cover much of the network), so a node beyond the budget may be absent
+ * or given a longer distance. Nodes not reached are absent.
  */
 export function networkDistances(g: WalkingGraph, sources: NetworkSource[]): { budget: number; dist: Map<number, number>; edges: number[] } {
   const budget = Math.max(0, ...sources.map((s) => s.distanceMeters));
-  const edges = edgesInReach(g, sources);
-  // graphology's Dijkstra on the edges in reach: a small graph per search (building it costs about
-  // as much as the search; the whole network's graph would be searched to its last node).
-  const graph = new Graph({ type: 'mixed', multi: true, allowSelfLoops: true });
-  for (const j of edges) {
-    const e = g.edges[j];
-    graph.mergeNode(`n${e.u}`);
-    graph.mergeNode(`n${e.v}`);
-    graph.addUndirectedEdgeWithKey(`e${j}`, `n${e.u}`, `n${e.v}`, { weight: e.length });
+  const reach = sources.map((s) => edgesInReach(g, [s]));
+  const searched = reach.reduce((n, r) => n + r.length, 0);
+  // graphology's Dijkstra (it has no distance cut-off) on a graph of each source's edges in reach,
+  // made for the search — or, when those add up to much of the network (many facilities), once from
+  // all sources on the whole network's graph, made once and kept.
+  if (searched > g.edges.length / 2) {
+    const graph = (g.whole ??= wholeGraph(g));
+    try {
+      return { budget, dist: search(graph, g, sources, budget), edges: g.edges.map((_, j) => j) };
+    } finally {
+      graph.dropNode(SOURCE);
+    }
   }
+  const dist = new Map<number, number>();
+  sources.forEach((s, k) => {
+    const graph = new Graph({ type: 'mixed', multi: true, allowSelfLoops: true });
+    for (const j of reach[k]) {
+      const e = g.edges[j];
+      graph.mergeNode(`n${e.u}`);
+      graph.mergeNode(`n${e.v}`);
+      graph.addUndirectedEdgeWithKey(`e${j}`, `n${e.u}`, `n${e.v}`, { weight: e.length });
+    }
+    for (const [i, d] of search(graph, g, [s], s.distanceMeters)) {
+      const withSlack = d + budget - s.distanceMeters;
+      if (!(dist.get(i)! <= withSlack)) dist.set(i, withSlack);
+    }
+  });
+  return { budget, dist, edges: [...new Set(reach.flat())].sort((a, b) => a - b) };
+}
+
+function wholeGraph(g: WalkingGraph): Graph {
+  const graph = new Graph({ type: 'mixed', multi: true, allowSelfLoops: true });
+  g.nodes.forEach((_, i) => graph.addNode(`n${i}`));
+  g.edges.forEach((e, j) => graph.addUndirectedEdgeWithKey(`e${j}`, `n${e.u}`, `n${e.v}`, { weight: e.length }));
+  return graph;
+}
+
+/** Dijkstra (graphology's) from a virtual source joined to the sources' access edges; the caller drops the source node. */
+function search(graph: Graph, g: WalkingGraph, sources: NetworkSource[], budget: number): Map<number, number> {
   // A virtual source joined to both ends of every access edge, weighted by the walk to the edge,
   // along it, and the source's slack (budget − its distance): graphology's Dijkstra from it.
   graph.addNode(SOURCE);
@@ -239,7 +271,7 @@ export function networkDistances(g: WalkingGraph, sources: NetworkSource[]): { b
     byKey.set(key, d);
     dist.set(Number(key.slice(1)), d);
   }
-  return { budget, dist, edges };
+  return dist;
 }
 
 /** The part of a polyline between two distances along it (m). */

@@ -7,10 +7,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createApp } from '../../api/app.ts';
-import { NETWORK_SNAP_METERS } from '../../core/analysis/coverage-rules.ts';
+import { keptNetwork } from '../../api/network.ts';
+import { NETWORK_BROWSER_MAX_EDGES, NETWORK_BUFFER_METERS, NETWORK_SNAP_METERS } from '../../core/analysis/coverage-rules.ts';
 import { buildWalkingGraph, networkDistances, type XY } from '../../core/analysis/network.ts';
 import { commitLayer, feature, line, point, rect } from '../helpers/coverage-layers.ts';
 import { describeEachDb } from '../helpers/databases.ts';
+import { reason } from '../helpers/http.ts';
 import { testUser } from '../helpers/users.ts';
 
 const near = (a: number, b: number, rel: number) => Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b));
@@ -81,6 +83,55 @@ describeEachDb(
       assert.equal(suggest.status, 200, JSON.stringify(suggest.body).slice(0, 400));
       assert.equal(suggest.body.after.methodName, 'network');
       assert.ok(suggest.body.suggestions.features[0].properties.gainSquareMeters > 100_000);
+    });
+
+    test('the graph is kept per version of the network: a second analysis reuses it, an edit rebuilds it; the browser gets the noded lines', async () => {
+      const base = { facilities: 'grid_fac', radiusMeters: 300, area: 'grid_site', method: 'network', network: 'grid_net' };
+      const first = await post('coverage', base);
+      assert.equal(first.status, 200, JSON.stringify(first.body).slice(0, 400));
+      const kept = keptNetwork(t.db, 'grid_net');
+      assert.ok(kept, 'the graph is kept after an analysis');
+      const again = await post('coverage', base);
+      assert.equal(keptNetwork(t.db, 'grid_net'), kept, 'the second analysis did not rebuild the graph');
+      assert.equal(again.body.coveredSquareMeters, first.body.coveredSquareMeters);
+      assert.equal(again.body.network.version, first.body.network.version);
+
+      // The browser's copy: the same graph's noded lines in EPSG:4546, with the constants it needs.
+      const res = await app.request('/api/analysis/coverage/network/grid_net', { headers: auth });
+      assert.equal(res.status, 200);
+      const net = (await res.json()) as any;
+      assert.equal(net.version, first.body.network.version);
+      assert.equal(net.edges, first.body.network.edges);
+      assert.equal(net.lines.length, net.edges);
+      assert.equal(net.tooLarge, false);
+      assert.equal(net.browserMaxEdges, NETWORK_BROWSER_MAX_EDGES);
+      assert.equal(net.bufferMeters, NETWORK_BUFFER_METERS);
+      assert.equal(net.crs, 'EPSG:4546');
+      // The noded lines are the 42 lines of 2 km (the projection makes them ≈ 2 km).
+      let total = 0;
+      for (const l of net.lines) for (let i = 1; i < l.length; i++) total += Math.hypot(l[i][0] - l[i - 1][0], l[i][1] - l[i - 1][1]);
+      assert.ok(near(total, 42 * 2000, 0.015), `${total} m of lines`);
+
+      // A street added through the audited write path bumps the network's version: the next analysis rebuilds the graph.
+      const add = await app.request('/api/collections/grid_net/items', {
+        method: 'POST',
+        headers: { ...auth, ...reason('测试：新增道路'), 'content-type': 'application/json' },
+        body: JSON.stringify(feature(line([-300, 1000], [0, 1000]), { name_zh: '新路' })),
+      });
+      assert.equal(add.status, 201, await add.text());
+      const after = await post('coverage', base);
+      assert.equal(after.status, 200);
+      assert.notEqual(keptNetwork(t.db, 'grid_net'), kept, 'rebuilt after the edit');
+      assert.notEqual(after.body.network.version, first.body.network.version);
+      assert.ok(after.body.network.edges > first.body.network.edges, `${after.body.network.edges} edges after the street was added`);
+
+      // Bad ids: 404 unknown, 400 not a line layer; never 500.
+      const unknown = await app.request('/api/analysis/coverage/network/no_such_layer', { headers: auth });
+      assert.equal(unknown.status, 404);
+      assert.match(((await unknown.json()) as any).description, /Unknown network collection/);
+      const polygons = await app.request('/api/analysis/coverage/network/grid_site', { headers: auth });
+      assert.equal(polygons.status, 400);
+      assert.match(((await polygons.json()) as any).description, /not a line layer/);
     });
 
     test('river with one bridge: the radius covers the far bank, the walking network does not', async () => {

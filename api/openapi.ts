@@ -337,6 +337,12 @@ export function openApiDocument(server: string, limits?: CostLimits, all: readon
     ...jobPaths(limits),
     '/analysis/presets': { get: simple('Analyses', 'Service-radius presets and their sources', 'presets', [], undefined, false) },
     '/analysis/coverage/inputs': { get: simple('Analyses', 'What coverage can use of the imported layers: area layers (denominators), population fields, networks, candidate land', 'coverageInputs', [401], undefined, false) },
+    '/analysis/coverage/network/{id}': {
+      get: {
+        ...simple('Analyses', 'A walking network for the browser\'s instant what-if: its noded lines (EPSG:4546 m) and the graph\'s constants, from the graph kept per version of the collection; lines null beyond 50 000 edges', 'coverageNetwork', [400, 401, 404, 503], undefined, false),
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'A line layer of role reference' }],
+      },
+    },
     '/analysis/coverage': { post: { ...simple('Analyses', 'Service coverage of an area (radius or walking distance on a network; share of an area layer; people covered), naming its inputs', 'coverage', [400, 401, 413, 503], { type: 'object' }, false), ...costLimits(limits, { maxExtraFacilities: MAX_EXTRA_FACILITIES, maxRadiusMeters: MAX_RADIUS_METERS }) } },
     '/analysis/coverage/suggest': { post: { ...simple('Analyses', 'Coverage plus suggested new sites', 'coverageSuggest', [400, 401, 413, 503], { type: 'object' }, false), ...costLimits(limits, { maxExtraFacilities: MAX_EXTRA_FACILITIES, maxRadiusMeters: MAX_RADIUS_METERS, maxSuggestCount: MAX_SUGGEST_COUNT }) } },
   });

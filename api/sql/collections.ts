@@ -137,9 +137,12 @@ function nullTemplate(c: CollectionDef, shown: string[] | null): string {
   return JSON.stringify(Object.fromEntries((shown ?? Object.keys(c.properties)).map((k) => [k, null])));
 }
 
-/** The properties whose names are in the text[] parameter `param` (what a public reader may see). */
-function propertiesOnly(param: string): string {
-  return `(select coalesce(jsonb_object_agg(key, value), '{}'::jsonb) from jsonb_each(properties) where key = any(${param}::text[]))`;
+/**
+ * SQL: the members of the jsonb `properties` whose names are in the text[] parameter `param` (what a
+ * public reader may see; what a tile carries); `dropNulls` also leaves out those whose value is null.
+ */
+export function propertiesOnly(param: string, properties = 'properties', dropNulls = false): string {
+  return `(select coalesce(jsonb_object_agg(key, value), '{}'::jsonb) from jsonb_each(${properties}) where key = any(${param}::text[])${dropNulls ? ` and value <> 'null'::jsonb` : ''})`;
 }
 
 /** Spatial extent (EPSG:4326) and feature count of a collection. */

@@ -10,6 +10,7 @@
  */
 import type { CollectionDef } from '../../core/catalog.ts';
 import type { SqlQuery } from '../db/db.ts';
+import { propertiesOnly } from './collections.ts';
 
 /** Tile units per tile side (the MVT default). */
 export const TILE_EXTENT = 4096;
@@ -25,9 +26,8 @@ const WORLD = 20037508.342789244;
 /** SQL: the EPSG:3857 northing of a latitude in degrees. */
 const MERC_Y = (lat: string) => `ln(tan(pi() / 4 + radians(${lat}) / 2)) * ${WORLD / Math.PI}`;
 
-/** SQL: the members of jsonb `properties` named in the text[] `param` that are not null. */
-const propsOf = (properties: string, param: string) =>
-  `(select coalesce(jsonb_object_agg(key, value), '{}'::jsonb) from jsonb_each(${properties}) where key = any(${param}::text[]) and value <> 'null'::jsonb)`;
+/** SQL: the members of jsonb `properties` named in the text[] `param` that are not null (a tile has no nulls). */
+const propsOf = (properties: string, param: string) => propertiesOnly(param, properties, true);
 
 /**
  * The prepared features of tile z/x/y ($1, $2, $3) with the properties named in the text[] $4 (and

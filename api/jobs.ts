@@ -9,9 +9,10 @@
  * a server, the running statement is also stopped).
  */
 import { randomUUID } from 'node:crypto';
+import type { JobState } from '../core/layer-review.ts';
 import { apiError } from './errors.ts';
 
-export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+export type { JobState };
 
 export interface JobOptions {
   /** Jobs that run at once. */

@@ -4,31 +4,12 @@
  * between chunks. The same statement as the synchronous review (api/sql/compliance.ts), so the
  * answers are the same; the results are kept in memory, conflicts first.
  */
-import type { CsvColumn } from '../core/export/csv.ts';
+import type { LayerReviewSite } from '../core/layer-review.ts';
 import type { Db } from './db/db.ts';
 import { StatementCancelledError } from './db/db.ts';
 import type { JobContext } from './jobs.ts';
 import type { AnalysisQueue } from './limiter.ts';
 import { layerReviewPageQuery, layerReviewSizeQuery } from './sql/compliance.ts';
-
-/** One reviewed site: its area, the union of its overlaps with the control layers and each conflict. */
-export interface LayerReviewSite {
-  id: string;
-  name: string | null;
-  areaSquareMeters: number;
-  conflictSquareMeters: number;
-  conflicts: { collection: string; id: string; name: string | null; overlapSquareMeters: number }[];
-}
-
-/** The CSV of a layer review: one row per site, its conflicts named in one cell. */
-export const LAYER_REVIEW_CSV: CsvColumn<LayerReviewSite>[] = [
-  { header: '要素编号 Id', value: (s) => s.id },
-  { header: '名称 Name', value: (s) => s.name },
-  { header: '用地面积（平方米）Area (m²)', value: (s) => s.areaSquareMeters },
-  { header: '冲突面积（平方米）Conflict (m²)', value: (s) => s.conflictSquareMeters },
-  { header: '冲突占比 Share', value: (s) => (s.areaSquareMeters > 0 ? Math.round((s.conflictSquareMeters / s.areaSquareMeters) * 1000) / 1000 : null) },
-  { header: '涉及管控要素 Controls', value: (s) => s.conflicts.map((x) => `${x.name ?? x.id} ${x.overlapSquareMeters}`).join('; ') },
-];
 
 /** A finished layer review: the sites with a conflict (largest conflict area first), then the others by id. */
 export interface LayerReviewResult {

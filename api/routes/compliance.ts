@@ -26,7 +26,7 @@ import { stream } from 'hono/streaming';
 import { csvHeader, csvRows, UTF8_BOM } from '../../core/export/csv.ts';
 import { readable } from './collections.ts';
 import { readJson } from './read-json.ts';
-import { LAYER_REVIEW_CSV, type LayerReviewSite } from '../layer-review.ts';
+import { LAYER_REVIEW_CSV, type LayerReviewSite } from '../../core/layer-review.ts';
 
 export const ComplianceRequest = z.object({
   geometry: z.unknown().refine((g) => g !== undefined, 'a GeoJSON geometry is required: send {"geometry": {"type": "Polygon", "coordinates": …}, "crs": …}'),

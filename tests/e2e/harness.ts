@@ -7,7 +7,7 @@ import type { ServerType } from '@hono/node-server';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createApp } from '../../api/app.ts';
+import { createApp, type AppDeps } from '../../api/app.ts';
 import type { Config } from '../../api/config.ts';
 import type { BasemapPackage } from '../../api/basemap-packages.ts';
 import type { Db } from '../../api/db/db.ts';
@@ -32,12 +32,14 @@ export async function startApp(
   config: Pick<Config, 'BASEMAPS' | 'TIANDITU_TOKEN'> & Partial<Pick<Config, 'BASEMAP_URLS'>> = { BASEMAPS: [] },
   /** The office's basemap packages (BASEMAP_FILE), opened by the test; closed with the app. */
   basemapPackages: BasemapPackage[] = [],
+  /** Limits of analysis jobs (e.g. small chunks, so a test sees a job's progress). */
+  jobs?: AppDeps['jobs'],
 ): Promise<RunningApp> {
   if (!existsSync(`${WEB_DIR}/index.html`)) {
     throw new Error(`No built web app in ${WEB_DIR}/: run "npm run build" first (npm test does).`);
   }
   const db = await openDatabase({ GEODATA_DIR: process.env.GEODATA_DIR ?? 'geodata' });
-  const app = createApp({ db, config, basemapPackages, webDir: WEB_DIR });
+  const app = createApp({ db, config, basemapPackages, webDir: WEB_DIR, jobs });
   const server = await new Promise<ServerType>((resolve) => {
     const s = listen(app, { port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });

@@ -4,6 +4,7 @@
  */
 import type { ComplianceResult } from '../../core/analysis/compliance.ts';
 import type { ProjectCompliance, ZoneSummary } from '../../core/analysis/compliance-table.ts';
+import type { JobState, LayerReviewSite } from '../../core/layer-review.ts';
 import type { AuditListEntry } from '../../core/audit-entry.ts';
 import type { Bilingual, GeometryKind, LayerRole, LayerStyle, PropertyDef } from '../../core/catalog.ts';
 import type { SiteCrs } from '../../core/crs.ts';
@@ -125,6 +126,33 @@ export interface ComplianceResponse {
   methodZh?: string;
 }
 
+/** A long analysis run by the server as a job (GET /api/jobs/{id}). */
+export interface AnalysisJob {
+  id: string;
+  kind: 'layer-review';
+  collection: string;
+  state: JobState;
+  progress: { done: number; total: number | null };
+  numberOfSites: number;
+  numberWithConflicts: number;
+  numberNotReviewed: number;
+  startedBy: string | null;
+  error?: string;
+}
+
+/** A page of a done layer review (GET /api/jobs/{id}/results). */
+export interface LayerReviewPage {
+  numberOfSites: number;
+  numberWithConflicts: number;
+  numberNotReviewed: number;
+  numberMatched: number;
+  offset: number;
+  limit: number;
+  methodZh: string;
+  method: string;
+  sites: LayerReviewSite[];
+}
+
 /** Answer of GET /api/analysis/compliance/projects. */
 export interface ComplianceProjectsResponse {
   method: string;
@@ -195,6 +223,31 @@ export class ApiClient {
   /** Every project site checked against the control layers, in one batch. */
   complianceProjects(signal?: AbortSignal): Promise<ComplianceProjectsResponse> {
     return this.get<ComplianceProjectsResponse>('/analysis/compliance/projects', signal);
+  }
+
+  /** Starts the compliance review of a whole layer as a job (POST /api/jobs → 202). */
+  startLayerReview(collection: string): Promise<AnalysisJob> {
+    return this.request<AnalysisJob>('/jobs', undefined, { kind: 'layer-review', collection });
+  }
+
+  /** A job's state and progress. */
+  job(id: string, signal?: AbortSignal): Promise<AnalysisJob> {
+    return this.get<AnalysisJob>(`/jobs/${encodeURIComponent(id)}`, signal);
+  }
+
+  /** Cancels a queued or running job; answers it once it has stopped. */
+  async cancelJob(id: string): Promise<AnalysisJob> {
+    return (await this.send<AnalysisJob>('DELETE', `/jobs/${encodeURIComponent(id)}`)).body;
+  }
+
+  /** A page of a done layer review: conflicts first (largest first), then the other sites. */
+  jobResults(id: string, page: { limit: number; offset: number; onlyConflicts: boolean }, signal?: AbortSignal): Promise<LayerReviewPage> {
+    return this.get<LayerReviewPage>(`/jobs/${encodeURIComponent(id)}/results?limit=${page.limit}&offset=${page.offset}${page.onlyConflicts ? '&only=conflicts' : ''}`, signal);
+  }
+
+  /** The address of a done layer review as CSV (streamed by the server; the browser saves it). */
+  jobCsvUrl(id: string, onlyConflicts: boolean): string {
+    return this.url(`/jobs/${encodeURIComponent(id)}/results?f=csv${onlyConflicts ? '&only=conflicts' : ''}`);
   }
 
   /** Service-radius coverage of an area (PostGIS, authoritative): figures, gaps, per-zone shares. */

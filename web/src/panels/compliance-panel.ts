@@ -15,6 +15,7 @@ import { readSite, type SiteGeometry } from '../../../core/geometry/site-input.t
 import { ApiError, type ComplianceRequest, type ComplianceResponse } from '../api.ts';
 import { areaText, featureLabel, otherUnitText, percentText, verdictLines, methodText, warningTexts, zonesText, type ResultLike } from '../compliance/format.ts';
 import { ProjectTable } from '../compliance/project-table.ts';
+import { LayerReview } from '../compliance/layer-review.ts';
 import { openReport } from '../compliance/report.ts';
 import { reviewsList, saveReviewForm } from '../compliance/reviews.ts';
 import { SiteDraw, type DrawMode } from '../compliance/site-draw.ts';
@@ -62,10 +63,11 @@ export class CompliancePanel {
   private readonly layers: SiteLayers;
   private readonly draw: SiteDraw;
   private readonly table: ProjectTable;
+  private readonly layerReview: LayerReview;
   private readonly form: SiteInputForm;
   private readonly resultBox = h('div', { class: 'xc-cmp-result-box', 'aria-live': 'polite' });
   private readonly reviews = h('div', { class: 'xc-cmp-reviews' });
-  private readonly heading = { intro: h('p', { class: 'xc-cmp-intro' }), projects: h('summary', {}), site: h('summary', {}) };
+  private readonly heading = { intro: h('p', { class: 'xc-cmp-intro' }), projects: h('summary', {}), site: h('summary', {}), layer: h('summary', {}) };
   private result: ResultState = { kind: 'none' };
   private request: AbortController | null = null;
   private frame = 0;
@@ -84,6 +86,10 @@ export class CompliancePanel {
       stop: () => this.setDrawing(null),
     });
     this.table = new ProjectTable(ctx, (p) => void this.showProject(p));
+    this.layerReview = new LayerReview(ctx, (g) => {
+      this.fit(g);
+      this.layers.show(g, null);
+    });
     this.form = new SiteInputForm({
       draw: (mode) => this.startDrawing(mode),
       submit: (site) => this.submit(site),
@@ -101,6 +107,7 @@ export class CompliancePanel {
       // Between the two sections: near the table row or the input that produced it.
       this.resultBox,
       h('details', { class: 'xc-cmp-section xc-cmp-section-site', open: true }, this.heading.site, this.form.element),
+      h('details', { class: 'xc-cmp-section xc-cmp-section-layer' }, this.heading.layer, this.layerReview.element),
       this.reviews,
     );
     const showReviews = () => {
@@ -116,6 +123,8 @@ export class CompliancePanel {
   /** The tab is shown: load the batch result once the app's data is there; check what a link asked for (issue 13 #17). */
   async open(): Promise<void> {
     await this.ctx.ready;
+    // Layers imported since the panel was made are offered too.
+    this.layerReview.render();
     await this.table.load();
     const asked = this.ctx.store.takeAnalysisRequest('compliance');
     if (asked && 'project' in asked) void this.showProject({ projectId: asked.project });
@@ -136,6 +145,7 @@ export class CompliancePanel {
     this.close();
     this.draw.destroy();
     this.layers.remove();
+    this.layerReview.destroy();
     for (const u of this.unsubscribe) u();
   }
 
@@ -144,6 +154,8 @@ export class CompliancePanel {
     this.heading.intro.textContent = m.intro;
     this.heading.projects.textContent = m.projectsSection;
     this.heading.site.textContent = m.newSiteSection;
+    this.heading.layer.textContent = t().layerReview.section;
+    this.layerReview.render();
     this.table.render();
     this.form.render();
     this.renderResult();

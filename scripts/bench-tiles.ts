@@ -23,28 +23,12 @@ import { listen } from '../api/listen.ts';
 import { openDatabase } from '../api/open-db.ts';
 import { commitLayer } from '../tests/helpers/coverage-layers.ts';
 import { testUser } from '../tests/helpers/users.ts';
-import { BLOCK, parcels } from '../tests/helpers/synthetic-parcels.ts';
+import { BLOCK, blockTiles, parcels } from '../tests/helpers/synthetic-parcels.ts';
 import { WEB_DIR, launchBrowser } from '../tests/e2e/harness.ts';
 
 const SIZES = (process.env.SIZES ?? '1000,10000,100000').split(',').map(Number);
 const BROWSER = process.env.BROWSER !== '0' && existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium') && existsSync(`${WEB_DIR}/index.html`);
 const ZOOMS = [10, 12, 14, 16];
-
-function tileOf(lon: number, lat: number, z: number) {
-  const n = 2 ** z;
-  const r = (lat * Math.PI) / 180;
-  return { x: Math.floor(((lon + 180) / 360) * n), y: Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n) };
-}
-
-/** The tiles of zoom z over BLOCK, at most `max`, nearest the centre first. */
-function blockTiles(z: number, max = 12) {
-  const a = tileOf(BLOCK.west, BLOCK.north, z);
-  const b = tileOf(BLOCK.east, BLOCK.south, z);
-  const c = tileOf((BLOCK.west + BLOCK.east) / 2, (BLOCK.south + BLOCK.north) / 2, z);
-  const all = [];
-  for (let x = a.x; x <= b.x; x++) for (let y = a.y; y <= b.y; y++) all.push({ z, x, y });
-  return all.sort((p, q) => Math.hypot(p.x - c.x, p.y - c.y) - Math.hypot(q.x - c.x, q.y - c.y)).slice(0, max);
-}
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 const f1 = (v: number) => v.toFixed(1);

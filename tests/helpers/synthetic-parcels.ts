@@ -31,3 +31,20 @@ export function parcels(n: number) {
   }
   return out;
 }
+
+/** The tile (x, y) at zoom z holding a lon/lat point (WebMercatorQuad). */
+export function tileOf(lon: number, lat: number, z: number) {
+  const n = 2 ** z;
+  const r = (lat * Math.PI) / 180;
+  return { x: Math.floor(((lon + 180) / 360) * n), y: Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n) };
+}
+
+/** The tiles of zoom z over BLOCK, at most `max`, nearest the centre first. */
+export function blockTiles(z: number, max = 12) {
+  const a = tileOf(BLOCK.west, BLOCK.north, z);
+  const b = tileOf(BLOCK.east, BLOCK.south, z);
+  const c = tileOf((BLOCK.west + BLOCK.east) / 2, (BLOCK.south + BLOCK.north) / 2, z);
+  const all = [];
+  for (let x = a.x; x <= b.x; x++) for (let y = a.y; y <= b.y; y++) all.push({ z, x, y });
+  return all.sort((p, q) => Math.hypot(p.x - c.x, p.y - c.y) - Math.hypot(q.x - c.x, q.y - c.y)).slice(0, max);
+}

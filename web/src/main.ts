@@ -327,7 +327,7 @@ void import('./tools/map-tools.ts')
       interaction,
       print: (anchor) => {
         investor.share.close();
-        investor.exportDialog.toggle(anchor);
+        investor.exportDialog.toggle(anchor, 'pdf');
       },
       share: (anchor) => {
         investor.exportDialog.close();

@@ -17,15 +17,19 @@ export class ExportDialog {
   /** The title block's fields, kept for the session. */
   private block: Partial<TitleBlock> = {};
   private mapScale: MapScale = 'view';
+  /** An export was made: its choices are kept rather than a caller's preference. */
+  private chosen = false;
 
   constructor(
     private readonly host: HTMLElement,
     private readonly context: () => ExportContext,
   ) {}
 
-  toggle(anchor: HTMLElement): void {
-    if (this.popover) this.close();
-    else this.open(anchor);
+  /** Opens the dialog under `anchor`, or closes it; `format` preselects PDF for the planner's 打印 (until a choice is made). */
+  toggle(anchor: HTMLElement, format?: 'pdf'): void {
+    if (this.popover) return this.close();
+    if (format === 'pdf' && !this.chosen) this.request = { format: 'pdf', paper: 'a4', orientation: 'landscape', mapScale: this.mapScale, block: { ...this.block } };
+    this.open(anchor);
   }
 
   close(): void {
@@ -115,6 +119,7 @@ export class ExportDialog {
         value('xc-export-format') === 'pdf'
           ? { format: 'pdf', paper: (value('xc-export-paper') as Paper) ?? 'a4', orientation: (value('xc-export-orientation') as Orientation) ?? 'landscape', mapScale: this.mapScale, block: { ...this.block } }
           : { format: 'png', scale: Number(value('xc-export-scale') ?? 2) as PngScale };
+      this.chosen = true;
       this.close();
       void this.run(this.request);
     });

@@ -49,7 +49,7 @@ export class CoordinateReadout implements IControl {
       this.onCentre();
     } else {
       map.on('mousemove', this.onPointer);
-      map.getCanvasContainer().addEventListener('mouseleave', this.onLeave);
+      map.on('mouseout', this.onLeave);
       this.container.hidden = true;
     }
     this.unsubscribe = onLangChange(() => this.label());
@@ -60,7 +60,7 @@ export class CoordinateReadout implements IControl {
   onRemove(): void {
     this.map?.off('mousemove', this.onPointer);
     this.map?.off('move', this.onCentre);
-    this.map?.getCanvasContainer().removeEventListener('mouseleave', this.onLeave);
+    this.map?.off('mouseout', this.onLeave);
     this.unsubscribe?.();
     this.cross?.remove();
     this.container?.remove();
@@ -86,6 +86,7 @@ export class CoordinateReadout implements IControl {
   };
 
   private onLeave = () => {
+    this.at = null;
     if (this.container) this.container.hidden = true;
   };
 

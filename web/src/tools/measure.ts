@@ -123,6 +123,7 @@ export class MeasureTool {
     this.element.hidden = false;
     this.element.dataset.state = this.finished ? 'finished' : 'drawing';
     this.element.dataset.mode = this.modeNow;
+    this.element.title = m.geodesic;
     const rows: HTMLElement[] = [];
     const row = (name: string, key: string, value: string, plane?: string) =>
       h(

@@ -21,7 +21,12 @@ export class SharePopover {
   close(): void {
     this.popover?.remove();
     this.popover = null;
+    document.removeEventListener('keydown', this.onKey);
   }
+
+  private onKey = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') this.close();
+  };
 
   private async open(anchor: HTMLElement) {
     const m = t().investor;
@@ -43,6 +48,7 @@ export class SharePopover {
     const hostRect = this.host.getBoundingClientRect();
     this.popover.style.top = `${a.bottom - hostRect.top + 6}px`;
     this.popover.style.right = `${hostRect.right - a.right}px`;
+    document.addEventListener('keydown', this.onKey);
     input.select();
     try {
       // Needs a secure context and permission; when refused, the selected field is there to copy by hand.

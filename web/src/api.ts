@@ -10,7 +10,7 @@ import type { Bilingual, GeometryKind, LayerRole, LayerStyle, PropertyDef } from
 import type { SiteCrs } from '../../core/crs.ts';
 import { exportQuery, type ExportChoice } from '../../core/export/formats.ts';
 import type { CommitResult } from '../../core/import/commit-result.ts';
-import type { CoverageInputChoices, CoverageRequest, CoverageResponse, CoverageSuggestRequest, CoverageSuggestResponse, PresetsResponse } from './coverage/types.ts';
+import type { CoverageInputChoices, CoverageNetworkResponse, CoverageRequest, CoverageResponse, CoverageSuggestRequest, CoverageSuggestResponse, PresetsResponse } from './coverage/types.ts';
 import type { VectorLayerInfo } from '../../core/basemap-style.ts';
 
 /** What a dataset says about itself (geodata/<id>/provenance.json, as imported). */
@@ -263,6 +263,11 @@ export class ApiClient {
   /** What coverage can use of the office's layers: denominators, population layers, networks, candidate land (issue 14). */
   coverageInputs(signal?: AbortSignal): Promise<CoverageInputChoices> {
     return this.get<CoverageInputChoices>('/analysis/coverage/inputs', signal);
+  }
+
+  /** A walking network's noded lines for the instant what-if, or only its size when too large for the browser (issue 14). */
+  coverageNetwork(collection: string, signal?: AbortSignal): Promise<CoverageNetworkResponse> {
+    return this.get<CoverageNetworkResponse>(`/analysis/coverage/network/${encodeURIComponent(collection)}`, signal);
   }
 
   /** The coverage presets: radius or size tiers, targets and the source of every figure. */

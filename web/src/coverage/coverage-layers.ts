@@ -32,6 +32,8 @@ export interface MarkedSite {
   radiusMeters: number;
   label: string;
   id: string;
+  /** Its walking service area (network method), drawn in place of the circle; null: none known (no circle either). */
+  serviceArea?: Geometry | null;
 }
 
 export class CoverageLayers {
@@ -163,7 +165,9 @@ function siteFeatures(sites: MarkedSite[]): FeatureCollection {
     const props = { id: s.id, label: s.label };
     if (s.geometry.type === 'Point') features.push({ type: 'Feature', properties: props, geometry: s.geometry });
     else features.push({ type: 'Feature', properties: { ...props, role: 'site' }, geometry: s.geometry });
-    if (s.center) {
+    if (s.serviceArea !== undefined) {
+      if (s.serviceArea) features.push({ type: 'Feature', properties: { ...props, role: 'circle' }, geometry: s.serviceArea });
+    } else if (s.center) {
       const c = circle(s.center, s.radiusMeters, { units: 'meters', steps: 64 });
       features.push({ type: 'Feature', properties: { ...props, role: 'circle' }, geometry: c.geometry });
     }

@@ -17,10 +17,12 @@ export interface InputSettings {
   population: string;
   method: 'radius' | 'network';
   network: string;
+  /** '' no candidate-land layer (suggestions anywhere outside the control layers), else a polygon layer id. */
+  candidates: string;
 }
 
 export const WHOLE_AREA = '__whole__';
-export const defaultInputSettings = (): InputSettings => ({ denominator: '', population: '', method: 'radius', network: '' });
+export const defaultInputSettings = (): InputSettings => ({ denominator: '', population: '', method: 'radius', network: '', candidates: '' });
 
 const T = {
   inputs: { zh: '数据与方法', en: 'Inputs and method' },
@@ -35,6 +37,10 @@ const T = {
   network: { zh: '路网步行距离', en: 'Walking distance on a network' },
   networkLayer: { zh: '路网', en: 'Network' },
   noNetwork: { zh: '未导入路网（参考图层，线）', en: 'No network imported (reference layer of lines)' },
+  candidates: { zh: '建议选址用地', en: 'Land for suggested sites' },
+  noCandidates: { zh: '不限（管控图层以外的范围内用地）', en: 'Any (land in the area outside the control layers)' },
+  noCandidateLayers: { zh: '未导入候选用地（面图层）', en: 'No candidate land imported (a polygon layer)' },
+  candidatesUsed: { zh: '候选用地', en: 'Candidate land' },
   used: { zh: '所用数据', en: 'Inputs used' },
   facilities: { zh: '设施', en: 'Facilities' },
   land: { zh: '用地', en: 'Land' },
@@ -63,6 +69,7 @@ export function inputsRequest(s: InputSettings): Partial<CoverageRequest> {
     out.method = 'network';
     out.network = s.network;
   }
+  if (s.candidates) out.candidates = s.candidates;
   return out;
 }
 
@@ -112,6 +119,16 @@ export function inputsSettings(choices: CoverageInputChoices | null, s: InputSet
     s.network = network.value;
     changed();
   });
+  const candidates = h(
+    'select',
+    { class: 'xc-cov-candidates', 'aria-label': tr('candidates'), disabled: !c.candidates.length },
+    option('', c.candidates.length ? tr('noCandidates') : tr('noCandidateLayers'), s.candidates === ''),
+    ...c.candidates.map((d) => option(d.id, pick(d.title), s.candidates === d.id)),
+  );
+  candidates.addEventListener('change', () => {
+    s.candidates = candidates.value;
+    changed();
+  });
   return h(
     'div',
     { class: 'xc-cov-inputs-settings' },
@@ -120,6 +137,7 @@ export function inputsSettings(choices: CoverageInputChoices | null, s: InputSet
     h('label', { class: 'xc-cov-field' }, h('span', {}, tr('population')), population),
     h('label', { class: 'xc-cov-field' }, h('span', {}, tr('method')), method),
     h('label', { class: 'xc-cov-field' }, h('span', {}, tr('networkLayer')), network),
+    h('label', { class: 'xc-cov-field' }, h('span', {}, tr('candidates')), candidates),
   );
 }
 
@@ -148,6 +166,8 @@ export function inputsUsed(resp: CoverageResponse): HTMLElement | null {
       h('dd', { class: 'xc-cov-inputs-land' }, land),
       h('dt', {}, tr('facilities')),
       h('dd', { class: 'xc-cov-inputs-facilities' }, facilities),
+      i.candidates ? h('dt', {}, tr('candidatesUsed')) : null,
+      i.candidates ? h('dd', { class: 'xc-cov-inputs-candidates' }, layer(i.candidates.collection, i.candidates.version, null)) : null,
       pop ? h('dt', {}, tr('people')) : null,
       pop ? h('dd', { class: 'xc-cov-inputs-population' }, `${pick(pop.title)} · ${pop.field}（${layer(pop.collection, i.population?.version ?? null, i.population?.date ?? null)}）`) : null,
     ),

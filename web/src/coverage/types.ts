@@ -102,7 +102,7 @@ export interface CoverageResponse {
   coveredPeople?: number;
   uncoveredPeople?: number;
   methodName?: 'radius' | 'network';
-  network?: { nodes: number; edges: number; reached: number; unreached: number; reachedLengthMeters: number; snapMeters: number; bufferMeters: number };
+  network?: { nodes: number; edges: number; reached: number; unreached: number; reachedLengthMeters: number; snapMeters: number; bufferMeters: number; version?: string };
   /** How complete the facility data is (null: unknown collection). */
   dataCompleteness?: DataCompleteness | null;
   preset: { id: string; title: Bilingual; source: string; status: PresetStatus } | null;
@@ -125,6 +125,8 @@ export interface CoverageResponse {
   warnings: string[];
   warningDetails?: WarningDetail[];
   byZone: ZoneFigures[];
+  /** Coverage of each feature of the denominator layer (an area layer is the measured land), by id. */
+  bySubArea?: SubAreaFigures[];
   /** Gap polygons split by support zone, largest first. */
   gaps: FeatureCollection<Polygon, GapProperties>;
 }
@@ -149,4 +151,32 @@ export interface CoverageSuggestResponse {
   methodZh?: string;
   notes: string[];
   notesZh?: string[];
+}
+
+/** One feature of the denominator layer in a coverage answer. */
+export interface SubAreaFigures {
+  id: string;
+  name: string | null;
+  nameEn: string | null;
+  areaSquareMeters: number;
+  coveredSquareMeters: number;
+  coverageShare: number;
+}
+
+/** Answer of GET /api/analysis/coverage/network/{id}: a walking network for the browser's what-if (issue 14). */
+export interface CoverageNetworkResponse {
+  collection: string;
+  version: string;
+  crs: 'EPSG:4546';
+  nodes: number;
+  edges: number;
+  /** Largest network the browser takes; `lines` is null beyond it. */
+  browserMaxEdges: number;
+  tooLarge: boolean;
+  snapMeters: number;
+  bufferMeters: number;
+  maxAccessMeters: number;
+  polygonAccessMeters: number;
+  /** The noded lines, EPSG:4546 metres; null when tooLarge. */
+  lines: [number, number][][] | null;
 }

@@ -4,7 +4,7 @@
  * `updateCoverage` (Turf); the server gets them as `extraFacilities` points.
  */
 import { along, length, lineString } from '@turf/turf';
-import type { MultiPolygon, Point, Polygon, Position } from 'geojson';
+import type { Feature, MultiPolygon, Point, Polygon, Position } from 'geojson';
 import { updateCoverage, type AreaFeature, type CoverageResult } from '../../../core/analysis/coverage.ts';
 import type { CoverageResponse } from './types.ts';
 
@@ -34,11 +34,24 @@ export function resultFromResponse(r: CoverageResponse): CoverageResult {
   };
 }
 
-/** The instant estimate: `items` added to `previous` at `radiusMeters` each (a park from its edge). */
-export function applyWhatIf(previous: CoverageResult, items: WhatIfItem[], radiusMeters: number, zones: AreaFeature[]): CoverageResult {
+/**
+ * The instant estimate: `items` added to `previous` at `radiusMeters` each (a park from its edge), or
+ * with their given service areas (the network method's reached streets, buffered).
+ */
+export function applyWhatIf(
+  previous: CoverageResult,
+  items: WhatIfItem[],
+  radiusMeters: number,
+  zones: AreaFeature[],
+  serviceAreas?: (Feature<Polygon | MultiPolygon> | null)[],
+): CoverageResult {
   return updateCoverage(
     previous,
-    items.map((it) => ({ geometry: it.kind === 'point' ? ({ type: 'Point', coordinates: it.lonLat } as Point) : it.geometry, radiusMeters })),
+    items.map((it, i) => ({
+      geometry: it.kind === 'point' ? ({ type: 'Point', coordinates: it.lonLat } as Point) : it.geometry,
+      radiusMeters,
+      ...(serviceAreas ? { serviceArea: serviceAreas[i] ?? null } : {}),
+    })),
     zones,
   );
 }

@@ -18,6 +18,9 @@ import { figuresCsv, gapsGeoJson, type ExportMeta } from '../coverage/export.ts'
 import { areaText, distanceText, hectareText, lonLatText, shareText } from '../coverage/format.ts';
 import type { CoverageRequest, CoverageResponse, CoverageSuggestResponse, PresetInfo } from '../coverage/types.ts';
 import { applyWhatIf, resultFromResponse, serverExtras, serverGains, type WhatIfItem } from '../coverage/what-if.ts';
+import { NETWORK_BROWSER_MAX_EDGES } from '../../../core/analysis/coverage-rules.ts';
+import { browserNetwork, networkServiceArea, type BrowserNetwork } from '../coverage/network-what-if.ts';
+import { lifeCircleSettings, lifeCircleUsed, networkNote, subAreaTable, zonePeopleHeader, zonePeopleText, zoneUnitCaption, type NetworkState } from '../coverage/network-view.ts';
 import { download, h } from '../dom.ts';
 import { exportPicker } from '../export/export-picker.ts';
 import { anchorPoint, geometryBounds } from '../geometry.ts';
@@ -60,6 +63,9 @@ function errorText(err: unknown): string {
 
 const POLYGONAL = new Set(['Polygon', 'MultiPolygon']);
 
+/** Thrown inside addItem when the instant estimate cannot be made (the network is not in the browser). */
+class NoInstantEstimate extends Error {}
+
 export class CoveragePanel {
   readonly element = h('div', { class: 'xc-cov', 'data-state': 'idle' });
   private readonly layers: CoverageLayers;
@@ -93,6 +99,10 @@ export class CoveragePanel {
   private baseShare: number | null = null;
   private isOpen = false;
   private fittedArea: string | null = null;
+  /** The browser's copy of the walking network of the shown result (network method), for the instant what-if. */
+  private net: { key: string; view: NetworkState; value?: BrowserNetwork } | null = null;
+  /** Each what-if item's walking service area when the browser computed it (network method). */
+  private itemAreas = new Map<string, Geometry | null>();
   private unsubscribe: (() => void)[] = [];
 
   constructor(private readonly ctx: AnalysisContext) {
@@ -186,6 +196,7 @@ export class CoveragePanel {
       this.settings.customRadiusMeters = r;
     } else this.settings.customRadiusMeters = null;
     this.items = [];
+    this.itemAreas.clear();
     this.nextItem = 1;
     this.clearSuggestions();
     this.selectedGap = null;
@@ -210,6 +221,8 @@ export class CoveragePanel {
       // The share link carries these settings (issue 13 #17).
       this.ctx.store.setAnalysis({ coverage: coverageLinkOf(settings) });
       if (!items.length) this.baseShare = response.coverageShare;
+      if (response.methodName === 'network') void this.loadNetwork(response);
+      else this.net = null;
       this.setPhase('ready');
       const first = this.fittedArea !== settings.area;
       if (first) this.fitArea(settings.area);
@@ -276,15 +289,60 @@ export class CoveragePanel {
     this.items.push(item);
     try {
       const zones = (this.ctx.store.features.get('zones') ?? []).filter((f) => f.geometry && POLYGONAL.has(f.geometry.type)) as unknown as AreaFeature[];
-      const figures = applyWhatIf(shown.figures, [item], this.newRadiusMeters(), zones);
+      let serviceAreas: Parameters<typeof applyWhatIf>[4];
+      if (shown.response.methodName === 'network') {
+        // On a network: the walking service area from the browser's copy of it (the same core code as the
+        // server); without it (loading, too large) no instant estimate — the server's figures follow.
+        const sa = this.networkArea(item);
+        if (!sa) throw new NoInstantEstimate();
+        serviceAreas = [sa.area];
+      }
+      const figures = applyWhatIf(shown.figures, [item], this.newRadiusMeters(), zones, serviceAreas);
       this.shown = { ...shown, source: 'instant', figures, gains: [...shown.gains, figures.gainsSquareMeters.at(-1) ?? 0] };
     } catch (err) {
       // Turf's overlay can fail on a degenerate gap; the server's figures follow anyway.
-      console.warn('Instant coverage estimate failed:', err);
+      if (!(err instanceof NoInstantEstimate)) console.warn('Instant coverage estimate failed:', err);
     }
     this.drawMap();
     this.render();
     void this.compute(shown.settings);
+  }
+
+  /** The browser's copy of the result's network: fetched and built once per version (none beyond NETWORK_BROWSER_MAX_EDGES). */
+  private async loadNetwork(resp: CoverageResponse): Promise<void> {
+    const id = resp.inputs?.network?.collection;
+    if (!id) return;
+    const version = resp.network?.version ?? null;
+    const key = `${id}@${version ?? ''}`;
+    if (this.net?.key === key && this.net.view.state !== 'error') return;
+    const edges = resp.network?.edges ?? 0;
+    if (edges > NETWORK_BROWSER_MAX_EDGES) {
+      this.net = { key, view: { state: 'too-large', edges, max: NETWORK_BROWSER_MAX_EDGES } };
+      return this.renderWhatIf();
+    }
+    this.net = { key, view: { state: 'loading' } };
+    this.renderWhatIf();
+    try {
+      const value = await browserNetwork(this.ctx.api, id, version);
+      if (this.net?.key !== key) return;
+      this.net = value.graph
+        ? { key, value, view: { state: 'ready', bufferMeters: value.info.bufferMeters } }
+        : { key, view: { state: 'too-large', edges: value.info.edges, max: value.info.browserMaxEdges } };
+    } catch (err) {
+      if (this.net?.key !== key) return;
+      this.net = { key, view: { state: 'error', error: errorText(err) } };
+    }
+    this.renderWhatIf();
+  }
+
+  /** A what-if item's walking service area on the browser's network, or null when the browser has no network to use. */
+  private networkArea(item: WhatIfItem): ReturnType<typeof networkServiceArea> | null {
+    const net = this.net;
+    if (!net?.value?.graph || net.view.state !== 'ready') return null;
+    const sa = networkServiceArea(net.value, item.kind === 'point' ? { type: 'Point', coordinates: item.lonLat } : item.geometry, this.newRadiusMeters());
+    this.itemAreas.set(item.id, sa.area?.geometry ?? null);
+    net.view = { ...net.view, last: { lengthMeters: sa.lengthMeters, ms: sa.searchMs, offNetwork: !sa.area, maxAccessMeters: net.value.info.maxAccessMeters } };
+    return sa;
   }
 
   private removeItem(id: string): void {
@@ -396,11 +454,14 @@ export class CoveragePanel {
     this.layers.showResult(this.areaGeometry(shown.settings.area), shown.figures.gaps);
     this.layers.selectGap(this.selectedGap);
     const radius = this.newRadiusMeters();
+    // On a network a new facility's area is its reached streets (when the browser computed them), not a circle.
+    const onNetwork = shown.response.methodName === 'network';
+    const area = (id: string) => (onNetwork ? { serviceArea: this.itemAreas.get(id) ?? null } : {});
     this.layers.showWhatIf(
       this.items.map((it, i): MarkedSite =>
         it.kind === 'point'
-          ? { id: it.id, geometry: { type: 'Point', coordinates: it.lonLat }, center: it.lonLat, radiusMeters: radius, label: `+${i + 1}` }
-          : { id: it.id, geometry: it.geometry, center: null, radiusMeters: radius, label: `+${i + 1}` },
+          ? { id: it.id, geometry: { type: 'Point', coordinates: it.lonLat }, center: it.lonLat, radiusMeters: radius, label: `+${i + 1}`, ...area(it.id) }
+          : { id: it.id, geometry: it.geometry, center: null, radiusMeters: radius, label: `+${i + 1}`, ...area(it.id) },
       ),
     );
     const sug = this.suggestions?.suggestions.features.filter((f) => !this.accepted.has(f.properties.rank)) ?? [];
@@ -411,6 +472,8 @@ export class CoveragePanel {
         center: f.geometry.coordinates as [number, number],
         radiusMeters: f.properties.radiusMeters,
         label: String(f.properties.rank),
+        // On a network a circle would mislead: the site's walking area is in the server's figures.
+        ...(onNetwork ? { serviceArea: null } : {}),
       })),
     );
   }
@@ -513,7 +576,14 @@ export class CoveragePanel {
         h('label', { class: 'xc-cov-field xc-cov-field-inline' }, customCheck, h('span', {}, m.customRadius), radiusInput),
         h('div', { class: 'xc-cov-field' }, h('span', {}, m.facilitySet), h('div', { class: 'xc-cov-radios' }, radio(false, m.existingOnly), radio(true, m.withPlanned))),
         h('label', { class: 'xc-cov-field' }, h('span', {}, m.area), areaSelect),
-        inputsSettings(this.choices, this.settings.inputs, () => {}),
+        inputsSettings(this.choices, this.settings.inputs, () => this.renderSettings()),
+        this.settings.inputs.method === 'network'
+          ? lifeCircleSettings(this.useCustom ? Number(this.customText) : null, (meters) => {
+              this.useCustom = meters !== null;
+              if (meters !== null) this.customText = String(meters);
+              this.renderSettings();
+            })
+          : null,
         h('div', { class: 'xc-cov-toolbar' }, run, clear),
       ),
     );
@@ -610,6 +680,7 @@ export class CoveragePanel {
         h('td', {}, this.ctx.store.zoneName(z.id) ?? (lang === 'en' ? (z.nameEn ?? z.name) : z.name)),
         h('td', { class: 'xc-cov-num' }, shareText(z.coverageShare)),
         h('td', { class: 'xc-cov-num' }, `${areaText(z.coveredSquareMeters)} / ${areaText(z.areaSquareMeters)}`),
+        resp.population ? h('td', { class: 'xc-cov-num xc-cov-zone-people' }, zonePeopleText(z as { people?: number; coveredPeople?: number }) ?? '') : null,
       ),
     );
     const gapRows = r.gaps.features.slice(0, GAPS_LISTED).map((g, i) => {
@@ -698,7 +769,7 @@ export class CoveragePanel {
           ),
           inputsUsed(resp),
           resp.methodName === 'network'
-            ? h('div', { class: 'xc-cov-network-note' }, pick({ zh: '距离为沿路网的步行距离（见下方方法说明）。', en: 'Distances are walking distances along the network (see the method below).' }))
+            ? h('div', { class: 'xc-cov-network-note' }, pick({ zh: '距离为沿路网的步行距离（见下方方法说明）。', en: 'Distances are walking distances along the network (see the method below).' }), lifeCircleUsed(resp))
             : h('div', { class: 'xc-cov-straight' }, m.straightLine),
           resp.facilities.counted === 0 && !this.items.length ? h('div', { class: 'xc-cov-none', role: 'note' }, m.noneCounted(resp.facilities.includePlanned ? 0 : resp.facilities.notExisting)) : null,
           resp.targets.length
@@ -709,11 +780,23 @@ export class CoveragePanel {
             ? h(
                 'table',
                 { class: 'xc-cov-zones' },
-                h('caption', {}, m.byZone),
-                h('thead', {}, h('tr', {}, h('th', {}, m.colZone), h('th', { class: 'xc-cov-num' }, m.colShare), h('th', { class: 'xc-cov-num' }, `${m.colCovered} / ${m.colArea}`))),
+                h('caption', {}, m.byZone, h('div', { class: 'xc-cov-sub xc-cov-unit' }, zoneUnitCaption(resp))),
+                h(
+                  'thead',
+                  {},
+                  h(
+                    'tr',
+                    {},
+                    h('th', {}, m.colZone),
+                    h('th', { class: 'xc-cov-num' }, m.colShare),
+                    h('th', { class: 'xc-cov-num' }, `${m.colCovered} / ${m.colArea}`),
+                    resp.population ? h('th', { class: 'xc-cov-num' }, zonePeopleHeader()) : null,
+                  ),
+                ),
                 h('tbody', {}, ...zoneRows),
               )
             : null,
+          s.source === 'server' ? subAreaTable(resp) : null,
           h('div', { class: 'xc-cov-gaps-title' }, m.gaps(r.gaps.features.length)),
           h('ol', { class: 'xc-cov-gaps' }, ...gapRows),
           r.gaps.features.length > GAPS_LISTED ? h('div', { class: 'xc-cov-sub' }, m.moreGaps(r.gaps.features.length - GAPS_LISTED)) : null,
@@ -758,6 +841,7 @@ export class CoveragePanel {
         h('summary', {}, m.whatIf),
         h('div', { class: 'xc-cov-toolbar' }, toggle),
         h('div', { class: 'xc-cov-note' }, m.addHint(distanceText(this.newRadiusMeters()))),
+        s.response.methodName === 'network' && this.net ? networkNote(this.net.view) : null,
         this.items.length && this.baseShare !== null
           ? h(
               'div',

@@ -191,8 +191,11 @@ export function layerReviewSizeQuery(layer: string): SqlQuery {
  */
 export function layerReviewPageQuery(layer: string, page: { limit: number; offset: number; after: string; onlyConflicts: boolean }): SqlQuery {
   return {
+    // `>= 2` (the same as = 2: no geometry has more): PostgreSQL estimates an equality on a function at
+    // 0.5 % of the rows and then sorts a bitmap scan of every id after $3 instead of walking the id index,
+    // which made each keyset page of a 100 000-site layer cost ~70 ms instead of ~1 ms.
     text: `with sites as (select s.id, s.properties, s.geom from ${layer} s
-        where ST_Dimension(s.geom) = 2 and s.id > $3::text
+        where ST_Dimension(s.geom) >= 2 and s.id > $3::text
           and (not $4::boolean or exists (select 1 from control_features c where c.geom && s.geom and ST_Intersects(c.geom, s.geom)
             and ST_Dimension(ST_Intersection(c.geom, s.geom)) = 2))
         order by s.id limit $1 offset $2)

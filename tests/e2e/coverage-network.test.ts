@@ -176,4 +176,41 @@ describe('coverage on a walking network: life circles, candidate land, per-unit 
     assert.equal(networkRequests.length, 1, 'still fetched once');
     await page.locator('.xc-cov-add').click();
   });
+
+  test('a network larger than the browser takes is left to the server, and the panel says so', async () => {
+    const { page } = map;
+    // A street added (the audited write path) makes a new version of the network; its answer for the
+    // browser is held to what the server sends for a network beyond the limit.
+    const api = createApp({ db: app.db, config: { BASEMAPS: [] } });
+    const { auth } = await testUser(app.db, 'planner');
+    const add = await api.request('/api/collections/e2n_roads/items', {
+      method: 'POST',
+      headers: { ...auth, 'x-change-reason': encodeURIComponent('测试：新增道路'), 'content-type': 'application/json' },
+      body: JSON.stringify(feature({ type: 'LineString', coordinates: [at(10, 0), at(12, 0)] }, { name_zh: '新路' })),
+    });
+    assert.equal(add.status, 201, await add.text());
+    await page.route('**/api/analysis/coverage/network/**', async (route) => {
+      const res = await route.fetch();
+      const body = (await res.json()) as Record<string, unknown>;
+      await route.fulfill({ response: res, json: { ...body, edges: 60_000, tooLarge: true, lines: null } });
+    });
+    await page.locator('.xc-cov-run').click();
+    await page.locator('.xc-cov-whatif-network[data-state="too-large"]').waitFor({ timeout: 60_000 });
+    assert.equal(networkRequests.length, 2, 'the new version is fetched');
+    assert.match((await page.textContent('.xc-cov-whatif-network'))!, /60,000 条路段，超过浏览器即时估算的上限 50,000 条：新增设施的效果由服务器计算/);
+    // A new facility: no instant estimate (no circle either), the server's figure only.
+    const px = await page.evaluate((c) => {
+      const p = window.__map!.project(c);
+      return { x: Math.round(p.x), y: Math.round(p.y) };
+    }, at(-3, 3));
+    await page.locator('.xc-cov-add').click();
+    await page.mouse.click(px.x, px.y);
+    await page.locator('.xc-cov[data-state="computing"]').waitFor({ timeout: 5_000 });
+    assert.equal(await page.locator('.xc-cov-result[data-source="instant"]').count(), 0, 'no instant estimate');
+    await page.locator('.xc-cov[data-state="ready"] .xc-cov-result[data-source="server"]').waitFor({ timeout: 60_000 });
+    assert.equal(await page.locator('.xc-cov-items li').count(), 1);
+    assert.match((await page.locator('.xc-cov-items li .xc-cov-num').first().textContent())!, /公顷/);
+    await page.locator('.xc-cov-add').click();
+    await page.unroute('**/api/analysis/coverage/network/**');
+  });
 });

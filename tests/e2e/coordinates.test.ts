@@ -179,6 +179,8 @@ describe('coordinates: readout, go to coordinate, where am I (browser)', () => {
     await page.locator('.xc-lang-switch').first().click();
     await goTo(page, '116.39, 39.91');
     assert.match(await page.locator('.xc-search-coordinate-problem').innerText(), /outside Xincheng District/);
+    assert.equal(await page.locator('.maplibregl-ctrl-geolocate').getAttribute('title'), 'Find my location');
+    assert.equal(await page.locator('.xc-map-tools [data-tool="measure-area"]').innerText(), 'Area');
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -167,6 +167,8 @@ function localizeMapUi() {
   retitle('.maplibregl-ctrl-fullscreen', 'FullscreenControl.Enter');
   retitle('.maplibregl-ctrl-shrink', 'FullscreenControl.Exit');
   retitle('.maplibregl-ctrl-attrib-button', 'AttributionControl.ToggleAttribution');
+  // "Where am I" (issue 13): a disabled button (permission refused) keeps MapLibre's own "not available" title.
+  retitle('.maplibregl-ctrl-geolocate:not([disabled])', 'GeolocateControl.FindMyLocation');
   map.getCanvas().setAttribute('aria-label', strings['Map.Title'] ?? '');
   // The scale bar writes its unit on each move.
   (scaleControl as unknown as { _onMove?: () => void })._onMove?.();

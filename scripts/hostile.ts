@@ -94,6 +94,18 @@ function cases(): Case[] {
     ['x-forwarded-prefix', '/../..'],
   ]) out.push({ name: `proxy ${h}=${v.slice(0, 16)}`, path: '/api/collections?f=html', init: { headers: { [h]: v } } });
   for (const p of ['/api/basemaps/%00', '/api/basemaps/nope/0/0/0', '/api/basemaps/../../etc/passwd', '/api/basemaps/x/1e9/0/0']) out.push({ name: `basemap ${p.slice(14, 30)}`, path: p });
+  // Analysis jobs (issue 12): garbage bodies, ids and result parameters; none may start a job.
+  for (const [name, body] of bodies) out.push({ name: `/api/jobs ${name}`, ...post('/api/jobs', body) });
+  for (const body of ['{"kind":"layer-review","collection":"\\u0000"}', '{"kind":"layer-review","collection":"../../etc"}', '{"kind":"__proto__","collection":"zones"}', '{"kind":"layer-review","collection":"indicators"}', '{"kind":"layer-review","collection":["zones"]}', `{"kind":"layer-review","collection":"${'x'.repeat(5000)}"}`]) {
+    out.push({ name: `/api/jobs ${body.slice(8, 48)}`, ...post('/api/jobs', body) });
+  }
+  for (const v of nasty) {
+    const id = v.startsWith('%') || v.length > 100 ? v : encodeURIComponent(v);
+    out.push({ name: `job ${v.slice(0, 12)}`, path: `/api/jobs/${id}` });
+    out.push({ name: `job results ${v.slice(0, 12)}`, path: `/api/jobs/${id}/results?f=csv` });
+    out.push({ name: `cancel job ${v.slice(0, 12)}`, path: `/api/jobs/${id}`, init: { method: 'DELETE' } });
+  }
+  for (const q of ['limit=-1', 'offset=1e999', 'only=%00', 'f=xml', '__proto__=1']) out.push({ name: `unknown job results ${q}`, path: `/api/jobs/00000000-0000-4000-8000-000000000000/results?${q}` });
   out.push({ name: 'text/plain json', ...post('/api/analysis/coverage', '{"preset":"parks"}', 'text/plain; charset=application/json') });
   out.push({ name: 'evil host', path: 'http://evil.example/api' });
   out.push({ name: 'cross-origin write', path: '/api/analysis/coverage', init: { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: '{"preset":"parks"}' } });

@@ -188,6 +188,10 @@ describe('measure tool and planner print (browser)', () => {
     const dialog = page.locator('.xc-export-popover');
     await dialog.waitFor();
     assert.equal(await page.evaluate(() => document.querySelector('.xc-app')?.classList.contains('xc-presenting') ?? false), false, 'still the planner view');
+    // Beside the tool column: none of the map's buttons under it.
+    const dialogBox = (await dialog.boundingBox())!;
+    const buttons = await page.$$eval('.maplibregl-ctrl-top-right .maplibregl-ctrl', (els) => els.map((e) => e.getBoundingClientRect().toJSON() as { x: number; y: number; width: number; height: number }));
+    for (const b of buttons) assert.ok(!overlaps(dialogBox, b), 'the print dialog covers a map button');
     await page.screenshot({ path: `${SHOTS}/planner-print-1280.png` });
     // 打印 opens on PDF (the investor view's 导出 on PNG).
     assert.equal(await dialog.locator('input[name="xc-export-format"][value="pdf"]').isChecked(), true);

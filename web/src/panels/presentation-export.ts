@@ -2,6 +2,7 @@
  * The export popover (PNG at screen, 2× or 3× size; PDF on A4 or A3, landscape or portrait) and
  * the progress overlay shown while the file renders.
  */
+import { placePopover } from './popover-place.ts';
 import { download, h } from '../dom.ts';
 import { t } from '../i18n/index.ts';
 import { exportMap, type ExportContext, type ExportRequest, type ExportStep, type MapScale, type Orientation, type Paper, type PngScale } from '../export/export-map.ts';
@@ -125,10 +126,7 @@ export class ExportDialog {
     });
     this.popover = h('div', { class: 'xc-pres-popover xc-export-popover', role: 'dialog', 'aria-label': m.export }, h('div', { class: 'xc-pres-popover-title' }, m.export), form);
     this.host.append(this.popover);
-    const a = anchor.getBoundingClientRect();
-    const hostRect = this.host.getBoundingClientRect();
-    this.popover.style.top = `${a.bottom - hostRect.top + 6}px`;
-    this.popover.style.right = `${hostRect.right - a.right}px`;
+    placePopover(this.popover, anchor, this.host);
     document.addEventListener('keydown', this.onKey);
   }
 

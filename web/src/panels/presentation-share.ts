@@ -1,4 +1,5 @@
 /** The share popover: the link that restores this map, copied to the clipboard when the browser allows. */
+import { placePopover } from './popover-place.ts';
 import { h } from '../dom.ts';
 import { t } from '../i18n/index.ts';
 import { shareBase } from '../../../core/permalink.ts';
@@ -44,10 +45,7 @@ export class SharePopover {
     done.addEventListener('click', () => this.close());
     this.popover = h('div', { class: 'xc-pres-popover xc-share-popover', role: 'dialog', 'aria-label': m.share }, h('div', { class: 'xc-pres-popover-title' }, m.share), h('p', { class: 'xc-share-help' }, m.shareHelp), analysis, tooLarge, local, input, h('div', { class: 'xc-export-actions' }, status, done));
     this.host.append(this.popover);
-    const a = anchor.getBoundingClientRect();
-    const hostRect = this.host.getBoundingClientRect();
-    this.popover.style.top = `${a.bottom - hostRect.top + 6}px`;
-    this.popover.style.right = `${hostRect.right - a.right}px`;
+    placePopover(this.popover, anchor, this.host);
     document.addEventListener('keydown', this.onKey);
     input.select();
     try {

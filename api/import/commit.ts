@@ -175,14 +175,15 @@ function newCollectionDef(n: Extract<CommitRequest['target'], { newCollection: u
     source: { type: 'string', title: { zh: '来源', en: 'Source' } },
   };
   if (n.role === 'facility') properties.type = { type: 'string', title: { zh: '设施类型', en: 'Type' }, filter: true };
-  // The file's other fields keep their names and types (a field mapped to a common property is not repeated).
+  // The file's other fields keep their names and types (a field mapped to a common property is not repeated),
+  // and are queryables: the office's own attributes (地类, 权属…) are what a planner or GDAL's -where filters by.
   const mapped = { ...autoFieldMap(summary.fields.map((f) => f.name), properties), ...(fieldMap ?? {}) };
   for (const f of summary.fields) {
     if (mapped[f.name] !== undefined) continue;
     const name = cleanText(f.name).slice(0, 63);
     if (!name || properties[name]) continue;
     const type: PropertyType = f.type === 'integer' || f.type === 'number' || f.type === 'boolean' ? f.type : 'string';
-    properties[name] = { type, title: { zh: name, en: name } };
+    properties[name] = { type, title: { zh: name, en: name }, filter: true };
   }
   if (geometry !== 'point') properties.area_square_meters = { type: 'number', title: { zh: '面积', en: 'Area' }, derived: true };
   if (n.style?.byField && !properties[n.style.byField]) refuse(400, `style.byField: "${n.style.byField}" is not a field of the new layer; its fields are ${Object.keys(properties).join(', ')}.`, `style.byField：新图层没有字段“${n.style.byField}”。`);

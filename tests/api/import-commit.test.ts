@@ -187,6 +187,13 @@ describeEachDb(
       const items = (await get('/api/collections/plots/items')).body.features;
       assert.equal(items[0].properties.name_zh, 'A地块', 'control characters removed (GDAL itself ends a string at NUL)');
       assert.equal(items[0].properties['面积亩'], 12.5, 'the other fields kept, typed');
+      // The file's own fields are queryables (GDAL's -where, a CQL2 filter, an equality filter name them).
+      const queryables = (await get('/api/collections/plots/queryables')).body;
+      assert.deepEqual([queryables.properties['面积亩']?.type, queryables.properties['用途']?.type], [['number', 'null'], ['string', 'null']]);
+      const byCql = (await get(`/api/collections/plots/items?filter=${encodeURIComponent("用途 = '居住' AND 面积亩 > 10")}`)).body;
+      assert.deepEqual(byCql.features.map((f: any) => f.properties.name_zh), ['A地块']);
+      assert.equal((await get(`/api/collections/plots/items?filter=${encodeURIComponent("用途 = '商业'")}`)).body.numberMatched, 0, 'the other feature was rejected');
+      assert.equal((await get(`/api/collections/plots/items?${encodeURIComponent('用途')}=${encodeURIComponent('居住')}`)).body.numberMatched, 1);
 
       const up2 = await upload({ name: '地块2.geojson', text });
       const repairIt = await commit(up2.id, { layer: up2.layers[0].name, target: { newCollection: { id: 'plots_repaired', title: { zh: '地块（修复）' }, role: 'reference' } }, fieldMap: { 地块: 'name_zh', 用途: 'quality' } });

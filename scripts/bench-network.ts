@@ -12,9 +12,11 @@ import type { Queryable } from '../api/db/db.ts';
 import { keptNetwork, networkCover, type KeptNetwork } from '../api/network.ts';
 import { accessPoints, planarShape, reachedLines } from '../core/analysis/network.ts';
 import { openDatabase } from '../api/open-db.ts';
+import { toLonLat } from '../core/crs.ts';
+import { networkServiceArea, type BrowserNetwork } from '../web/src/coverage/network-what-if.ts';
 import { coverageQuery, type CoverageRow } from '../api/sql/coverage.ts';
 import { collections, type CollectionDef } from '../core/catalog.ts';
-import { NETWORK_MAX_ACCESS_METERS, NETWORK_POLYGON_ACCESS_METERS, resolveCoverage, type CoverageRequestBody } from '../core/analysis/coverage-rules.ts';
+import { NETWORK_BUFFER_METERS, NETWORK_MAX_ACCESS_METERS, NETWORK_POLYGON_ACCESS_METERS, resolveCoverage, type CoverageRequestBody } from '../core/analysis/coverage-rules.ts';
 
 const args = process.argv.slice(2);
 const runsArg = args.indexOf('--runs');
@@ -232,6 +234,22 @@ async function networkPart(tx: Queryable) {
         one.push(performance.now() - t0);
       }
       console.log(`3. One what-if facility at ${radius} m on ${g.edges.length.toLocaleString('en')} edges (core, as in the browser): median ${median(one).toFixed(2)} ms, slowest ${Math.max(...one).toFixed(2)} ms (${(len / 60 / 1000).toFixed(1)} km reached on average)`);
+    }
+    // And the whole estimate the panel draws: search, then the reached streets buffered into an area (Turf).
+    const net = {
+      info: { bufferMeters: NETWORK_BUFFER_METERS, maxAccessMeters: NETWORK_MAX_ACCESS_METERS, polygonAccessMeters: NETWORK_POLYGON_ACCESS_METERS },
+      graph: g,
+      buildMs: 0,
+    } as unknown as BrowserNetwork;
+    for (const radius of [300, 500, 1000]) {
+      const whole: number[] = [];
+      for (let k = 0; k < 30; k++) {
+        const p = toLonLat([X0 + 50 + ((k * 7919) % 6900), Y0 + 30 + ((k * 104729) % 6900)], 'EPSG:4546');
+        const t0 = performance.now();
+        networkServiceArea(net, { type: 'Point', coordinates: p }, radius);
+        whole.push(performance.now() - t0);
+      }
+      console.log(`   the whole estimate at ${radius} m (search + Turf buffer of the reached streets): median ${median(whole).toFixed(1)} ms, slowest ${Math.max(...whole).toFixed(1)} ms`);
     }
     console.log(`   the graph is built once when the browser gets the network: ${ms(whatIfGraph.buildMs.graph)} here\n`);
   }

@@ -19,6 +19,8 @@ type WorkerReply = { id: number; ok: true; rows?: unknown[]; command?: string } 
 
 /** Below this much free space an embedded database cannot start or write safely. */
 const MIN_FREE_BYTES = 32 * 1024 * 1024;
+/** How long a statement whose client went away may still run before it is stopped (see `watched`). */
+export const ABORT_GRACE_MS = 1000;
 
 /**
  * PGlite's PostGIS reports a GEOS exception (e.g. a TopologyException) not as an error but as an
@@ -219,7 +221,7 @@ export async function openPgliteDb(dataDir: string | undefined): Promise<PgliteD
     console.warn(`Embedded database: restarted in ${((Date.now() - t) / 1000).toFixed(1)} s.`);
   };
 
-  /** One statement under the watchdog: stopped at `timeoutMs` or when `signal` aborts. */
+  /** One statement under the watchdog: stopped at `timeoutMs`, or when `signal` aborts and it still runs ABORT_GRACE_MS later. */
   const watched = async <T>(text: string, values: unknown[] | undefined, opts: QueryOptions): Promise<{ rows: T[] }> => {
     if (opts.signal?.aborted) throw new StatementCancelledError('The client closed the request before the statement started.');
     let stop: Error | null = null;
@@ -232,9 +234,20 @@ export async function openPgliteDb(dataDir: string | undefined): Promise<PgliteD
         reject(err);
       };
       const timer = opts.timeoutMs ? setTimeout(() => halt(Object.assign(new StatementCancelledError(`A statement ran longer than ${opts.timeoutMs! / 1000} s and was stopped.`), { code: '57014' })), opts.timeoutMs) : null;
-      onAbort = () => halt(new StatementCancelledError('The client closed the request; its statement was stopped.'));
+      // A client gone away stops its statement only if it is still running a moment later: stopping means
+      // restarting the thread (seconds, longer under load, while every request waits), which most
+      // statements — a few milliseconds — do not deserve; their answers are simply dropped.
+      let grace: ReturnType<typeof setTimeout> | null = null;
+      onAbort = () => {
+        grace = setTimeout(() => halt(new StatementCancelledError('The client closed the request; its statement was stopped.')), ABORT_GRACE_MS);
+      };
       opts.signal?.addEventListener('abort', onAbort, { once: true });
-      running.finally(() => timer && clearTimeout(timer)).catch(() => {});
+      running
+        .finally(() => {
+          if (timer) clearTimeout(timer);
+          if (grace) clearTimeout(grace);
+        })
+        .catch(() => {});
     });
     try {
       return checked(await Promise.race([running, stopped]), text);

@@ -52,6 +52,18 @@ describeEachDb('analyses cannot freeze the server', (t) => {
     assert.equal((await t.db.query<{ n: number }>('select count(*)::int as n from parks')).rows[0].n, 40);
   });
 
+  test('a short statement whose client went away finishes: the embedded thread is not restarted for it', async (c) => {
+    if (t.kind !== 'pglite') return c.skip('the server cancels the statement itself (pg_cancel_backend), which costs nothing');
+    const restarts = () => (t.db as unknown as { restarts: number }).restarts;
+    const before = restarts();
+    const ac = new AbortController();
+    const short = t.db.query<{ n: number }>('select count(*)::int as n from generate_series(1, 300000)', [], { signal: ac.signal, timeoutMs: 60_000 });
+    setTimeout(() => ac.abort(), 20);
+    assert.equal((await short).rows[0].n, 300000, 'answered, the answer dropped by the caller');
+    assert.equal(restarts(), before);
+    assert.equal((await t.db.query<{ n: number }>('select count(*)::int as n from parks')).rows[0].n, 40);
+  });
+
   test('an analysis over the time limit answers 503 with a message, not 500', async () => {
     // 1 000 what-if parks over the district is the heaviest request the API accepts; a 20 ms limit stops it
     // (the server, without JIT, finishes it within 0.2 s; with JIT its compilation alone took longer).

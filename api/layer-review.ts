@@ -37,6 +37,12 @@ export interface LayerReviewJobOptions {
   chunkSites: number;
   /** Time limit of each chunk's statement (ms). */
   statementTimeoutMs: number;
+  /**
+   * A pause between chunks (ms, default none): a review that should leave the database to
+   * interactive work for longer can be slowed; the browser test uses it to cancel a review that is
+   * certain to be still running.
+   */
+  pauseMs?: number;
 }
 
 /**
@@ -71,9 +77,23 @@ export async function runLayerReview(
     ctx.progress(done, Math.max(total, done));
     if (sites.length < opts.chunkSites) break;
     after = sites[sites.length - 1].id;
+    if (opts.pauseMs) await pause(opts.pauseMs, signal);
   }
   partial.conflicting.sort((a, b) => b.conflictSquareMeters - a.conflictSquareMeters || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return partial;
+}
+
+/** Waits `ms`, or less if the job is cancelled meanwhile (the next chunk then stops it). */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 /**

@@ -19,8 +19,13 @@ type WorkerReply = { id: number; ok: true; rows?: unknown[]; command?: string } 
 
 /** Below this much free space an embedded database cannot start or write safely. */
 const MIN_FREE_BYTES = 32 * 1024 * 1024;
-/** How long a statement whose client went away may still run before it is stopped (see `watched`). */
-export const ABORT_GRACE_MS = 1000;
+/**
+ * How long a statement whose client went away may still run before it is stopped (see `watched`).
+ * Stopping restarts the thread, which costs ~20 s (35–40 s under load) during which every request
+ * waits, so only a statement still running this long after its client left is worth it: with a 1 s
+ * grace, closing a tab during a 2 s analysis froze the map for the next user for half a minute.
+ */
+export const ABORT_GRACE_MS = 15_000;
 
 /**
  * PGlite's PostGIS reports a GEOS exception (e.g. a TopologyException) not as an error but as an
@@ -144,6 +149,8 @@ export interface PgliteDb extends Db {
   onRestart?: (db: Db) => Promise<void>;
   /** How many times the watchdog restarted the thread. */
   readonly restarts: number;
+  /** How long a statement whose client went away may still run before it is stopped (ABORT_GRACE_MS). */
+  abortGraceMs: number;
   /**
    * Closes the thread cleanly and opens the folder in a fresh one. WebAssembly memory only grows, so
    * after a large import this returns what the import grew (an in-memory database is left alone).
@@ -221,7 +228,7 @@ export async function openPgliteDb(dataDir: string | undefined): Promise<PgliteD
     console.warn(`Embedded database: restarted in ${((Date.now() - t) / 1000).toFixed(1)} s.`);
   };
 
-  /** One statement under the watchdog: stopped at `timeoutMs`, or when `signal` aborts and it still runs ABORT_GRACE_MS later. */
+  /** One statement under the watchdog: stopped at `timeoutMs`, or when `signal` aborts and it still runs `db.abortGraceMs` later. */
   const watched = async <T>(text: string, values: unknown[] | undefined, opts: QueryOptions): Promise<{ rows: T[] }> => {
     if (opts.signal?.aborted) throw new StatementCancelledError('The client closed the request before the statement started.');
     let stop: Error | null = null;
@@ -239,7 +246,7 @@ export async function openPgliteDb(dataDir: string | undefined): Promise<PgliteD
       // statements — a few milliseconds — do not deserve; their answers are simply dropped.
       let grace: ReturnType<typeof setTimeout> | null = null;
       onAbort = () => {
-        grace = setTimeout(() => halt(new StatementCancelledError('The client closed the request; its statement was stopped.')), ABORT_GRACE_MS);
+        grace = setTimeout(() => halt(new StatementCancelledError('The client closed the request; its statement was stopped.')), db.abortGraceMs);
       };
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       running
@@ -264,6 +271,7 @@ export async function openPgliteDb(dataDir: string | undefined): Promise<PgliteD
     get restarts() {
       return restarts;
     },
+    abortGraceMs: ABORT_GRACE_MS,
     query(text, values, opts) {
       if (opts && (opts.timeoutMs || opts.signal)) {
         // The caller hears of a stop at once; the restart goes on holding the connection.

@@ -14,7 +14,14 @@ export class StartupError extends Error {}
  * applies migrations and imports geodata/ where it changed, reporting progress through `log`.
  */
 export async function openDatabase(
-  config: { DATABASE_URL?: string; /** Embedded data folder; undefined keeps it in memory. */ DATA_DIR?: string; GEODATA_DIR: string },
+  config: {
+    DATABASE_URL?: string;
+    /** Embedded data folder; undefined keeps it in memory. */
+    DATA_DIR?: string;
+    GEODATA_DIR: string;
+    /** An in-memory database starts from this tarball (PgliteDb.dump), then migrates and imports what changed. */
+    EMBEDDED_SNAPSHOT?: string;
+  },
   log: (line: string) => void = () => {},
   opts: { importGeodata?: boolean } = {},
 ): Promise<Db> {
@@ -34,7 +41,7 @@ export async function openDatabase(
         : 'Opening an in-memory embedded database (PGlite + PostGIS)…',
     );
     try {
-      const embedded = await openPgliteDb(config.DATA_DIR);
+      const embedded = await openPgliteDb(config.DATA_DIR, { snapshot: config.EMBEDDED_SNAPSHOT });
       // A folder keeps its data across a watchdog restart; an in-memory database is rebuilt.
       if (!config.DATA_DIR) {
         embedded.onRestart = async (fresh) => {

@@ -4,7 +4,9 @@
  * Browser tests need /usr/bin/chromium (or CHROMIUM_PATH); without it they are skipped, loudly.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const only = process.argv.slice(2); // e.g. `npm test -- unit api`
 const suites = ['unit', 'api', 'e2e'].filter((s) => only.length === 0 || only.includes(s));
@@ -37,4 +39,9 @@ if (files.some((f) => f.startsWith('tests/e2e/'))) {
   run('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], 'Build the web app for the browser tests');
 }
 console.log(process.env.DATABASE_URL ? '\nAPI tests run on: embedded PGlite and DATABASE_URL' : '\nAPI tests run on: embedded PGlite (set DATABASE_URL to add a PostgreSQL server)');
+// Every embedded test database starts from one seeded snapshot made now (tests/helpers/db-snapshot.ts).
+const snapshot = join(tmpdir(), `xincheng-test-db-${process.pid}.tar.gz`);
+process.on('exit', () => rmSync(snapshot, { force: true }));
+run(process.execPath, ['--import', 'tsx', 'tests/helpers/db-snapshot.ts', snapshot], 'Seed one embedded test database (every test database starts from it)');
+process.env.TEST_DB_SNAPSHOT = snapshot;
 run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], `node --test (${files.length} files)`);

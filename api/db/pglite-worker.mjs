@@ -7,10 +7,12 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const port = parentPort;
-const { dataDir } = workerData;
+/** `snapshot`: a tarball of a data folder (PGlite's dumpDataDir) that an in-memory database starts from. */
+const { dataDir, snapshot } = workerData;
 
 const fail = (id, err) => ({
   id,
@@ -22,7 +24,8 @@ try {
   // shared_buffers 16 MB instead of 128 MB: the district's tables are a few MB and the folder's files
   // are in the OS cache anyway; measured −120 MB of resident memory, no loss in scripts/bench-load.ts.
   const startParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
-  const pg = await PGlite.create(dataDir ?? 'memory://', { extensions: { postgis }, startParams });
+  const loadDataDir = snapshot ? new Blob([readFileSync(snapshot)]) : undefined;
+  const pg = await PGlite.create(dataDir ?? 'memory://', { extensions: { postgis }, startParams, loadDataDir });
   port.on('message', async (m) => {
     try {
       if (m.op === 'query') {
@@ -31,6 +34,10 @@ try {
       } else if (m.op === 'exec') {
         await pg.exec(m.text);
         port.postMessage({ id: m.id, ok: true, rows: [], command: 'EXEC' });
+      } else if (m.op === 'dump') {
+        const tarball = await pg.dumpDataDir('gzip');
+        writeFileSync(m.path, Buffer.from(await tarball.arrayBuffer()));
+        port.postMessage({ id: m.id, ok: true, rows: [], command: 'DUMP' });
       } else {
         await pg.close();
         port.postMessage({ id: m.id, ok: true, rows: [] });

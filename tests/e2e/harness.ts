@@ -13,6 +13,7 @@ import type { BasemapPackage } from '../../api/basemap-packages.ts';
 import type { Db } from '../../api/db/db.ts';
 import { listen } from '../../api/listen.ts';
 import { openDatabase } from '../../api/open-db.ts';
+import { testDbConfig } from '../helpers/db-snapshot.ts';
 
 /** The built web app; TEST_WEB_DIR lets parallel work build into its own folder (`vite build --outDir`). */
 export const WEB_DIR = process.env.TEST_WEB_DIR ?? 'dist/web';
@@ -38,7 +39,7 @@ export async function startApp(
   if (!existsSync(`${WEB_DIR}/index.html`)) {
     throw new Error(`No built web app in ${WEB_DIR}/: run "npm run build" first (npm test does).`);
   }
-  const db = await openDatabase({ GEODATA_DIR: process.env.GEODATA_DIR ?? 'geodata' });
+  const db = await openDatabase(testDbConfig());
   const app = createApp({ db, config, basemapPackages, webDir: WEB_DIR, jobs });
   const server = await new Promise<ServerType>((resolve) => {
     const s = listen(app, { port: 0, hostname: '127.0.0.1' }, () => resolve(s));

@@ -2,6 +2,7 @@ import { after, before, describe } from 'node:test';
 import pg from 'pg';
 import type { Db } from '../../api/db/db.ts';
 import { openDatabase } from '../../api/open-db.ts';
+import { testDbConfig } from './db-snapshot.ts';
 
 export interface TestDatabase {
   kind: 'pglite' | 'postgresql';
@@ -41,7 +42,7 @@ export function describeEachDb(name: string, suite: (t: TestDatabase) => void, o
           url = urlWithSchema(url, schema);
         }
         t.url = url;
-        t.db = await openDatabase({ DATABASE_URL: url, GEODATA_DIR: process.env.GEODATA_DIR ?? 'geodata' });
+        t.db = await openDatabase(testDbConfig(url));
       });
       after(async () => {
         await t.db?.close();

@@ -103,6 +103,13 @@ export class JobRunner {
     return this.jobs.get(id);
   }
 
+  /** The jobs kept (finished ones past their time dropped first) that `visible` lets through, newest first. */
+  list(visible: (job: Job) => boolean): Job[] {
+    this.prune();
+    // The map keeps the order the jobs were started in (also within one millisecond).
+    return [...this.jobs.values()].filter(visible).reverse();
+  }
+
   /** Stops a queued or running job and waits until it has stopped; the job stays readable as cancelled. */
   async cancel(id: string): Promise<Job | undefined> {
     const job = this.jobs.get(id);

@@ -138,6 +138,31 @@ function jobPaths(limits: CostLimits | undefined): Record<string, unknown> {
   const cost = costLimits(limits, {});
   return {
     '/jobs': {
+      get: {
+        tags: ['Analyses'],
+        summary: "The caller's jobs (an admin's: every user's), newest first, each as GET /jobs/{jobId} answers it — a reloaded page or a second tab finds its running job here",
+        description: `${rules} Listed are the jobs this server still keeps that the caller started (signed in: under their name; without signing in: those started without signing in); an admin sees every job.`,
+        operationId: 'getJobs',
+        parameters: [
+          {
+            name: 'state',
+            in: 'query',
+            required: false,
+            description: 'only jobs in this state, or in one of these states (a comma list, e.g. queued,running); another value is a 400',
+            style: 'form',
+            explode: false,
+            schema: { type: 'array', items: { type: 'string', enum: ['queued', 'running', 'done', 'failed', 'cancelled'] } },
+          },
+        ],
+        responses: {
+          200: json({
+            type: 'object',
+            required: ['jobs', 'numberReturned', 'links'],
+            properties: { jobs: { type: 'array', items: job }, numberReturned: { type: 'integer' }, links: { type: 'array', items: { type: 'object' } } },
+          }),
+          ...errors(400, 401),
+        },
+      },
       post: {
         tags: ['Analyses'],
         summary: 'Start a long analysis as a job: the compliance review of a whole layer (every polygon against the control lines)',

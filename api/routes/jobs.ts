@@ -22,8 +22,22 @@ const JobRequest = z
   })
   .strict();
 
+const STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
+
+/** The query of GET /api/jobs: `state`, one state or a comma list. */
+const JobListQuery = z
+  .object({
+    state: z
+      .string()
+      .max(200)
+      .transform((v) => v.split(',').map((s) => s.trim()))
+      .refine((v) => v.every((s) => (STATES as readonly string[]).includes(s)), { message: `one or more of ${STATES.join(', ')}, separated by commas` })
+      .optional(),
+  })
+  .strict();
+
 /**
- * Jobs (api/jobs.ts): POST /jobs starts one (202 + Location), GET /jobs/{id} its state and progress,
+ * Jobs (api/jobs.ts): GET /jobs lists the caller's jobs (an admin's: everyone's), POST /jobs starts one (202 + Location), GET /jobs/{id} its state and progress,
  * GET /jobs/{id}/results its results (paged JSON or streamed CSV) once done, DELETE /jobs/{id}
  * cancels a queued or running job (200) or discards a finished one (204).
  *
@@ -49,6 +63,22 @@ export function jobRoutes(db: Db, runner: JobRunner, queue: AnalysisQueue, opts:
     partials.set(job, partial);
     c.header('Location', `/api/jobs/${job.id}`);
     return c.json(describe(job, partials.get(job)), 202);
+  });
+
+  // The caller's jobs, newest first: a reloaded page or a second tab finds its running review again.
+  app.get('/jobs', (c) => {
+    requireFullRead(c, 'read analysis jobs');
+    const parsed = JobListQuery.safeParse(c.req.query());
+    if (!parsed.success) apiError(400, 'InvalidParameterValue', parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));
+    const states = parsed.data!.state;
+    const actor = c.get('actor');
+    const mine = (job: Job) => actor?.role === 'admin' || job.owner === (actor?.username ?? null);
+    const jobs = runner.list((job) => mine(job) && (!states || states.includes(job.state))).map((job) => describe(job, partials.get(job)));
+    return c.json({
+      jobs,
+      numberReturned: jobs.length,
+      links: [{ rel: 'self', type: 'application/json', href: `/api/jobs${states ? `?state=${states.join(',')}` : ''}` }],
+    });
   });
 
   app.get('/jobs/:jobId', (c) => {

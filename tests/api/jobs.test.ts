@@ -2,7 +2,8 @@
  * Long analyses as jobs (issue 12): the review of a whole layer started as a job (202 + Location),
  * its progress advancing chunk by chunk, its results equal to the synchronous review's (counts and
  * every CSV row), conflicts first; cancel stops it (state cancelled, no more progress, no statement
- * left running); who may cancel; unknown and malformed ids; a full job queue answers 503 + Retry-After.
+ * left running); who may cancel; the list of the caller's jobs (GET /api/jobs, ?state); unknown and
+ * malformed ids; a full job queue answers 503 + Retry-After.
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
@@ -207,6 +208,63 @@ describeEachDb(
       assert.equal((await call('DELETE', `/api/jobs/${running}`, { auth: planner.auth })).body.state, 'cancelled');
     });
 
+    test('GET /api/jobs: the caller\'s own jobs (an admin\'s: all), newest first, each as GET /api/jobs/{id}; ?state filters', async () => {
+      // One started without signing in (loopback), cancelled at once: it belongs to no one.
+      const ownerless = await start();
+      assert.equal((await call('DELETE', `/api/jobs/${ownerless}`)).status, 200);
+      const mine = await start(planner.auth);
+      await runningWithProgress(mine);
+      const theirs = await start(colleague.auth);
+      const list = async (query = '', auth: Record<string, string> = planner.auth) => {
+        const r = await call('GET', `/api/jobs${query}`, { auth });
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.body.numberReturned, r.body.jobs.length);
+        return r.body.jobs as { id: string; state: string; startedBy: string | null; createdAt: string }[];
+      };
+      const own = await list();
+      assert.equal(own[0].id, mine, 'the newest first');
+      assert.ok(own.every((j) => j.startedBy === planner.username), 'only the caller\'s jobs');
+      assert.ok(own.length > 1, 'with the finished jobs of the earlier tests');
+      assert.ok(own.every((j, i) => i === 0 || j.createdAt <= own[i - 1].createdAt), 'newest first');
+      const other = await list('', colleague.auth);
+      assert.deepEqual(other.map((j) => j.id), [theirs]);
+      assert.equal(other[0].state, 'queued');
+      const all = await list('', admin.auth);
+      assert.deepEqual(all.slice(0, 2).map((j) => j.id), [theirs, mine], 'an admin sees everyone\'s');
+      assert.ok(all.some((j) => j.id === ownerless), 'also the jobs started without signing in');
+      // Without signing in (loopback): the jobs started without signing in.
+      const anonymous = await list('', {});
+      assert.equal(anonymous[0].id, ownerless);
+      assert.ok(anonymous.every((j) => j.startedBy === null));
+      assert.ok(!own.some((j) => j.id === ownerless));
+
+      // The state filter: one state, or a comma list.
+      assert.deepEqual((await list('?state=running')).map((j) => j.id), [mine]);
+      assert.deepEqual((await list('?state=queued,running', admin.auth)).map((j) => j.id), [theirs, mine]);
+      const done = await list('?state=done');
+      assert.ok(done.length > 0 && done.every((j) => j.state === 'done'));
+      assert.deepEqual(await list('?state=failed'), []);
+
+      // Each the same object as GET /api/jobs/{id} (once stopped, so that progress holds still).
+      await call('DELETE', `/api/jobs/${theirs}`, { auth: colleague.auth });
+      await call('DELETE', `/api/jobs/${mine}`, { auth: planner.auth });
+      const cancelled = await list('?state=cancelled');
+      assert.equal(cancelled[0].id, mine);
+      assert.deepEqual(cancelled[0], (await call('GET', `/api/jobs/${mine}`)).body);
+      assert.deepEqual(done[0], (await call('GET', `/api/jobs/${done[0].id}`)).body);
+      assert.ok(!(await list('?state=cancelled')).some((j) => j.id === theirs));
+
+      // A discarded job is no longer listed.
+      assert.equal((await call('DELETE', `/api/jobs/${mine}`, { auth: planner.auth })).status, 204);
+      assert.ok(!(await list()).some((j) => j.id === mine));
+
+      for (const q of ['?state=finished', '?state=running,', '?state=', '?evil=1', `?state=${'done,'.repeat(60)}done`]) {
+        const r = await call('GET', `/api/jobs${q}`, { auth: planner.auth });
+        assert.equal(r.status, 400, `${q}: ${r.text}`);
+        assert.match(r.body.description, /state|evil|query/);
+      }
+    });
+
     test('unknown jobs → 404, malformed ids → 400, bad requests → 400/404 with the reason', async () => {
       const unknown = await call('GET', '/api/jobs/00000000-0000-4000-8000-000000000000');
       assert.equal(unknown.status, 404);
@@ -240,6 +298,12 @@ describeEachDb(
       assert.deepEqual(doc.paths['/jobs/{jobId}'].get.responses['200'].content['application/json'].schema.properties.state.enum, ['queued', 'running', 'done', 'failed', 'cancelled']);
       assert.ok(doc.paths['/jobs/{jobId}'].delete.responses['403']);
       assert.ok(doc.paths['/jobs/{jobId}/results'].get.responses['409']);
+      const list = doc.paths['/jobs'].get;
+      assert.equal(list.operationId, 'getJobs');
+      assert.deepEqual(list.parameters.map((p: { name: string }) => p.name), ['state']);
+      assert.deepEqual(list.parameters[0].schema.items.enum, ['queued', 'running', 'done', 'failed', 'cancelled']);
+      assert.deepEqual(list.responses['200'].content['application/json'].schema.properties.jobs.items, doc.paths['/jobs/{jobId}'].get.responses['200'].content['application/json'].schema);
+      assert.ok(list.responses['401']);
     });
 
     test('where anonymous users may not run analyses, they may not start or read jobs', async () => {
@@ -247,6 +311,8 @@ describeEachDb(
       const r = await open.request('/api/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'layer-review', collection: 'job_parcels' }) });
       assert.equal(r.status, 401);
       assert.equal((await open.request('/api/jobs/00000000-0000-4000-8000-000000000000')).status, 401);
+      assert.equal((await open.request('/api/jobs')).status, 401);
+      assert.equal((await open.request('/api/jobs?state=running')).status, 401);
     });
   },
   { isolated: true },

@@ -2,7 +2,8 @@
  * Reviewing a whole layer in the browser (issue 12): the compliance tool's "审查整个图层" starts a
  * job for an imported parcel layer, shows its progress with a cancel button (cancel stops the job on
  * the server), and when done a paged table — conflicts first, an only-conflicts toggle — whose rows
- * zoom the map to their site, and a CSV link the server streams.
+ * zoom the map to their site, and a CSV link the server streams. A reloaded page (and a second tab)
+ * finds the running review again (GET /api/jobs): its progress comes back, then its table.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { createApp } from '../../api/app.ts';
 import { commitLayer, feature } from '../helpers/coverage-layers.ts';
 import { BLOCK, parcels } from '../helpers/synthetic-parcels.ts';
 import { testUser } from '../helpers/users.ts';
-import { launchBrowser, openMap, startApp, type RunningApp } from './harness.ts';
+import { launchBrowser, openMap, startApp, waitForReady, type RunningApp } from './harness.ts';
 
 const LAYER = 'parcels_review_e2e';
 const SITES = 3000;
@@ -52,6 +53,14 @@ describe('review of a whole layer (browser)', () => {
     await browser?.close();
     await app?.close();
   });
+
+  /** The compliance tool open (a reloaded page opens it from its link) with the layer review section unfolded. */
+  const openLayerReview = async (p: Page) => {
+    const tab = p.locator('.xc-analysis-drawer .xc-analysis-tab[data-tool="compliance"][aria-selected="true"]');
+    if (!(await tab.isVisible())) await p.locator('.xc-analysis-toggle').click();
+    await tab.waitFor();
+    if ((await p.locator('.xc-cmp-section-layer').getAttribute('open')) === null) await p.locator('.xc-cmp-section-layer > summary').click();
+  };
 
   const jobState = async (id: string) => ((await (await fetch(`${app.url}api/jobs/${id}`)).json()) as { state: string; progress: { done: number; total: number } });
 
@@ -142,5 +151,45 @@ describe('review of a whole layer (browser)', () => {
     assert.match((await page.locator('.xc-lrv-range').textContent()) ?? '', /^1–50 of /);
     assert.equal(await page.locator('.xc-lrv-start').textContent(), 'Review the whole layer');
     await page.locator('.xc-lang-switch').click();
+  });
+
+  test('a reloaded page and a second tab find the running review again: its progress, then its table', async () => {
+    await page.locator('.xc-lrv-start').click();
+    await page.locator('.xc-lrv[data-state="running"]').waitFor({ timeout: 20_000 });
+    await page.waitForFunction(() => Number(document.querySelector<HTMLProgressElement>('.xc-lrv-bar')?.value) > 0, null, { timeout: 20_000 });
+    const id = jobIds[2];
+    assert.ok(id, 'a third job was started');
+    const before = await jobState(id);
+    assert.equal(before.state, 'running');
+
+    await page.reload();
+    await waitForReady(page);
+    await openLayerReview(page);
+    // The panel asked the server for the user's jobs and follows the running one again.
+    await page.locator('.xc-lrv[data-state="running"] .xc-lrv-cancel').waitFor({ timeout: 20_000 });
+    assert.equal(await page.locator('.xc-lrv-layer').inputValue(), LAYER);
+    assert.equal(await page.locator('.xc-lrv-start').isDisabled(), true, 'no second review while this one runs');
+    assert.equal(await page.locator('.xc-lrv-bar').getAttribute('max'), String(SITES));
+    await page.waitForFunction((n) => Number(document.querySelector<HTMLProgressElement>('.xc-lrv-bar')?.value) > n, before.progress.done, { timeout: 20_000 });
+    assert.match((await page.locator('.xc-lrv-count').textContent()) ?? '', new RegExp(`已审查 [\\d,]+ / ${SITES.toLocaleString('zh-CN')} 宗`));
+
+    // A second tab: the same job, its progress too.
+    const second = await openMap(browser, app.url);
+    await openLayerReview(second.page);
+    await second.page.locator('.xc-lrv[data-state="running"], .xc-lrv[data-state="done"]').waitFor({ timeout: 20_000 });
+    await second.page.close();
+
+    // It finishes on the reloaded page: the table of that job.
+    await page.locator('.xc-lrv[data-state="done"] .xc-lrv-table').waitFor({ timeout: 120_000 });
+    assert.equal(await page.locator('.xc-lrv-job').getAttribute('data-job'), id);
+    assert.equal(await page.locator('.xc-lrv-table tbody tr').count(), 50);
+    assert.equal(jobIds.length, 3, 'the reloaded page started no job of its own');
+
+    // Reloaded once done: the table comes back.
+    await page.reload();
+    await waitForReady(page);
+    await openLayerReview(page);
+    await page.locator(`.xc-lrv[data-state="done"] .xc-lrv-job[data-job="${id}"] .xc-lrv-table`).waitFor({ timeout: 20_000 });
+    assert.match((await page.locator('.xc-lrv-status').textContent()) ?? '', new RegExp(`共审查 ${SITES.toLocaleString('zh-CN')} 宗`));
   });
 });

@@ -230,6 +230,11 @@ export class ApiClient {
     return this.request<AnalysisJob>('/jobs', undefined, { kind: 'layer-review', collection });
   }
 
+  /** The caller's jobs kept by the server, newest first (GET /api/jobs), optionally only in these states. */
+  jobs(states?: readonly JobState[], signal?: AbortSignal): Promise<{ jobs: AnalysisJob[]; numberReturned: number }> {
+    return this.get(`/jobs${states?.length ? `?state=${states.join(',')}` : ''}`, signal);
+  }
+
   /** A job's state and progress. */
   job(id: string, signal?: AbortSignal): Promise<AnalysisJob> {
     return this.get<AnalysisJob>(`/jobs/${encodeURIComponent(id)}`, signal);

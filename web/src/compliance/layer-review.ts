@@ -3,6 +3,8 @@
  * reviews every polygon of it against the control layers as a job (POST /api/jobs), the panel shows
  * its progress with a cancel button, then a paged table of the sites — conflicts first, largest
  * first, or only those — where a row zooms the map to its site, and the CSV streamed by the server.
+ * A reloaded page or a second tab asks the server for the user's jobs (GET /api/jobs) and shows the
+ * newest layer review that is still running or finished (kept an hour) again: its progress or its table.
  */
 import type { Geometry } from 'geojson';
 import { ApiError, type AnalysisJob, type LayerReviewPage } from '../api.ts';
@@ -32,12 +34,44 @@ export class LayerReview {
   private poll = 0;
   private pageRequest: AbortController | null = null;
   private selected: string | null = null;
+  private resumeRequest: AbortController | null = null;
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly ctx: AnalysisContext,
     /** A row was chosen: show its site on the map. */
     private readonly focus: (geometry: Geometry) => void,
-  ) {}
+  ) {
+    void this.resume();
+    // Signed in or out: the jobs the server lists are another user's.
+    this.unsubscribe = ctx.session.on(() => {
+      if (this.view.kind === 'idle') void this.resume();
+    });
+  }
+
+  /**
+   * The user's newest layer review that is queued, running or done (a reloaded page, a second tab):
+   * shown again, its progress followed. Nothing to show, or not allowed to run analyses (401): idle.
+   */
+  private async resume(): Promise<void> {
+    this.resumeRequest?.abort();
+    const request = new AbortController();
+    this.resumeRequest = request;
+    try {
+      const { jobs } = await this.ctx.api.jobs(['queued', 'running', 'done'], request.signal);
+      // An admin is listed every user's jobs: only those the admin started are theirs to resume.
+      const me = this.ctx.session.user?.username ?? null;
+      const job = jobs.find((j) => j.kind === 'layer-review' && j.startedBy === me);
+      if (!job || request.signal.aborted || this.view.kind !== 'idle') return;
+      this.layer = job.collection;
+      this.view = { kind: 'job', job };
+      if (job.state === 'done') return void (await this.loadPage());
+      this.render();
+      this.schedule();
+    } catch {
+      // Not allowed to list jobs, or the server is unreachable: the panel starts idle, as before.
+    }
+  }
 
   /** The layers a review can take: imported layers first, then the others that may hold polygons; no control layers. */
   private layers() {
@@ -49,10 +83,13 @@ export class LayerReview {
   destroy(): void {
     clearTimeout(this.poll);
     this.pageRequest?.abort();
+    this.resumeRequest?.abort();
+    this.unsubscribe();
   }
 
   private async start(): Promise<void> {
     if (!this.layer) return;
+    this.resumeRequest?.abort();
     this.view = { kind: 'starting' };
     this.page = null;
     this.offset = 0;

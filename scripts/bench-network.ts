@@ -5,6 +5,10 @@
  *     noded), the graph and Dijkstra (graphology), and the coverage query (buffer, union, overlay);
  *     the growth per 10× edges.
  *  2. Population-weighted coverage (radius, 500 m) with a layer of 1 000 and 10 000 polygons.
+ *  3. The browser's instant what-if of one new facility at 300/500/1 000 m on the 10 000- and
+ *     100 000-edge networks: the search, the gain counted on gap cells, the reached lines for the map —
+ *     beside the old estimate (the reached streets buffered by Turf) on 10 000 edges — and the grid's
+ *     gain against the exact one (the server's buffer, union and geodesic area, in PostGIS).
  * Everything is made inside a transaction that is rolled back. Uses DATABASE_URL (a PostgreSQL/PostGIS
  * server) when set, else embedded PGlite (figures then say so). Options: --runs N (default 3).
  */
@@ -13,7 +17,12 @@ import { keptNetwork, networkCover, type KeptNetwork } from '../api/network.ts';
 import { accessPoints, planarShape, reachedLines } from '../core/analysis/network.ts';
 import { openDatabase } from '../api/open-db.ts';
 import { toLonLat } from '../core/crs.ts';
-import { networkServiceArea, type BrowserNetwork } from '../web/src/coverage/network-what-if.ts';
+import { networkReach, networkWhatIf, type BrowserNetwork } from '../web/src/coverage/network-what-if.ts';
+import { buffer } from '@turf/turf';
+import type { Feature, MultiLineString, Polygon } from 'geojson';
+import { gapGrid, lonLatOf, type GapGrid } from '../core/analysis/coverage-grid.ts';
+import type { CoverageResult } from '../core/analysis/coverage.ts';
+import type { WalkingGraph } from '../core/analysis/network.ts';
 import { coverageQuery, type CoverageRow } from '../api/sql/coverage.ts';
 import { collections, type CollectionDef } from '../core/catalog.ts';
 import { NETWORK_BUFFER_METERS, NETWORK_MAX_ACCESS_METERS, NETWORK_POLYGON_ACCESS_METERS, resolveCoverage, type CoverageRequestBody } from '../core/analysis/coverage-rules.ts';
@@ -137,7 +146,7 @@ async function networkPart(tx: Queryable) {
   console.log('1. Network service areas, 50 facilities, 1 000 m walk, 100 m grid of segments');
   const pgr = db.kind === 'postgresql' && (await tx.query<{ n: number }>(`select count(*)::int as n from pg_available_extensions where name = 'pgrouting'`)).rows[0].n > 0;
   if (pgr) await tx.exec('create extension if not exists pgrouting');
-  let whatIfGraph: KeptNetwork | null = null;
+  const whatIfGraphs: { graph: WalkingGraph; side: number; buildMs: number }[] = [];
   for (const n of [71, 224]) {
     const edges = await setUp(tx, n, 10);
     const cold: number[] = [];
@@ -213,47 +222,114 @@ async function networkPart(tx: Queryable) {
     }
     line[''] = info;
     rows.push(line);
-    if (n === 71) whatIfGraph = (await keptNetwork(tx, 'bench_net')) ?? null;
+    const kept = await keptNetwork(tx, 'bench_net');
+    if (kept) whatIfGraphs.push({ graph: kept.graph, side: (n - 1) * 100, buildMs: kept.buildMs.graph });
   }
   console.table(rows);
   console.log(`   growth per 10× edges (later analyses): ×${(totals[1] / totals[0]).toFixed(1)}\n`);
 
-  // The browser's instant what-if on the network: one new facility's reached edges on the 10 000-edge
-  // network, with the core code the browser runs (the graph built once when the network arrives).
-  if (whatIfGraph) {
-    const g = whatIfGraph.graph;
-    const one: number[] = [];
-    for (const radius of [300, 500, 1000]) {
-      one.length = 0;
-      let len = 0;
-      for (let k = 0; k < 60; k++) {
-        const p: [number, number] = [X0 + 50 + ((k * 7919) % 6900), Y0 + 30 + ((k * 104729) % 6900)];
-        const t0 = performance.now();
-        const access = accessPoints(g, planarShape({ type: 'Point', coordinates: p }), NETWORK_MAX_ACCESS_METERS, NETWORK_POLYGON_ACCESS_METERS);
-        len += reachedLines(g, [{ access, distanceMeters: radius }]).lengthMeters;
-        one.push(performance.now() - t0);
-      }
-      console.log(`3. One what-if facility at ${radius} m on ${g.edges.length.toLocaleString('en')} edges (core, as in the browser): median ${median(one).toFixed(2)} ms, slowest ${Math.max(...one).toFixed(2)} ms (${(len / 60 / 1000).toFixed(1)} km reached on average)`);
-    }
-    // And the whole estimate the panel draws: search, then the reached streets buffered into an area (Turf).
-    const net = {
-      info: { bufferMeters: NETWORK_BUFFER_METERS, maxAccessMeters: NETWORK_MAX_ACCESS_METERS, polygonAccessMeters: NETWORK_POLYGON_ACCESS_METERS },
-      graph: g,
-      buildMs: 0,
-    } as unknown as BrowserNetwork;
-    for (const radius of [300, 500, 1000]) {
-      const whole: number[] = [];
-      for (let k = 0; k < 30; k++) {
-        const p = toLonLat([X0 + 50 + ((k * 7919) % 6900), Y0 + 30 + ((k * 104729) % 6900)], 'EPSG:4546');
-        const t0 = performance.now();
-        networkServiceArea(net, { type: 'Point', coordinates: p }, radius);
-        whole.push(performance.now() - t0);
-      }
-      console.log(`   the whole estimate at ${radius} m (search + Turf buffer of the reached streets): median ${median(whole).toFixed(1)} ms, slowest ${Math.max(...whole).toFixed(1)} ms`);
-    }
-    console.log(`   the graph is built once when the browser gets the network: ${ms(whatIfGraph.buildMs.graph)} here\n`);
-  }
+  for (const w of whatIfGraphs) await whatIfPart(tx, w.graph, w.side, w.buildMs);
+}
 
+/** The old estimate, for comparison: the reached streets in lon/lat buffered by Turf into one polygon (it unions the segment buffers). */
+function oldEstimate(net: BrowserNetwork, p: [number, number], radius: number) {
+  const reach = networkReach(net, { type: 'Point', coordinates: p }, radius);
+  if (!reach.geometry) return null;
+  return buffer({ type: 'Feature', properties: {}, geometry: reach.geometry } as Feature<MultiLineString>, net.info.bufferMeters, { units: 'meters', steps: 2 }) ?? null;
+}
+
+/**
+ * The browser's instant what-if on a network of `side` metres: one new facility at a time at seeded
+ * places, over a result whose whole square is a gap (the most cells a facility can gain: the worst
+ * case for the grid), timed in its parts; the old Turf estimate beside it (10 000 edges only: seconds
+ * each); and the grid's gain against the exact gain (the reached lines buffered with the server's
+ * quad_segs=2, unioned and cut to the square in PostGIS, geodesic area).
+ */
+async function whatIfPart(tx: Queryable, g: WalkingGraph, side: number, buildMs: number) {
+  const edges = g.edges.length.toLocaleString('en');
+  const net = {
+    info: { bufferMeters: NETWORK_BUFFER_METERS, maxAccessMeters: NETWORK_MAX_ACCESS_METERS, polygonAccessMeters: NETWORK_POLYGON_ACCESS_METERS },
+    graph: g,
+    buildMs: 0,
+  } as unknown as BrowserNetwork;
+  const square: Polygon = { type: 'Polygon', coordinates: [[[X0, Y0], [X0 + side, Y0], [X0 + side, Y0 + side], [X0, Y0 + side], [X0, Y0]].map((c) => lonLatOf(c))] };
+  const base: CoverageResult = {
+    areaSquareMeters: side * side,
+    coveredSquareMeters: 0,
+    coverageShare: 0,
+    gaps: { type: 'FeatureCollection', features: [{ type: 'Feature', id: 'gap-1', properties: { areaSquareMeters: side * side, zoneId: null }, geometry: square }] },
+    byZone: [],
+    facilityCount: { matched: 0, withoutGeometry: 0, notExisting: 0, belowTiers: 0, counted: 0 },
+    gainsSquareMeters: [],
+  };
+  const tg = performance.now();
+  const pristine = gapGrid(base.gaps);
+  const gridBuild = performance.now() - tg;
+  const fresh = (): GapGrid => ({ ...pristine, cell: pristine.cell.slice(), remaining: pristine.remaining.slice() });
+  console.log(
+    `3. One what-if facility on ${edges} edges (the browser's code; graph built once when the network arrives: ${ms(buildMs)}; ` +
+      `the gaps' grid once per result: ${(pristine.cols * pristine.rows / 1e6).toFixed(2)} M cells of ${pristine.cellMeters} m over ${(side / 1000).toFixed(1)} km square, ${ms(gridBuild)})`,
+  );
+  const place = (k: number): [number, number] => [X0 + 50 + ((k * 7919) % (side - 100)), Y0 + 30 + ((k * 104729) % (side - 100))];
+  const table: Record<string, string>[] = [];
+  const big = g.edges.length > 50_000;
+  for (const radius of [300, 500, 1000]) {
+    const search: number[] = [];
+    const cells: number[] = [];
+    const draw: number[] = [];
+    const whole: number[] = [];
+    let reached = 0;
+    const grid = fresh();
+    for (let k = 0; k < 60; k++) {
+      const p = lonLatOf(place(k));
+      const t0 = performance.now();
+      const est = networkWhatIf(net, grid, base, { type: 'Point', coordinates: p }, radius);
+      whole.push(performance.now() - t0);
+      search.push(est.reach.searchMs);
+      cells.push(est.gridMs);
+      draw.push(est.reach.drawMs);
+      reached += est.reach.lengthMeters;
+    }
+    // The old estimate: search + Turf buffer (seconds each: 5 places).
+    const old: number[] = [];
+    if (!big) {
+      for (let k = 0; k < 5; k++) {
+        const t0 = performance.now();
+        oldEstimate(net, lonLatOf(place(k)), radius);
+        old.push(performance.now() - t0);
+      }
+    }
+    // The grid's gain against the exact one, each facility on a fresh grid (the whole square uncovered).
+    const errors: number[] = [];
+    for (let k = 0; k < 8; k++) {
+      const p = lonLatOf(place(k));
+      const est = networkWhatIf(net, fresh(), base, { type: 'Point', coordinates: p }, radius);
+      if (!est.reach.lines.length) continue;
+      const exact = (
+        await tx.query<{ m2: number }>(
+          `select ST_Area(ST_Transform(ST_Intersection(ST_Union(ST_Buffer(d.geom, $2::float8, 'quad_segs=2'), 0.001), ST_MakeEnvelope($3, $4, $5, $6, 4546)), 4326)::geography) as m2
+             from ST_Dump(ST_SetSRID(ST_GeomFromGeoJSON($1), 4546)) d`,
+          [JSON.stringify({ type: 'MultiLineString', coordinates: est.reach.lines }), NETWORK_BUFFER_METERS, X0, Y0, X0 + side, Y0 + side],
+        )
+      ).rows[0].m2;
+      errors.push((est.figures.gainsSquareMeters[0] - exact) / exact);
+    }
+    const pct = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(2)} %`;
+    table.push({
+      radius: `${radius} m`,
+      reached: `${(reached / 60 / 1000).toFixed(1)} km`,
+      'old: search + Turf buffer': old.length ? ms(median(old)) : '—',
+      'new: whole estimate': `${median(whole).toFixed(2)} ms (slowest ${Math.max(...whole).toFixed(1)})`,
+      search: `${median(search).toFixed(2)} ms`,
+      'grid cells': `${median(cells).toFixed(2)} ms`,
+      'lines for the map': `${median(draw).toFixed(2)} ms`,
+      'grid vs exact gain': errors.length ? `${pct(median(errors))} (${pct(Math.min(...errors))} … ${pct(Math.max(...errors))}, ${errors.length} places)` : '—',
+    });
+  }
+  console.table(table);
+  console.log(
+    `   frame budget: one frame is ~16 ms at 60 Hz; the new estimate's median and slowest per radius are above. Not timed here: MapLibre drawing the lines (setData, then its worker tiles them) and the panel's DOM.${big ? ' (100 000 edges: beyond the browser limit of 50 000, shown for the growth; the old estimate is not run.)' : ''}\n`,
+  );
 }
 
 async function populationPart(tx: Queryable) {

@@ -1,16 +1,17 @@
 /**
  * The browser's instant what-if on a walking network (issue 14), run in Node: the network as the API
  * sends it (noded lines in EPSG:4546), the graph built with the core's code, a new facility's reached
- * streets (a known length on a 100 m grid) buffered into its service area, and that area taking the
- * place of the circle in the core's updateCoverage.
+ * streets (a known length on a 100 m grid) and its gain counted on the gap cells (against the reached
+ * streets buffered and measured with Turf), and a given area taking the place of the circle in the
+ * core's updateCoverage.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { area } from '@turf/turf';
-import type { Feature, Polygon } from 'geojson';
+import { area, buffer } from '@turf/turf';
+import type { Feature, MultiLineString, Polygon } from 'geojson';
 import { computeCoverage, updateCoverage, type AreaFeature } from '../../core/analysis/coverage.ts';
 import { toGaussKruger, toLonLat } from '../../core/crs.ts';
-import { browserNetwork, networkServiceArea } from '../../web/src/coverage/network-what-if.ts';
+import { browserNetwork, networkReach, networkWhatIf, whatIfGrid } from '../../web/src/coverage/network-what-if.ts';
 import type { CoverageNetworkResponse } from '../../web/src/coverage/types.ts';
 
 // A 100 m grid of 2 km in EPSG:4546 metres, in Xincheng, split at every crossing (as the server nodes it).
@@ -51,37 +52,48 @@ test('the network is fetched once per version and built with the core code; a ne
   assert.equal(net.graph.edges.length, lines.length);
   // At the crossing (1000 m, 1000 m): the streets within 300 m are 2 × 2 × (300 + 200 + 200 + 100 + 100) = 3 600 m.
   const at = toLonLat([X0 + 1000, Y0 + 1000], 'EPSG:4546');
-  const sa = networkServiceArea(net, { type: 'Point', coordinates: at }, 300);
+  const sa = networkReach(net, { type: 'Point', coordinates: at }, 300);
   assert.ok(Math.abs(sa.lengthMeters - 3600) < 0.5, `${sa.lengthMeters} m`);
-  assert.ok(sa.area);
-  // The diamond of streets buffered 50 m: within 350 m (Manhattan) of the crossing, less the cells' corners it misses.
-  const m2 = area(sa.area!);
-  assert.ok(m2 > 150_000 && m2 < 250_000, `${m2} m²`);
-  // Every vertex of the area (back in EPSG:4546) within 350 m of the crossing along each axis (Turf buffers
-  // in its own projection: to 0.3 %), the
-  // farthest ones close to it (the round ends are octagons, their tips a few metres short).
-  const ring = (sa.area!.geometry.type === 'Polygon' ? [sa.area!.geometry.coordinates] : sa.area!.geometry.coordinates).flat(2);
-  const reach = ring.map((p) => toGaussKruger(p)).map(([x, y]) => Math.max(Math.abs(x - X0 - 1000), Math.abs(y - Y0 - 1000)));
-  assert.ok(Math.max(...reach) <= 351 && Math.max(...reach) > 340, `${Math.max(...reach)} m`);
-  // Far from every street: off the network, no area.
-  const off = networkServiceArea(net, { type: 'Point', coordinates: toLonLat([X0 + 5000, Y0 + 5000], 'EPSG:4546') }, 300);
-  assert.equal(off.area, null);
-  assert.equal(off.lengthMeters, 0);
+  assert.equal(sa.geometry?.type, 'MultiLineString');
+  // Drawn as lines in lon/lat: every vertex (back in EPSG:4546) within 300 m of the crossing along the grid.
+  const far = sa.geometry!.coordinates.flat().map((p) => toGaussKruger(p)).map(([x, y]) => Math.abs(x - X0 - 1000) + Math.abs(y - Y0 - 1000));
+  assert.ok(Math.max(...far) <= 300.5 && Math.max(...far) > 299, `${Math.max(...far)} m`);
+  // Its gain on the gaps of a result where the whole 2 km square is uncovered: the cells within 50 m of
+  // the reached streets — within 3 % of the streets buffered 50 m and unioned by Turf (a diamond of
+  // about 2 × 350², less the cells' corners it misses).
+  const square = sq(0, 0, 2000, 2000);
+  const base = computeCoverage({ facilities: [], rule: { radiusMeters: 300 }, area: square as unknown as AreaFeature });
+  const { grid } = whatIfGrid(base);
+  assert.equal(grid.cellMeters, 10);
+  const est = networkWhatIf(net, grid, base, { type: 'Point', coordinates: at }, 300);
+  const gain = est.figures.gainsSquareMeters[0];
+  const exact = area(buffer({ type: 'Feature', properties: {}, geometry: sa.geometry! } as Feature<MultiLineString>, 50, { units: 'meters', steps: 16 })!);
+  assert.ok(exact > 150_000 && exact < 250_000, `${exact} m²`);
+  assert.ok(Math.abs(gain - exact) <= 0.03 * exact, `grid ${gain} vs Turf ${exact} m²`);
+  assert.ok(Math.abs(est.figures.coveredSquareMeters - gain) < 0.1);
+  // The cells stay covered: the same facility again gains nothing.
+  assert.equal(networkWhatIf(net, grid, est.figures, { type: 'Point', coordinates: at }, 300).figures.gainsSquareMeters[1], 0);
+  // Far from every street: off the network, no reach and no gain.
+  const off = networkWhatIf(net, grid, base, { type: 'Point', coordinates: toLonLat([X0 + 5000, Y0 + 5000], 'EPSG:4546') }, 300);
+  assert.equal(off.reach.geometry, null);
+  assert.equal(off.reach.lengthMeters, 0);
+  assert.equal(off.figures.gainsSquareMeters[0], 0);
+});
+
+const sq = (x0: number, y0: number, x1: number, y1: number): Feature<Polygon> => ({
+  type: 'Feature',
+  properties: {},
+  geometry: { type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]].map(([x, y]) => toLonLat([X0 + x, Y0 + y], 'EPSG:4546'))] },
 });
 
 test('a network too large for the browser is not built', async () => {
   const net = await browserNetwork({ coverageNetwork: async () => answer({ edges: 60_000, tooLarge: true, lines: null }) } as never, 'big', '1');
   assert.equal(net.graph, null);
   assert.equal(net.info.edges, 60_000);
-  assert.equal(networkServiceArea(net, { type: 'Point', coordinates: [111.7, 40.8] }, 500).area, null);
+  assert.equal(networkReach(net, { type: 'Point', coordinates: [111.7, 40.8] }, 500).geometry, null);
 });
 
 test('updateCoverage: a given service area takes the place of the circle; none gains nothing', () => {
-  const sq = (x0: number, y0: number, x1: number, y1: number): Feature<Polygon> => ({
-    type: 'Feature',
-    properties: {},
-    geometry: { type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]].map(([x, y]) => toLonLat([X0 + x, Y0 + y], 'EPSG:4546'))] },
-  });
   const whole = sq(0, 0, 2000, 2000) as unknown as AreaFeature;
   const base = computeCoverage({ facilities: [], rule: { radiusMeters: 500 }, area: whole });
   const given = sq(500, 500, 700, 800);

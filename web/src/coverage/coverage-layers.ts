@@ -21,6 +21,20 @@ const SOURCES = [AREA_SOURCE, GAP_SOURCE, WHATIF_SOURCE, SUGGESTION_SOURCE];
 export const GAP_FILL_LAYER = 'xc-coverage-gap-fill';
 export const SUGGESTION_POINT_LAYER = 'xc-coverage-suggestion-point';
 export const WHATIF_POINT_LAYER = 'xc-coverage-whatif-point';
+/** The streets a new facility reaches on a network, drawn as wide as their buffer (both sides) in metres at every zoom. */
+export const WHATIF_REACH_LAYER = 'xc-coverage-whatif-reach';
+
+/** Web Mercator ground metres per pixel at zoom 0 (MapLibre's 512-pixel world) on the equator. */
+const METERS_PER_PIXEL_Z0 = (2 * Math.PI * 6_378_137) / 512;
+
+/**
+ * A line-width expression (pixels) that draws a line `meters` wide on the ground at latitude `lat` at
+ * every zoom: the width doubles with each zoom level, as the map's scale does (exact between the stops).
+ */
+export function metersWide(meters: number, lat: number): ['interpolate', ['exponential', number], ['zoom'], number, number, number, number] {
+  const z0 = meters / (METERS_PER_PIXEL_Z0 * Math.cos((lat * Math.PI) / 180));
+  return ['interpolate', ['exponential', 2], ['zoom'], 0, z0, 24, z0 * 2 ** 24];
+}
 
 const empty = (): FeatureCollection => ({ type: 'FeatureCollection', features: [] });
 
@@ -32,7 +46,10 @@ export interface MarkedSite {
   radiusMeters: number;
   label: string;
   id: string;
-  /** Its walking service area (network method), drawn in place of the circle; null: none known (no circle either). */
+  /**
+   * Its walking service area (network method), drawn in place of the circle: the reached streets (lines,
+   * drawn as wide as the buffer, see showWhatIf) or an area; null: none known (no circle either).
+   */
   serviceArea?: Geometry | null;
 }
 
@@ -57,8 +74,10 @@ export class CoverageLayers {
     this.map.setFilter('xc-coverage-gap-selected', ['==', ['get', 'gapId'], gapId ?? '']);
   }
 
-  showWhatIf(sites: MarkedSite[]): void {
+  /** New facilities; reached streets drawn `reach.bufferMeters` wide on each side (at latitude `reach.lat`). */
+  showWhatIf(sites: MarkedSite[], reach?: { bufferMeters: number; lat: number }): void {
     this.ensure();
+    if (reach) this.map.setPaintProperty(WHATIF_REACH_LAYER, 'line-width', metersWide(2 * reach.bufferMeters, reach.lat));
     this.set(WHATIF_SOURCE, siteFeatures(sites));
   }
 
@@ -115,6 +134,22 @@ export class CoverageLayers {
         paint: { 'line-color': '#111111', 'line-width': 3 },
       },
       { id: 'xc-coverage-whatif-park', type: 'line' as const, source: WHATIF_SOURCE, filter: ['==', ['get', 'role'], 'site'] as ['==', ['get', string], string], paint: { 'line-color': WHATIF_BLUE, 'line-width': 3 } },
+      {
+        id: WHATIF_REACH_LAYER,
+        type: 'line' as const,
+        source: WHATIF_SOURCE,
+        filter: ['==', ['get', 'role'], 'reach'] as ['==', ['get', string], string],
+        layout: { 'line-cap': 'round' as const, 'line-join': 'round' as const },
+        paint: { 'line-color': WHATIF_BLUE, 'line-opacity': 0.3, 'line-width': metersWide(100, 40.8) },
+      },
+      {
+        id: 'xc-coverage-whatif-reach-street',
+        type: 'line' as const,
+        source: WHATIF_SOURCE,
+        filter: ['==', ['get', 'role'], 'reach'] as ['==', ['get', string], string],
+        layout: { 'line-cap': 'round' as const, 'line-join': 'round' as const },
+        paint: { 'line-color': '#0d47a1', 'line-width': 1.5 },
+      },
       { id: 'xc-coverage-whatif-circle', ...circleLine(WHATIF_SOURCE, WHATIF_BLUE) },
       { id: 'xc-coverage-suggestion-circle', ...circleLine(SUGGESTION_SOURCE, SUGGESTION_ORANGE) },
       {
@@ -150,6 +185,8 @@ const LAYER_IDS = [
   WHATIF_POINT_LAYER,
   'xc-coverage-suggestion-circle',
   'xc-coverage-whatif-circle',
+  'xc-coverage-whatif-reach-street',
+  WHATIF_REACH_LAYER,
   'xc-coverage-whatif-park',
   'xc-coverage-gap-selected',
   'xc-coverage-gap-line',
@@ -166,7 +203,8 @@ function siteFeatures(sites: MarkedSite[]): FeatureCollection {
     if (s.geometry.type === 'Point') features.push({ type: 'Feature', properties: props, geometry: s.geometry });
     else features.push({ type: 'Feature', properties: { ...props, role: 'site' }, geometry: s.geometry });
     if (s.serviceArea !== undefined) {
-      if (s.serviceArea) features.push({ type: 'Feature', properties: { ...props, role: 'circle' }, geometry: s.serviceArea });
+      const lines = s.serviceArea?.type === 'LineString' || s.serviceArea?.type === 'MultiLineString';
+      if (s.serviceArea) features.push({ type: 'Feature', properties: { ...props, role: lines ? 'reach' : 'circle' }, geometry: s.serviceArea });
     } else if (s.center) {
       const c = circle(s.center, s.radiusMeters, { units: 'meters', steps: 64 });
       features.push({ type: 'Feature', properties: { ...props, role: 'circle' }, geometry: c.geometry });

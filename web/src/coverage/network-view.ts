@@ -18,10 +18,13 @@ const T = {
   lifeCircleUsed: { zh: '所用距离对应', en: 'The distance used is the' },
   loading: { zh: '正在载入路网，载入后新增设施按步行距离即时估算……', en: 'Loading the network: once it is here, new facilities are estimated by walking distance at once…' },
   ready: {
-    zh: '即时估算：新增设施沿路网步行可达的路段两侧各缓冲 {buffer} 米（浏览器内计算，与服务器相同的路网算法）；随后以服务器结果为准。',
-    en: 'Instant estimate: the streets a new facility reaches on foot, buffered {buffer} m each side (computed in the browser with the server’s network code); the server’s figures follow.',
+    zh: '即时估算：新增设施沿路网步行可达的路段两侧各 {buffer} 米（浏览器内计算，与服务器相同的路网算法），新增覆盖按未覆盖范围的栅格单元计（单元中心距可达路段不超过 {buffer} 米即计入，误差约 3% 以内）；随后以服务器的精确结果为准。',
+    en: 'Instant estimate: {buffer} m each side of the streets a new facility reaches on foot (computed in the browser with the server’s network code), the gain counted in cells of the uncovered area (a cell counts when its centre is within {buffer} m of a reached street; within about 3 %); the server’s exact figures follow.',
   },
-  searched: { zh: '上一个设施：{len} 路段，{ms} 毫秒', en: 'Last facility: {len} of streets in {ms} ms' },
+  searched: {
+    zh: '上一个设施：{len} 路段，估算 {ms} 毫秒（路网搜索 {search} 毫秒，{cell} 米栅格 {grid} 毫秒）',
+    en: 'Last facility: {len} of streets, estimated in {ms} ms (network search {search} ms, {cell} m cells {grid} ms)',
+  },
   tooLarge: {
     zh: '路网有 {edges} 条路段，超过浏览器即时估算的上限 {max} 条：新增设施的效果由服务器计算（稍候显示）。',
     en: 'The network has {edges} edges, more than the browser’s instant estimate takes ({max}): the server computes what new facilities add (shown shortly).',
@@ -78,7 +81,12 @@ export function lifeCircleUsed(resp: CoverageResponse): HTMLElement | null {
 /** The browser's copy of the network, as the what-if section shows it. */
 export type NetworkState =
   | { state: 'loading' }
-  | { state: 'ready'; bufferMeters: number; last?: { lengthMeters: number; ms: number; offNetwork: boolean; maxAccessMeters: number } }
+  | {
+      state: 'ready';
+      bufferMeters: number;
+      /** The last new facility: streets reached, the whole estimate's time (ms) and its parts, the grid's cell (m). */
+      last?: { lengthMeters: number; ms: number; searchMs: number; gridMs: number; cellMeters: number; offNetwork: boolean; maxAccessMeters: number };
+    }
   | { state: 'too-large'; edges: number; max: number }
   | { state: 'error'; error: string };
 
@@ -94,9 +102,23 @@ export function networkNote(s: NetworkState): HTMLElement {
   const last = s.state === 'ready' ? s.last : undefined;
   return h(
     'div',
-    { class: 'xc-cov-note xc-cov-whatif-network', 'data-state': s.state, ...(last ? { 'data-search-ms': last.ms.toFixed(2), 'data-reached-m': String(Math.round(last.lengthMeters)) } : {}) },
+    {
+      class: 'xc-cov-note xc-cov-whatif-network',
+      'data-state': s.state,
+      ...(last
+        ? { 'data-estimate-ms': last.ms.toFixed(2), 'data-search-ms': last.searchMs.toFixed(2), 'data-grid-ms': last.gridMs.toFixed(2), 'data-cell-m': String(last.cellMeters), 'data-reached-m': String(Math.round(last.lengthMeters)) }
+        : {}),
+    },
     text,
-    last ? h('div', { class: 'xc-cov-sub' }, last.offNetwork ? tr('offNetwork', { max: last.maxAccessMeters }) : tr('searched', { len: distanceText(last.lengthMeters), ms: last.ms.toFixed(1) })) : null,
+    last
+      ? h(
+          'div',
+          { class: 'xc-cov-sub' },
+          last.offNetwork
+            ? tr('offNetwork', { max: last.maxAccessMeters })
+            : tr('searched', { len: distanceText(last.lengthMeters), ms: last.ms.toFixed(1), search: last.searchMs.toFixed(1), grid: last.gridMs.toFixed(1), cell: last.cellMeters }),
+        )
+      : null,
   );
 }
 

@@ -19,7 +19,8 @@ import { areaText, distanceText, hectareText, lonLatText, shareText } from '../c
 import type { CoverageRequest, CoverageResponse, CoverageSuggestResponse, PresetInfo } from '../coverage/types.ts';
 import { applyWhatIf, resultFromResponse, serverExtras, serverGains, type WhatIfItem } from '../coverage/what-if.ts';
 import { NETWORK_BROWSER_MAX_EDGES } from '../../../core/analysis/coverage-rules.ts';
-import { browserNetwork, networkServiceArea, type BrowserNetwork } from '../coverage/network-what-if.ts';
+import { browserNetwork, networkWhatIf, whatIfGrid, type BrowserNetwork } from '../coverage/network-what-if.ts';
+import type { GapGrid } from '../../../core/analysis/coverage-grid.ts';
 import { lifeCircleSettings, lifeCircleUsed, networkNote, subAreaTable, zonePeopleHeader, zonePeopleText, zoneUnitCaption, type NetworkState } from '../coverage/network-view.ts';
 import { download, h } from '../dom.ts';
 import { exportPicker } from '../export/export-picker.ts';
@@ -101,8 +102,10 @@ export class CoveragePanel {
   private fittedArea: string | null = null;
   /** The browser's copy of the walking network of the shown result (network method), for the instant what-if. */
   private net: { key: string; view: NetworkState; value?: BrowserNetwork } | null = null;
-  /** Each what-if item's walking service area when the browser computed it (network method). */
+  /** Each what-if item's reached streets when the browser computed them (network method), drawn as wide as the buffer. */
   private itemAreas = new Map<string, Geometry | null>();
+  /** The shown server result's gaps as cells (network method), made once per result; the instant what-ifs cover cells on it. */
+  private grid: { response: CoverageResponse; value: GapGrid; ms: number } | null = null;
   private unsubscribe: (() => void)[] = [];
 
   constructor(private readonly ctx: AnalysisContext) {
@@ -228,6 +231,7 @@ export class CoveragePanel {
       if (first) this.fitArea(settings.area);
       this.drawMap();
       this.render();
+      this.prepareGrid();
       // A new area's result: bring it into view below the settings.
       if (first) this.resultBox.scrollIntoView({ block: 'start', behavior: 'smooth' });
       return;
@@ -289,15 +293,15 @@ export class CoveragePanel {
     this.items.push(item);
     try {
       const zones = (this.ctx.store.features.get('zones') ?? []).filter((f) => f.geometry && POLYGONAL.has(f.geometry.type)) as unknown as AreaFeature[];
-      let serviceAreas: Parameters<typeof applyWhatIf>[4];
+      let figures: CoverageResult;
       if (shown.response.methodName === 'network') {
-        // On a network: the walking service area from the browser's copy of it (the same core code as the
-        // server); without it (loading, too large) no instant estimate — the server's figures follow.
-        const sa = this.networkArea(item);
-        if (!sa) throw new NoInstantEstimate();
-        serviceAreas = [sa.area];
-      }
-      const figures = applyWhatIf(shown.figures, [item], this.newRadiusMeters(), zones, serviceAreas);
+        // On a network: the reached streets from the browser's copy of it (the same core code as the
+        // server), counted on the result's gap cells; without it (loading, too large) no instant
+        // estimate — the server's figures follow.
+        const est = this.networkEstimate(item, shown);
+        if (!est) throw new NoInstantEstimate();
+        figures = est;
+      } else figures = applyWhatIf(shown.figures, [item], this.newRadiusMeters(), zones);
       this.shown = { ...shown, source: 'instant', figures, gains: [...shown.gains, figures.gainsSquareMeters.at(-1) ?? 0] };
     } catch (err) {
       // Turf's overlay can fail on a degenerate gap; the server's figures follow anyway.
@@ -328,6 +332,7 @@ export class CoveragePanel {
       this.net = value.graph
         ? { key, value, view: { state: 'ready', bufferMeters: value.info.bufferMeters } }
         : { key, view: { state: 'too-large', edges: value.info.edges, max: value.info.browserMaxEdges } };
+      this.prepareGrid();
     } catch (err) {
       if (this.net?.key !== key) return;
       this.net = { key, view: { state: 'error', error: errorText(err) } };
@@ -335,14 +340,41 @@ export class CoveragePanel {
     this.renderWhatIf();
   }
 
-  /** A what-if item's walking service area on the browser's network, or null when the browser has no network to use. */
-  private networkArea(item: WhatIfItem): ReturnType<typeof networkServiceArea> | null {
+  /** The shown result's gaps as cells for the network what-if: made once per server result (kept while the instant what-ifs change it). */
+  private gridFor(shown: Shown): GapGrid {
+    if (this.grid?.response !== shown.response) {
+      const { grid, ms } = whatIfGrid(shown.response);
+      this.grid = { response: shown.response, value: grid, ms };
+    }
+    return this.grid.value;
+  }
+
+  /** Makes the grid ahead of the first click, once the network and a network result are both here. */
+  private prepareGrid(): void {
+    const shown = this.shown;
+    if (shown?.source === 'server' && shown.response.methodName === 'network' && this.net?.view.state === 'ready') this.gridFor(shown);
+  }
+
+  /** A what-if item's instant estimate on the browser's network (reached streets, gap cells), or null when the browser has no network to use. */
+  private networkEstimate(item: WhatIfItem, shown: Shown): CoverageResult | null {
     const net = this.net;
     if (!net?.value?.graph || net.view.state !== 'ready') return null;
-    const sa = networkServiceArea(net.value, item.kind === 'point' ? { type: 'Point', coordinates: item.lonLat } : item.geometry, this.newRadiusMeters());
-    this.itemAreas.set(item.id, sa.area?.geometry ?? null);
-    net.view = { ...net.view, last: { lengthMeters: sa.lengthMeters, ms: sa.searchMs, offNetwork: !sa.area, maxAccessMeters: net.value.info.maxAccessMeters } };
-    return sa;
+    const grid = this.gridFor(shown);
+    const est = networkWhatIf(net.value, grid, shown.figures, item.kind === 'point' ? { type: 'Point', coordinates: item.lonLat } : item.geometry, this.newRadiusMeters());
+    this.itemAreas.set(item.id, est.reach.geometry);
+    net.view = {
+      ...net.view,
+      last: {
+        lengthMeters: est.reach.lengthMeters,
+        ms: est.reach.searchMs + est.gridMs + est.reach.drawMs,
+        searchMs: est.reach.searchMs,
+        gridMs: est.gridMs,
+        cellMeters: grid.cellMeters,
+        offNetwork: !est.reach.geometry,
+        maxAccessMeters: net.value.info.maxAccessMeters,
+      },
+    };
+    return est.figures;
   }
 
   private removeItem(id: string): void {
@@ -457,12 +489,15 @@ export class CoveragePanel {
     // On a network a new facility's area is its reached streets (when the browser computed them), not a circle.
     const onNetwork = shown.response.methodName === 'network';
     const area = (id: string) => (onNetwork ? { serviceArea: this.itemAreas.get(id) ?? null } : {});
+    const netInfo = onNetwork ? this.net?.value?.info : undefined;
+    const lat = this.items.length ? (this.items[0].kind === 'point' ? this.items[0].lonLat[1] : this.items[0].anchor[1]) : 40.8;
     this.layers.showWhatIf(
       this.items.map((it, i): MarkedSite =>
         it.kind === 'point'
           ? { id: it.id, geometry: { type: 'Point', coordinates: it.lonLat }, center: it.lonLat, radiusMeters: radius, label: `+${i + 1}`, ...area(it.id) }
           : { id: it.id, geometry: it.geometry, center: null, radiusMeters: radius, label: `+${i + 1}`, ...area(it.id) },
       ),
+      netInfo ? { bufferMeters: netInfo.bufferMeters, lat } : undefined,
     );
     const sug = this.suggestions?.suggestions.features.filter((f) => !this.accepted.has(f.properties.rank)) ?? [];
     this.layers.showSuggestions(

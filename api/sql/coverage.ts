@@ -1,6 +1,6 @@
 import type { SqlQuery } from '../db/db.ts';
 
-import type { AreaSpec, CoverageFigures, CoverageSpec } from '../../core/analysis/coverage-rules.ts';
+import { NETWORK_BUFFER_QUAD_SEGS, type AreaSpec, type CoverageFigures, type CoverageSpec } from '../../core/analysis/coverage-rules.ts';
 export { COVERAGE_METHOD, COVERAGE_METHOD_ZH } from '../../core/analysis/coverage-rules.ts';
 export type { AreaSpec, CoverageSpec } from '../../core/analysis/coverage-rules.ts';
 
@@ -13,12 +13,8 @@ export const MAX_SUB_AREAS = 2000;
 /** Segments per quarter circle of every buffer: 64-gon circles lose 0.16 % of the circle's area. */
 const QUAD_SEGS = 16;
 
-/**
- * Segments per quarter circle of the street buffers of the network method: the round ends and
- * corners of a 50 m buffer as octagons (at most 3.8 m inside the true curve), 8× fewer vertices
- * to union than circles need.
- */
-const NETWORK_QUAD_SEGS = 2;
+/** Segments per quarter circle of the street buffers of the network method (octagon ends; shared with the browser's estimate). */
+const NETWORK_QUAD_SEGS = NETWORK_BUFFER_QUAD_SEGS;
 
 /**
  * Grid (m, EPSG:4546) of every overlay: a fixed-precision overlay snap-rounds to 1 mm and never needs

@@ -80,6 +80,12 @@ export const PRESET_FACILITY_TYPES: Record<string, readonly string[]> = {
 export const NETWORK_SNAP_METERS = 2;
 /** Reached edges are buffered by this much on each side to become the service area (m). */
 export const NETWORK_BUFFER_METERS = 50;
+/**
+ * Segments per quarter circle of those buffers (PostGIS's quad_segs): round ends and corners as
+ * octagons (at most 3.8 m inside the true 50 m curve), 8× fewer vertices to union than circles need;
+ * the browser's grid estimate uses the same shape (core/analysis/coverage-grid.ts).
+ */
+export const NETWORK_BUFFER_QUAD_SEGS = 2;
 /** Facilities further than this from every network edge are not on the network (m). */
 export const NETWORK_MAX_ACCESS_METERS = 500;
 /** A polygon facility is entered from every edge within this distance of its edge (m). */

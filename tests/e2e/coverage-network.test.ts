@@ -3,8 +3,9 @@
  * parcels), a population layer and candidate land imported, the coverage panel offers GB 50180-2018's
  * life circles with the network method (citing the clause), the candidate land for suggestions, and a
  * per-unit table in the denominator's unit; the instant what-if on the network computes the new
- * facility's walking service area in the browser with the core's network code (the network fetched
- * once), and the server's figure follows and agrees.
+ * facility's reach in the browser with the core's network code (the network fetched once), counts its
+ * gain on the gap cells and draws the reached streets as wide as the buffer; the server's figure follows
+ * and agrees.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -159,12 +160,48 @@ describe('coverage on a walking network: life circles, candidate land, per-unit 
     // 500 m along a 100 m grid from mid-street: ≈ 2 × 500² / 100 · 2 = 10 km of streets in the diamond (less where it leaves the 2 km grid).
     assert.ok(reached > 6000 && reached < 11_000, `${reached} m of streets reached`);
     const instantGain = await page.locator('.xc-cov-items li .xc-cov-num').first().textContent();
+    // The estimate counted the gain on the gap cells (10 m) and says how long it took, in its parts.
+    const note = page.locator('.xc-cov-whatif-network');
+    assert.equal(await note.getAttribute('data-cell-m'), '10');
+    const [estimateMs, searchMs, gridMs] = await Promise.all(['data-estimate-ms', 'data-search-ms', 'data-grid-ms'].map(async (a) => Number(await note.getAttribute(a))));
+    assert.ok(estimateMs > 0 && searchMs > 0 && gridMs >= 0 && searchMs + gridMs <= estimateMs + 0.01, `${estimateMs} / ${searchMs} / ${gridMs} ms`);
+    console.log(`# instant what-if in Chromium: ${estimateMs} ms (search ${searchMs} ms, grid ${gridMs} ms), ${reached} m of streets`);
+    assert.match((await note.textContent())!, /10 米栅格/);
+    // The reached streets are drawn as lines (no buffered polygon), as wide as the buffer on the ground.
     const whatIf = await page.evaluate(async () => {
       const src = window.__map!.getSource('xc-coverage-whatif') as unknown as { getData(): Promise<{ features: { geometry: { type: string; coordinates: unknown }; properties: Record<string, unknown> }[] }> };
       return (await src.getData()).features.map((f) => ({ type: f.geometry.type, role: f.properties.role, size: JSON.stringify(f.geometry.coordinates).length }));
     });
-    const area = whatIf.find((f) => f.role === 'circle');
-    assert.ok(area && /Polygon/.test(area.type), `the walking service area is drawn: ${JSON.stringify(whatIf)}`);
+    const drawn = whatIf.find((f) => f.role === 'reach');
+    assert.ok(drawn && drawn.type === 'MultiLineString', `the reached streets are drawn: ${JSON.stringify(whatIf)}`);
+    assert.equal(whatIf.filter((f) => /Polygon/.test(f.type)).length, 0, 'no service-area polygon');
+    // The whole reach in view (1 km across at zoom 14.5 is ~400 px).
+    await page.evaluate((c) => window.__map!.jumpTo({ center: c, zoom: 14.5 }), lonLat);
+    await waitForIdle(page);
+    const width = await page.evaluate((lat) => {
+      const m = window.__map!;
+      const expr = m.getPaintProperty('xc-coverage-whatif-reach', 'line-width') as [string, unknown, unknown, number, number, number, number];
+      const z = m.getZoom();
+      // Metres per pixel of Web Mercator here (512-pixel world at zoom 0).
+      const mpp = (2 * Math.PI * 6_378_137 * Math.cos((lat * Math.PI) / 180)) / (512 * 2 ** z);
+      return { px: expr[4] * 2 ** z, expected: 100 / mpp };
+    }, lonLat[1]);
+    assert.ok(Math.abs(width.px - width.expected) < 0.01 * width.expected, `line width ${width.px} px for 100 m = ${width.expected} px`);
+    // Hit on the map: 40 m beside a reached street and 30 m beyond where the reach ends along the street
+    // (x = 3.3 + 5 cells) are inside the drawn band; 90 m beyond that end is not.
+    const hits = await page.evaluate(
+      (points) => {
+        const m = window.__map!;
+        const { width, height } = m.getCanvas().getBoundingClientRect();
+        return points.map((c) => {
+          const p = m.project(c);
+          if (!(p.x > 0 && p.y > 0 && p.x < width && p.y < height)) return 'off screen';
+          return m.queryRenderedFeatures(p, { layers: ['xc-coverage-whatif-reach'] }).length > 0;
+        });
+      },
+      [at(3.3, 3.4), at(8.6, 3), at(9.2, 3)],
+    );
+    assert.deepEqual(hits, [true, true, false]);
     await waitForIdle(page);
     await page.screenshot({ path: `${SHOTS}/coverage-network-what-if.png` });
     await page.unroute('**/api/analysis/coverage');
@@ -174,6 +211,21 @@ describe('coverage on a walking network: life circles, candidate land, per-unit 
     assert.ok(ha(serverGain) > 0, `server gain ${serverGain}`);
     assert.ok(Math.abs(ha(instantGain) - ha(serverGain)) <= Math.max(0.1, 0.06 * ha(serverGain)), `instant ${instantGain} vs server ${serverGain}`);
     assert.equal(networkRequests.length, 1, 'still fetched once');
+    // A second facility (the estimate's code now warm), on the gaps the server's answer left.
+    const second = await page.evaluate((c) => {
+      const p = window.__map!.project(c);
+      return { x: Math.round(p.x), y: Math.round(p.y) };
+    }, at(-2, 6));
+    await page.route('**/api/analysis/coverage', async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+    await page.mouse.click(second.x, second.y);
+    await page.locator('.xc-cov-result[data-source="instant"]').waitFor({ timeout: 5_000 });
+    assert.equal(await page.locator('.xc-cov-items li').count(), 2);
+    console.log(`# second instant what-if in Chromium: ${await note.getAttribute('data-estimate-ms')} ms (search ${await note.getAttribute('data-search-ms')} ms, grid ${await note.getAttribute('data-grid-ms')} ms), ${await note.getAttribute('data-reached-m')} m of streets`);
+    await page.unroute('**/api/analysis/coverage');
+    await page.locator('.xc-cov[data-state="ready"] .xc-cov-result[data-source="server"]').waitFor({ timeout: 60_000 });
     await page.locator('.xc-cov-add').click();
   });
 

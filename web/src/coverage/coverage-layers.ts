@@ -15,6 +15,8 @@ export const SUGGESTION_SOURCE = 'xc-coverage-suggestions';
 export const COVERED_GREEN = '#2e7d32';
 export const GAP_MAGENTA = '#c2185b';
 export const WHATIF_BLUE = '#1565c0';
+/** The band of a new facility's reached streets (opaque: it stands for the area they cover). */
+export const REACH_FILL = '#b3d4f5';
 export const SUGGESTION_ORANGE = '#ef6c00';
 
 const SOURCES = [AREA_SOURCE, GAP_SOURCE, WHATIF_SOURCE, SUGGESTION_SOURCE];
@@ -77,7 +79,11 @@ export class CoverageLayers {
   /** New facilities; reached streets drawn `reach.bufferMeters` wide on each side (at latitude `reach.lat`). */
   showWhatIf(sites: MarkedSite[], reach?: { bufferMeters: number; lat: number }): void {
     this.ensure();
-    if (reach) this.map.setPaintProperty(WHATIF_REACH_LAYER, 'line-width', metersWide(2 * reach.bufferMeters, reach.lat));
+    if (reach) {
+      const wide = metersWide(2 * reach.bufferMeters, reach.lat);
+      this.map.setPaintProperty(WHATIF_REACH_LAYER, 'line-width', wide);
+      this.map.setPaintProperty('xc-coverage-whatif-reach-outline', 'line-gap-width', wide);
+    }
     this.set(WHATIF_SOURCE, siteFeatures(sites));
   }
 
@@ -134,13 +140,24 @@ export class CoverageLayers {
         paint: { 'line-color': '#111111', 'line-width': 3 },
       },
       { id: 'xc-coverage-whatif-park', type: 'line' as const, source: WHATIF_SOURCE, filter: ['==', ['get', 'role'], 'site'] as ['==', ['get', string], string], paint: { 'line-color': WHATIF_BLUE, 'line-width': 3 } },
+      // The reached streets: their outline (a thin line each side of a gap as wide as the buffer), then
+      // the band itself, opaque (translucent lines would darken where they overlap) so it covers the
+      // outlines inside the union — the outline of the whole service area stays — then the streets.
+      {
+        id: 'xc-coverage-whatif-reach-outline',
+        type: 'line' as const,
+        source: WHATIF_SOURCE,
+        filter: ['==', ['get', 'role'], 'reach'] as ['==', ['get', string], string],
+        layout: { 'line-cap': 'round' as const, 'line-join': 'round' as const },
+        paint: { 'line-color': WHATIF_BLUE, 'line-width': 1.5, 'line-gap-width': metersWide(100, 40.8) },
+      },
       {
         id: WHATIF_REACH_LAYER,
         type: 'line' as const,
         source: WHATIF_SOURCE,
         filter: ['==', ['get', 'role'], 'reach'] as ['==', ['get', string], string],
         layout: { 'line-cap': 'round' as const, 'line-join': 'round' as const },
-        paint: { 'line-color': WHATIF_BLUE, 'line-opacity': 0.3, 'line-width': metersWide(100, 40.8) },
+        paint: { 'line-color': REACH_FILL, 'line-width': metersWide(100, 40.8) },
       },
       {
         id: 'xc-coverage-whatif-reach-street',
@@ -148,7 +165,7 @@ export class CoverageLayers {
         source: WHATIF_SOURCE,
         filter: ['==', ['get', 'role'], 'reach'] as ['==', ['get', string], string],
         layout: { 'line-cap': 'round' as const, 'line-join': 'round' as const },
-        paint: { 'line-color': '#0d47a1', 'line-width': 1.5 },
+        paint: { 'line-color': WHATIF_BLUE, 'line-width': 1.5 },
       },
       { id: 'xc-coverage-whatif-circle', ...circleLine(WHATIF_SOURCE, WHATIF_BLUE) },
       { id: 'xc-coverage-suggestion-circle', ...circleLine(SUGGESTION_SOURCE, SUGGESTION_ORANGE) },
@@ -187,6 +204,7 @@ const LAYER_IDS = [
   'xc-coverage-whatif-circle',
   'xc-coverage-whatif-reach-street',
   WHATIF_REACH_LAYER,
+  'xc-coverage-whatif-reach-outline',
   'xc-coverage-whatif-park',
   'xc-coverage-gap-selected',
   'xc-coverage-gap-line',

@@ -18,8 +18,8 @@ const T = {
   lifeCircleUsed: { zh: '所用距离对应', en: 'The distance used is the' },
   loading: { zh: '正在载入路网，载入后新增设施按步行距离即时估算……', en: 'Loading the network: once it is here, new facilities are estimated by walking distance at once…' },
   ready: {
-    zh: '即时估算：新增设施沿路网步行可达的路段两侧各 {buffer} 米（浏览器内计算，与服务器相同的路网算法），新增覆盖按未覆盖范围的栅格单元计（单元中心距可达路段不超过 {buffer} 米即计入，误差约 3% 以内）；随后以服务器的精确结果为准。',
-    en: 'Instant estimate: {buffer} m each side of the streets a new facility reaches on foot (computed in the browser with the server’s network code), the gain counted in cells of the uncovered area (a cell counts when its centre is within {buffer} m of a reached street; within about 3 %); the server’s exact figures follow.',
+    zh: '即时估算：新增设施沿路网步行可达的路段两侧各 {buffer} 米（浏览器内计算，与服务器相同的路网算法），新增覆盖按未覆盖范围的栅格单元计（单元中心落在可达路段的缓冲区内即计入，缓冲区形状与服务器相同；误差约 3% 以内）；随后以服务器的精确结果为准。',
+    en: 'Instant estimate: {buffer} m each side of the streets a new facility reaches on foot (computed in the browser with the server’s network code), the gain counted in cells of the uncovered area (a cell counts when its centre lies in a reached street’s buffer, shaped as on the server; within about 3 %); the server’s exact figures follow.',
   },
   searched: {
     zh: '上一个设施：{len} 路段，估算 {ms} 毫秒（路网搜索 {search} 毫秒，{cell} 米栅格 {grid} 毫秒）',

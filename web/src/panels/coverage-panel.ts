@@ -20,7 +20,7 @@ import type { CoverageRequest, CoverageResponse, CoverageSuggestResponse, Preset
 import { applyWhatIf, resultFromResponse, serverExtras, serverGains, type WhatIfItem } from '../coverage/what-if.ts';
 import { NETWORK_BROWSER_MAX_EDGES } from '../../../core/analysis/coverage-rules.ts';
 import { browserNetwork, networkWhatIf, whatIfGrid, type BrowserNetwork } from '../coverage/network-what-if.ts';
-import type { GapGrid } from '../../../core/analysis/coverage-grid.ts';
+import { lonLatOf, type GapGrid } from '../../../core/analysis/coverage-grid.ts';
 import { lifeCircleSettings, lifeCircleUsed, networkNote, subAreaTable, zonePeopleHeader, zonePeopleText, zoneUnitCaption, type NetworkState } from '../coverage/network-view.ts';
 import { download, h } from '../dom.ts';
 import { exportPicker } from '../export/export-picker.ts';
@@ -352,7 +352,17 @@ export class CoveragePanel {
   /** Makes the grid ahead of the first click, once the network and a network result are both here. */
   private prepareGrid(): void {
     const shown = this.shown;
-    if (shown?.source === 'server' && shown.response.methodName === 'network' && this.net?.view.state === 'ready') this.gridFor(shown);
+    const net = this.net?.value;
+    if (!(shown?.source === 'server' && shown.response.methodName === 'network' && this.net?.view.state === 'ready' && net?.graph)) return;
+    const warm = this.grid?.response !== shown.response;
+    const grid = this.gridFor(shown);
+    // Once per result, a trial estimate on a copy of the cells (from the network's middle node), so the
+    // browser has compiled the search and the cell loops before the first click needs them at once.
+    if (warm && grid.cols) {
+      const g = net.graph;
+      const middle = g.nodes[g.edges[g.edges.length >> 1]?.u ?? 0];
+      if (middle) networkWhatIf(net, { ...grid, cell: grid.cell.slice(), remaining: grid.remaining.slice() }, shown.figures, { type: 'Point', coordinates: lonLatOf(middle) }, this.newRadiusMeters());
+    }
   }
 
   /** A what-if item's instant estimate on the browser's network (reached streets, gap cells), or null when the browser has no network to use. */

@@ -122,9 +122,22 @@ export function coverageCtes(spec: CoverageSpec, values: unknown[]): string {
     ${baseCover},
     cover as (select case when not exists (select 1 from extra) then (select g from base_cover)
         else (select ST_Union(g, ${GRID_METERS}) from (select g from base_cover union all select b from extra) s) end as g),
-    -- Overlays can return a collection with slivers of lines and points: keep the polygons only.
-    parts as (select a.g as area, ST_CollectionExtract(ST_Intersection(a.g, c.g, ${GRID_METERS}), 3) as covered,
-        case when c.g is null then a.g else ST_CollectionExtract(ST_Difference(a.g, c.g, ${GRID_METERS}), 3) end as gaps
+    -- Covered part and gaps, polygon by polygon of the area (one overlay of a 100 000-polygon area
+    -- with the cover nodes all of it): whole or nothing for most by tests against the cover prepared
+    -- once, an overlay only across the cover's edge. The polygons are disjoint, so the pieces collected
+    -- are the overlay of the whole. Overlays can return a collection with slivers of lines and points:
+    -- keep the polygons only.
+    area_polys as (select d.geom as g from area a, ST_Dump(a.g) d where ST_Dimension(d.geom) = 2),
+    poly_parts as (select case when ST_Covers(c.g, ap.g) then ap.g when not ST_Intersects(c.g, ap.g) then null
+            else ST_CollectionExtract(ST_Intersection(ap.g, c.g, ${GRID_METERS}), 3) end as covered,
+          case when ST_Covers(c.g, ap.g) then null when not ST_Intersects(c.g, ap.g) then ap.g
+            else ST_CollectionExtract(ST_Difference(ap.g, c.g, ${GRID_METERS}), 3) end as gaps
+        from area_polys ap, cover c where c.g is not null),
+    parts as (select a.g as area,
+        case when a.g is null or c.g is null then null
+          else coalesce((select ST_Collect(d.geom) from poly_parts pp, ST_Dump(pp.covered) d where ST_Dimension(d.geom) = 2), ST_GeomFromText('MULTIPOLYGON EMPTY', 4546)) end as covered,
+        case when a.g is null then null when c.g is null then a.g
+          else coalesce((select ST_Collect(d.geom) from poly_parts pp, ST_Dump(pp.gaps) d where ST_Dimension(d.geom) = 2), ST_GeomFromText('MULTIPOLYGON EMPTY', 4546)) end as gaps
       from area a, cover c)`;
 }
 
@@ -200,28 +213,34 @@ export function coverageQuery(spec: CoverageSpec): SqlQuery {
     : 'null::text as by_sub_area, null::int as den_rows';
   return {
     text: `with ${ctes}${pop.ctes},
-      zone_parts as (select z.id, z.properties->>'name_zh' as name, z.properties->>'name_en' as name_en,
-          ST_CollectionExtract(ST_Intersection(ST_Transform(z.geom, 4546), p.area, ${GRID_METERS}), 3) as g
-        from zones z, parts p where z.geom is not null and ST_Intersects(ST_Transform(z.geom, 4546), p.area)),
-      zone_figures as (select z.id, z.name, z.name_en, ${m2('z.g')} as area_m2,
-          coalesce(${m2(`ST_Intersection(z.g, p.covered, ${GRID_METERS})`)}, 0) as covered_m2
-        from zone_parts z, parts p where not ST_IsEmpty(z.g)),
-      -- The gaps split by support zone: each zone's part (less the zones of smaller id, which it may
-      -- overlap by a few m²) and the part outside every zone, then into single polygons.
-      gz as (select z.id, z.properties->>'name_zh' as name, z.properties->>'name_en' as name_en, ST_Transform(z.geom, 4546) as g
-        from zones z, parts p where z.geom is not null and p.gaps is not null and ST_Intersects(ST_Transform(z.geom, 4546), p.gaps)),
+      -- Per support zone, polygon by polygon of the area and of its covered part: whole when the zone
+      -- covers it (a test against the zone prepared once), an overlay only across the zone's edge.
+      zone_g as (select z.id, z.properties->>'name_zh' as name, z.properties->>'name_en' as name_en, ST_Transform(z.geom, 4546) as g
+        from zones z where z.geom is not null),
+      cov_polys as (select d.geom as g from parts p, ST_Dump(p.covered) d where ST_Dimension(d.geom) = 2),
+      zone_figures as (select z.id, z.name, z.name_en,
+          (select coalesce(sum(case when ST_Covers(z.g, ap.g) then ${m2('ap.g')}
+              else ${m2(`ST_CollectionExtract(ST_Intersection(ap.g, z.g, ${GRID_METERS}), 3)`)} end), 0)
+            from area_polys ap where ap.g && z.g and ST_Intersects(z.g, ap.g)) as area_m2,
+          (select coalesce(sum(case when ST_Covers(z.g, cp.g) then ${m2('cp.g')}
+              else ${m2(`ST_CollectionExtract(ST_Intersection(cp.g, z.g, ${GRID_METERS}), 3)`)} end), 0)
+            from cov_polys cp where cp.g && z.g and ST_Intersects(z.g, cp.g)) as covered_m2
+        from zone_g z),
+      -- The gaps split by support zone, gap polygon by gap polygon: each zone's part (less the zones of
+      -- smaller id, which it may overlap by a few m²) and the part outside every zone.
+      gap_polys as (select d.geom as g from parts p, ST_Dump(p.gaps) d where p.gaps is not null and ST_Dimension(d.geom) = 2),
       -- Polygons only before the next overlay: GEOS refuses a collection mixing polygons with lines and points.
-      gap_pieces as (select gz.id, gz.name, gz.name_en,
+      gap_pieces as (select z.id, z.name, z.name_en,
             case when earlier.g is null or ST_IsEmpty(i.g) then i.g else ST_CollectionExtract(ST_Difference(i.g, earlier.g, ${GRID_METERS}), 3) end as g
-          from parts p cross join gz
-          cross join lateral (select ST_CollectionExtract(ST_Intersection(p.gaps, gz.g, ${GRID_METERS}), 3) as g) i
-          cross join lateral (select ST_Union(e.g, ${GRID_METERS}) as g from gz e where e.id < gz.id) earlier
+          from gap_polys gp join zone_g z on gp.g && z.g and ST_Intersects(z.g, gp.g)
+          cross join lateral (select case when ST_Covers(z.g, gp.g) then gp.g else ST_CollectionExtract(ST_Intersection(gp.g, z.g, ${GRID_METERS}), 3) end as g) i
+          cross join lateral (select ST_Union(e.g, ${GRID_METERS}) as g from zone_g e where e.id < z.id and e.g && gp.g and ST_Intersects(e.g, gp.g)) earlier
         union all
-        select null, null, null, case when (select count(*) from gz) = 0 then p.gaps
-            else ST_CollectionExtract(ST_Difference(p.gaps, (select ST_Union(g, ${GRID_METERS}) from gz), ${GRID_METERS}), 3) end
-          from parts p where p.gaps is not null),
+        select null, null, null, case when inz.g is null then gp.g else ST_CollectionExtract(ST_Difference(gp.g, inz.g, ${GRID_METERS}), 3) end
+          from gap_polys gp
+          cross join lateral (select ST_Union(e.g, ${GRID_METERS}) as g from zone_g e where e.g && gp.g and ST_Intersects(e.g, gp.g)) inz),
       gap_list as (select gp.id as zone_id, gp.name as zone_name, gp.name_en as zone_name_en, d.geom as g, ${m2('d.geom')} as area_m2
-        from gap_pieces gp, ST_Dump(gp.g) d where gp.g is not null and not ST_IsEmpty(gp.g)),
+        from gap_pieces gp, ST_Dump(gp.g) d where gp.g is not null and not ST_IsEmpty(gp.g) and ST_Dimension(d.geom) = 2),
       -- Each what-if facility gains what it covers of the area beyond the facilities and the earlier additions.
       gains as (select e.ord, coalesce(${m2(`case when prior.g is null then fresh.g else ST_Difference(fresh.g, prior.g, ${GRID_METERS}) end`)}, 0) as gain_m2
         from extra e cross join parts p cross join base_cover bc

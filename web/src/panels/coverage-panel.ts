@@ -20,7 +20,7 @@ import type { CoverageRequest, CoverageResponse, CoverageSuggestResponse, Preset
 import { applyWhatIf, resultFromResponse, serverExtras, serverGains, type WhatIfItem } from '../coverage/what-if.ts';
 import { NETWORK_BROWSER_MAX_EDGES } from '../../../core/analysis/coverage-rules.ts';
 import { browserNetwork, networkWhatIf, whatIfGrid, type BrowserNetwork } from '../coverage/network-what-if.ts';
-import { lonLatOf, type GapGrid } from '../../../core/analysis/coverage-grid.ts';
+import { gapGrid, lonLatOf, type GapGrid } from '../../../core/analysis/coverage-grid.ts';
 import { lifeCircleSettings, lifeCircleUsed, networkNote, subAreaTable, zonePeopleHeader, zonePeopleText, zoneUnitCaption, type NetworkState } from '../coverage/network-view.ts';
 import { download, h } from '../dom.ts';
 import { exportPicker } from '../export/export-picker.ts';
@@ -354,14 +354,28 @@ export class CoveragePanel {
     const shown = this.shown;
     const net = this.net?.value;
     if (!(shown?.source === 'server' && shown.response.methodName === 'network' && this.net?.view.state === 'ready' && net?.graph)) return;
+    const ready = net as BrowserNetwork & { graph: NonNullable<BrowserNetwork['graph']> };
     const warm = this.grid?.response !== shown.response;
-    const grid = this.gridFor(shown);
-    // Once per result, a trial estimate on a copy of the cells (from the network's middle node), so the
-    // browser has compiled the search and the cell loops before the first click needs them at once.
-    if (warm && grid.cols) {
+    try {
+      this.prepare(shown, ready, warm);
+    } catch (err) {
+      // Preparing ahead is an optimisation: the first click makes the grid itself if this failed.
+      console.warn('Preparing the network what-if failed:', err);
+    }
+  }
+
+  private prepare(shown: Shown, net: BrowserNetwork & { graph: NonNullable<BrowserNetwork['graph']> }, warm: boolean): void {
+    this.gridFor(shown);
+    // Once per result, three trial estimates on a throwaway grid (2 km around the network's middle), so
+    // the browser has compiled the search and the cell loops before the first click needs them at once.
+    if (warm) {
       const g = net.graph;
-      const middle = g.nodes[g.edges[g.edges.length >> 1]?.u ?? 0];
-      if (middle) networkWhatIf(net, { ...grid, cell: grid.cell.slice(), remaining: grid.remaining.slice() }, shown.figures, { type: 'Point', coordinates: lonLatOf(middle) }, this.newRadiusMeters());
+      const [x, y] = g.nodes[g.edges[g.edges.length >> 1]?.u ?? 0] ?? [0, 0];
+      const square = [[x - 1000, y - 1000], [x + 1000, y - 1000], [x + 1000, y + 1000], [x - 1000, y + 1000], [x - 1000, y - 1000]].map((p) => lonLatOf(p));
+      const trial = gapGrid({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { areaSquareMeters: 4e6 }, geometry: { type: 'Polygon', coordinates: [square] } }] });
+      for (const [dx, dy] of [[0, 0], [-300, 200], [250, -350]]) {
+        networkWhatIf(net, trial, shown.figures, { type: 'Point', coordinates: lonLatOf([x + dx, y + dy]) }, this.newRadiusMeters());
+      }
     }
   }
 

@@ -12,8 +12,9 @@
  * reused by the next run) when set, else an in-memory embedded PGlite (TEST_DB_SNAPSHOT, if set,
  * speeds its opening). Options (environment): FACILITIES=100,1000,10000 DENOMINATORS=1000,10000,100000
  * FIXED_FACILITIES=1000 FIXED_DENOMINATOR=10000 RADIUS=200 RUNS=3 (runs of the cases under 10 s; the
- * longer ones run once) MAX_SECONDS=300 (a statement is stopped beyond it, and said). FULL=1 also runs
- * every size against every size.
+ * longer ones run once) MAX_SECONDS=300 (a statement is stopped beyond it, and said)
+ * BREAKDOWN_MAX_SECONDS=120 (a longer case is not broken down). FULL=1 also runs every size against
+ * every size.
  */
 import { createApp } from '../api/app.ts';
 import { catalogue } from '../api/catalogue.ts';
@@ -33,6 +34,8 @@ const RADIUS = Number(process.env.RADIUS ?? 200);
 const RUNS = Number(process.env.RUNS ?? 3);
 const MAX_SECONDS = Number(process.env.MAX_SECONDS ?? 300);
 const FULL = process.env.FULL === '1';
+/** A case that takes longer end to end is not broken down (each stage re-runs the statement's first part). */
+const BREAKDOWN_MAX_SECONDS = Number(process.env.BREAKDOWN_MAX_SECONDS ?? 120);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sec = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
@@ -138,7 +141,7 @@ async function run(f: number, d: number): Promise<Figures> {
     for (let i = 0; i < RUNS; i++) times.push(await once());
   }
   out.api = median(times);
-  if (out.status !== 200) return out;
+  if (out.status !== 200 || out.api > BREAKDOWN_MAX_SECONDS * 1000) return out;
   // Where the time goes: the statement's stages, cumulatively, then the whole statement.
   const resolved: CoverageRequestBody = { ...body, includePlanned: false, extraFacilities: [], method: 'radius' };
   const spec = resolveCoverage(resolved, catalogue(db)).spec;
@@ -179,6 +182,10 @@ for (const [f, d] of cases) {
 
 console.log('\nWhere the time goes (each stage timed as the CTEs up to it, minus the stage before):');
 for (const r of results.filter((x) => x.status === 200)) {
+  if (!r.stages.length) {
+    console.log(`  ${r.facilities.toLocaleString('en')} facilities × ${r.polygons.toLocaleString('en')} polygons: API ${sec(r.api)}, not broken down (over BREAKDOWN_MAX_SECONDS=${BREAKDOWN_MAX_SECONDS})`);
+    continue;
+  }
   console.log(`  ${r.facilities.toLocaleString('en')} facilities × ${r.polygons.toLocaleString('en')} polygons: API ${sec(r.api)}, statement ${sec(r.full)}`);
   const at = (name: string | null) => (name ? (r.stages.find((x) => x.name === name)?.ms ?? 0) : 0);
   for (const s of r.stages) {

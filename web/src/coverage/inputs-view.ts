@@ -2,11 +2,10 @@
  * The coverage panel's inputs (issue 14): which land the share is of (an area layer, residential land
  * by default), which population layer and field, radius or walking distance on which network — and,
  * with a result, the inputs it used (layers with version, date and count) and the people covered
- * beside the plan's census figure. Strings in both languages here (pick()), so the shared i18n files
- * stay as they are.
+ * beside the plan's census figure. Strings: `coverageInputs` in i18n/zh.ts and en.ts.
  */
 import { h } from '../dom.ts';
-import { getLang, pick } from '../i18n/index.ts';
+import { getLang, pick, t, type Messages } from '../i18n/index.ts';
 import type { CoverageInputChoices, CoverageRequest, CoverageResponse } from './types.ts';
 
 /** The panel's choice of inputs: '' = the server's default. */
@@ -24,36 +23,7 @@ export interface InputSettings {
 export const WHOLE_AREA = '__whole__';
 export const defaultInputSettings = (): InputSettings => ({ denominator: '', population: '', method: 'radius', network: '', candidates: '' });
 
-const T = {
-  inputs: { zh: '数据与方法', en: 'Inputs and method' },
-  denominator: { zh: '测算用地（分母）', en: 'Land measured (denominator)' },
-  defaultResidential: { zh: '默认：居住用地', en: 'Default: residential land' },
-  defaultWhole: { zh: '默认：整个范围', en: 'Default: the whole area' },
-  whole: { zh: '整个范围', en: 'The whole area' },
-  population: { zh: '人口', en: 'Population' },
-  noPopulation: { zh: '不统计人口', en: 'No population' },
-  method: { zh: '距离', en: 'Distance' },
-  radius: { zh: '直线半径', en: 'Straight-line radius' },
-  network: { zh: '路网步行距离', en: 'Walking distance on a network' },
-  networkLayer: { zh: '路网', en: 'Network' },
-  noNetwork: { zh: '未导入路网（参考图层，线）', en: 'No network imported (reference layer of lines)' },
-  candidates: { zh: '建议选址用地', en: 'Land for suggested sites' },
-  noCandidates: { zh: '不限（管控图层以外的范围内用地）', en: 'Any (land in the area outside the control layers)' },
-  noCandidateLayers: { zh: '未导入候选用地（面图层）', en: 'No candidate land imported (a polygon layer)' },
-  candidatesUsed: { zh: '候选用地', en: 'Candidate land' },
-  used: { zh: '所用数据', en: 'Inputs used' },
-  facilities: { zh: '设施', en: 'Facilities' },
-  land: { zh: '用地', en: 'Land' },
-  people: { zh: '人口', en: 'People' },
-  methodUsed: { zh: '方法', en: 'Method' },
-  byDefault: { zh: '（默认）', en: ' (default)' },
-  wholeUsed: { zh: '整个范围（未选用地图层）', en: 'the whole area (no area layer)' },
-  peopleCovered: { zh: '覆盖人口', en: 'People covered' },
-  peopleUncovered: { zh: '未覆盖人口', en: 'People not covered' },
-  peopleTotal: { zh: '范围内人口（导入图层）', en: 'People in the area (imported layer)' },
-  planFigure: { zh: '规划人口（2020 年普查）', en: "The plan's figure (2020 census)" },
-} as const;
-const tr = (k: keyof typeof T) => pick(T[k]);
+const tr = (k: keyof Messages['coverageInputs']) => t().coverageInputs[k];
 const num = (n: number) => Math.round(n).toLocaleString(getLang() === 'zh' ? 'zh-CN' : 'en');
 
 /** The request fields of `s` (only those the user chose; the server's defaults otherwise). */

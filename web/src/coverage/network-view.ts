@@ -2,45 +2,16 @@
  * The coverage panel's parts for issue 14's remaining items: GB 50180-2018's life circles as walking
  * distances (with the network method), the state of the browser's copy of the network for the instant
  * what-if, and coverage per sub-area (each feature of the denominator layer) and per zone in the
- * denominator's unit (land area, or people with a population layer). Strings in both languages here
- * (pick()), as in inputs-view.ts.
+ * denominator's unit (land area, or people with a population layer). Strings: `coverageNetwork` in
+ * i18n/zh.ts and en.ts.
  */
 import { LIFE_CIRCLE_SOURCE, LIFE_CIRCLES } from '../../../core/analysis/coverage-rules.ts';
 import { h } from '../dom.ts';
-import { getLang, pick } from '../i18n/index.ts';
+import { getLang, pick, t, type Messages } from '../i18n/index.ts';
 import { areaText, distanceText, shareText } from './format.ts';
 import type { CoverageResponse } from './types.ts';
 
-const T = {
-  lifeCircle: { zh: '生活圈（步行距离）', en: 'Life circle (walking distance)' },
-  lifeCircleNone: { zh: '按设施类型或自定义距离', en: 'By facility type or a distance of your own' },
-  unconfirmed: { zh: '（未核实）', en: ' (unconfirmed)' },
-  lifeCircleUsed: { zh: '所用距离对应', en: 'The distance used is the' },
-  loading: { zh: '正在载入路网，载入后新增设施按步行距离即时估算……', en: 'Loading the network: once it is here, new facilities are estimated by walking distance at once…' },
-  ready: {
-    zh: '即时估算：新增设施沿路网步行可达的路段两侧各 {buffer} 米（浏览器内计算，与服务器相同的路网算法），新增覆盖按未覆盖范围的栅格单元计（单元中心落在可达路段的缓冲区内即计入，缓冲区形状与服务器相同；误差约 3% 以内）；随后以服务器的精确结果为准。',
-    en: 'Instant estimate: {buffer} m each side of the streets a new facility reaches on foot (computed in the browser with the server’s network code), the gain counted in cells of the uncovered area (a cell counts when its centre lies in a reached street’s buffer, shaped as on the server; within about 3 %); the server’s exact figures follow.',
-  },
-  searched: {
-    zh: '上一个设施：{len} 路段，估算 {ms} 毫秒（路网搜索 {search} 毫秒，{cell} 米栅格 {grid} 毫秒）',
-    en: 'Last facility: {len} of streets, estimated in {ms} ms (network search {search} ms, {cell} m cells {grid} ms)',
-  },
-  tooLarge: {
-    zh: '路网有 {edges} 条路段，超过浏览器即时估算的上限 {max} 条：新增设施的效果由服务器计算（稍候显示）。',
-    en: 'The network has {edges} edges, more than the browser’s instant estimate takes ({max}): the server computes what new facilities add (shown shortly).',
-  },
-  failed: { zh: '路网未能载入（{error}）：新增设施的效果由服务器计算。', en: 'The network could not be loaded ({error}): the server computes what new facilities add.' },
-  offNetwork: { zh: '该点距路网超过 {max} 米：在路网上不可达，不增加覆盖。', en: 'This point is more than {max} m from the network: it reaches nothing on it.' },
-  bySubArea: { zh: '分单元覆盖（{layer}，共 {n} 个）', en: 'Coverage by unit ({layer}, {n} in all)' },
-  colUnit: { zh: '单元', en: 'Unit' },
-  colShare: { zh: '覆盖率', en: 'Share' },
-  colCovered: { zh: '已覆盖 / 面积', en: 'Covered / area' },
-  colUncovered: { zh: '未覆盖', en: 'Not covered' },
-  moreUnits: { zh: '另有 {n} 个单元未列出（按未覆盖面积从大到小列出前 {shown} 个）。', en: '{n} more units not listed (the {shown} with the most uncovered land are listed).' },
-  zoneUnitLand: { zh: '单位：{land}面积（平方米 / 公顷）', en: 'Unit: area of {land} (m² / ha)' },
-  zonePeople: { zh: '覆盖人口 / 人口（人）', en: 'People covered / people' },
-} as const;
-const tr = (k: keyof typeof T, vars: Record<string, string | number> = {}) => pick(T[k]).replace(/\{(\w+)\}/g, (_, v: string) => String(vars[v] ?? ''));
+const tr = (k: keyof Messages['coverageNetwork'], vars: Record<string, string | number> = {}) => t().coverageNetwork[k].replace(/\{(\w+)\}/g, (_, v: string) => String(vars[v] ?? ''));
 const num = (n: number) => Math.round(n).toLocaleString(getLang() === 'zh' ? 'zh-CN' : 'en');
 
 /** Sub-area rows listed in the panel; the rest are counted. */

@@ -38,6 +38,7 @@ function turnedGridLines(degrees: number) {
   return out;
 }
 
+// Isolated: its layers (gg_*) would show in the other suites' lists of collections on the shared server.
 describeEachDb('the network what-if on gap cells against the server’s exact gain (issue 14)', (t) => {
   let app: ReturnType<typeof createApp>;
   let auth: Record<string, string>;
@@ -81,4 +82,4 @@ describeEachDb('the network what-if on gap cells against the server’s exact ga
       console.log(`# ${t.kind} ${network} ${radius} m: ${rows.join('; ')}`);
     });
   }
-});
+}, { isolated: true });

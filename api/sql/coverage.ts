@@ -108,17 +108,21 @@ export function coverageCtes(spec: CoverageSpec, values: unknown[]): string {
     -- touches it; each facility is measured exactly (ST_DWithin) against the pieces of the cells its
     -- reach touches (at most 3 × 3).
     near_cell as (select greatest(250, max(radius)) as s from counted),
-    near_area as (select x as cx, y as cy, ST_Collect(p.g) as g
+    near_area as materialized (select x as cx, y as cy, ST_Collect(p.g) as g
       from (select ST_Subdivide(g, 256) as g from area_polys) p, near_cell n,
         generate_series(floor(ST_XMin(p.g) / n.s)::int, floor(ST_XMax(p.g) / n.s)::int) x,
         generate_series(floor(ST_YMin(p.g) / n.s)::int, floor(ST_YMax(p.g) / n.s)::int) y
       group by x, y),
-    near_fac as (select c.i, x as cx, y as cy from counted c, near_cell n,
+    near_fac as materialized (select c.i, c.g, c.radius, x as cx, y as cy from counted c, near_cell n,
         generate_series(floor((ST_XMin(c.g) - c.radius) / n.s)::int, floor((ST_XMax(c.g) + c.radius) / n.s)::int) x,
         generate_series(floor((ST_YMin(c.g) - c.radius) / n.s)::int, floor((ST_YMax(c.g) + c.radius) / n.s)::int) y),
-    near as (select c.g, c.radius from counted c where c.i in (select f.i from near_fac f
-        join near_area a on a.cx = f.cx and a.cy = f.cy join counted c2 on c2.i = f.i
-        where ST_DWithin(c2.g, a.g, c2.radius))),
+    -- Each step materialized and the facility carried with its cells: otherwise PostgreSQL planned
+    -- ST_DWithin of every facility with every cell before matching the cells (1 000 facilities ×
+    -- 48 000 parcels: 5 s).
+    near_ids as materialized (select distinct f.i from near_fac f
+        join near_area a on a.cx = f.cx and a.cy = f.cy
+        where ST_DWithin(f.g, a.g, f.radius)),
+    near as (select c.g, c.radius from counted c join near_ids n on n.i = c.i),
     extra as (select e.ord::int as ord,
         case when e.sl is null then ST_Buffer(ST_Transform(ST_SetSRID(ST_MakePoint(e.lon, e.lat), 4326), 4546), e.r, 'quad_segs=${QUAD_SEGS}')
           else (select ST_Union(ST_Buffer(d.geom, ${bufferMeters}::float8, 'quad_segs=${NETWORK_QUAD_SEGS}'), ${GRID_METERS})

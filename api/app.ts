@@ -144,6 +144,10 @@ export function createApp(deps: AppDeps) {
   app.all('/api/*', (c) => {
     // A known path asked with another method is a 405 that names the allowed ones.
     const allowed = [...new Set(app.routes.filter((r) => r.method !== 'ALL' && routePattern(r.path).test(c.req.path)).map((r) => r.method))];
+    // The method is allowed but the path differs (a trailing slash): a 404 that names the path to use.
+    if (allowed.includes(c.req.method) && c.req.path.endsWith('/')) {
+      apiError(404, 'NotFound', `No API endpoint ${c.req.method} ${c.req.path}; without the trailing slash: ${c.req.path.replace(/\/+$/, '')}.`);
+    }
     if (allowed.length) {
       apiError(405, 'MethodNotAllowed', `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(' or ')}.`, { Allow: allowed.join(', ') });
     }

@@ -23,6 +23,12 @@ export type ErrorCode =
   | 'ServerError';
 
 /** Throws the JSON error `{ code, description }` with an HTTP status; for use at the edges (routes). */
+/** A query parameter given more than once is a 400 naming it (which value would count is not the client's guess). */
+export function rejectRepeatedParameters(c: Context): void {
+  const repeated = Object.entries(c.req.queries()).find(([, v]) => v.length > 1);
+  if (repeated) apiError(400, 'InvalidParameterValue', `Parameter ${repeated[0].slice(0, 60)} is given ${repeated[1].length} times; give it once.`);
+}
+
 export function apiError(
   status: ContentfulStatusCode,
   code: ErrorCode,

@@ -5,7 +5,7 @@ import { featureVersionQuery } from '../sql/features.ts';
 import type { CollectionDef, PropertyDef } from '../../core/catalog.ts';
 import { catalogue, collectionOr404, roleOf } from '../catalogue.ts';
 import type { Db } from '../db/db.ts';
-import { apiError } from '../errors.ts';
+import { apiError, rejectRepeatedParameters } from '../errors.ts';
 import { datasetsQuery, extentQuery, itemQuery, itemsQuery } from '../sql/collections.ts';
 import { checkItemParams, CRS84, parseItemsParams, SERVED_CRS } from './items-params.ts';
 import { ResponseCache } from '../response-cache.ts';
@@ -157,8 +157,7 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db), costs?: 
 
   app.get('/collections/:id/items', async (c) => {
     const { def, audience } = readable(db, c);
-    const repeated = Object.entries(c.req.queries()).find(([, v]) => v.length > 1);
-    if (repeated) apiError(400, 'InvalidParameterValue', `Parameter ${repeated[0].slice(0, 60)} is given ${repeated[1].length} times; give it once.`);
+    rejectRepeatedParameters(c);
     const format = outputFormat(c);
     const params = parseItemsParams(def, c.req.query(), shownProperties(def, audience) ?? Object.keys(def.properties));
     // The HTML page draws its map in CRS84, whatever crs the JSON was asked in.

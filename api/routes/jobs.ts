@@ -5,7 +5,7 @@ import { csvHeader, csvRows, UTF8_BOM } from '../../core/export/csv.ts';
 import { requireFullRead } from '../auth/middleware.ts';
 import { collectionOr404 } from '../catalogue.ts';
 import type { Db } from '../db/db.ts';
-import { apiError } from '../errors.ts';
+import { apiError, rejectRepeatedParameters } from '../errors.ts';
 import { isJobId, type Job, type JobRunner } from '../jobs.ts';
 import { LAYER_REVIEW_CSV } from '../../core/layer-review.ts';
 import { layerReviewCounts, layerReviewPage, runLayerReview, type LayerReviewJobOptions, type LayerReviewResult } from '../layer-review.ts';
@@ -68,6 +68,7 @@ export function jobRoutes(db: Db, runner: JobRunner, queue: AnalysisQueue, opts:
   // The caller's jobs, newest first: a reloaded page or a second tab finds its running review again.
   app.get('/jobs', (c) => {
     requireFullRead(c, 'read analysis jobs');
+    rejectRepeatedParameters(c);
     const parsed = JobListQuery.safeParse(c.req.query());
     if (!parsed.success) apiError(400, 'InvalidParameterValue', parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));
     const states = parsed.data!.state;

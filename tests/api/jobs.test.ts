@@ -258,11 +258,15 @@ describeEachDb(
       assert.equal((await call('DELETE', `/api/jobs/${mine}`, { auth: planner.auth })).status, 204);
       assert.ok(!(await list()).some((j) => j.id === mine));
 
-      for (const q of ['?state=finished', '?state=running,', '?state=', '?evil=1', `?state=${'done,'.repeat(60)}done`]) {
+      for (const q of ['?state=finished', '?state=running,', '?state=', '?evil=1', `?state=${'done,'.repeat(60)}done`, '?state=running&state=done']) {
         const r = await call('GET', `/api/jobs${q}`, { auth: planner.auth });
         assert.equal(r.status, 400, `${q}: ${r.text}`);
         assert.match(r.body.description, /state|evil|query/);
       }
+      // The list at a path with a trailing slash: a 404 naming the path to use, not a 405 (GET is allowed).
+      const slash = await call('GET', '/api/jobs/', { auth: planner.auth });
+      assert.equal(slash.status, 404, slash.text);
+      assert.match(slash.body.description, /without the trailing slash: \/api\/jobs\./);
     });
 
     test('unknown jobs → 404, malformed ids → 400, bad requests → 400/404 with the reason', async () => {

@@ -11,6 +11,7 @@ import { MAX_SITE_RINGS, MAX_SITE_VERTICES } from '../core/geometry/site-input.t
 import { MAX_EXTRA_FACILITIES, MAX_RADIUS_METERS, MAX_SUGGEST_COUNT } from './routes/coverage.ts';
 import type { QueueOptions } from './limiter.ts';
 import { IMPORT_CRS, IMPORT_ENCODINGS } from '../core/import/detect.ts';
+import { JOB_STATES } from '../core/layer-review.ts';
 
 /** What one analysis may cost, as the running server enforces it (stated per operation). */
 export interface CostLimits extends QueueOptions {
@@ -118,7 +119,7 @@ function jobPaths(limits: CostLimits | undefined): Record<string, unknown> {
       id: { type: 'string', format: 'uuid' },
       kind: { type: 'string', enum: ['layer-review'] },
       collection: { type: 'string' },
-      state: { type: 'string', enum: ['queued', 'running', 'done', 'failed', 'cancelled'] },
+      state: { type: 'string', enum: [...JOB_STATES] },
       progress: { type: 'object', properties: { done: { type: 'integer', description: 'sites reviewed' }, total: { type: 'integer', nullable: true, description: 'polygons in the layer (null until counted)' } } },
       numberOfSites: { type: 'integer', description: 'reviewed so far; final when done' },
       numberWithConflicts: { type: 'integer' },
@@ -151,7 +152,7 @@ function jobPaths(limits: CostLimits | undefined): Record<string, unknown> {
             description: 'only jobs in this state, or in one of these states (a comma list, e.g. queued,running); another value is a 400',
             style: 'form',
             explode: false,
-            schema: { type: 'array', items: { type: 'string', enum: ['queued', 'running', 'done', 'failed', 'cancelled'] } },
+            schema: { type: 'array', items: { type: 'string', enum: [...JOB_STATES] } },
           },
         ],
         responses: {

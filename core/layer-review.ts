@@ -14,7 +14,9 @@ export interface LayerReviewSite {
 }
 
 /** Where an analysis job is (GET /api/jobs/{id}). */
-export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+/** The states of an analysis job, in the order a job goes through them (the last three are final). */
+export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
+export type JobState = (typeof JOB_STATES)[number];
 
 /** The CSV of a layer review: one row per site, its conflicts named in one cell. */
 export const LAYER_REVIEW_CSV: CsvColumn<LayerReviewSite>[] = [

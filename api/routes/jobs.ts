@@ -7,7 +7,7 @@ import { collectionOr404 } from '../catalogue.ts';
 import type { Db } from '../db/db.ts';
 import { apiError, rejectRepeatedParameters } from '../errors.ts';
 import { isJobId, type Job, type JobRunner } from '../jobs.ts';
-import { LAYER_REVIEW_CSV } from '../../core/layer-review.ts';
+import { JOB_STATES, LAYER_REVIEW_CSV } from '../../core/layer-review.ts';
 import { layerReviewCounts, layerReviewPage, runLayerReview, type LayerReviewJobOptions, type LayerReviewResult } from '../layer-review.ts';
 import type { AnalysisQueue } from '../limiter.ts';
 import { COMPLIANCE_METHOD, COMPLIANCE_METHOD_ZH, LAYER_REVIEW_METHOD, LAYER_REVIEW_METHOD_ZH } from '../sql/compliance.ts';
@@ -22,8 +22,6 @@ const JobRequest = z
   })
   .strict();
 
-const STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
-
 /** The query of GET /api/jobs: `state`, one state or a comma list. */
 const JobListQuery = z
   .object({
@@ -31,7 +29,7 @@ const JobListQuery = z
       .string()
       .max(200)
       .transform((v) => v.split(',').map((s) => s.trim()))
-      .refine((v) => v.every((s) => (STATES as readonly string[]).includes(s)), { message: `one or more of ${STATES.join(', ')}, separated by commas` })
+      .refine((v) => v.every((s) => (JOB_STATES as readonly string[]).includes(s)), { message: `one or more of ${JOB_STATES.join(', ')}, separated by commas` })
       .optional(),
   })
   .strict();

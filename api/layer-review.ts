@@ -4,6 +4,7 @@
  * between chunks. The same statement as the synchronous review (api/sql/compliance.ts), so the
  * answers are the same; the results are kept in memory, conflicts first.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { LayerReviewSite } from '../core/layer-review.ts';
 import type { Db } from './db/db.ts';
 import { StatementCancelledError } from './db/db.ts';
@@ -77,23 +78,11 @@ export async function runLayerReview(
     ctx.progress(done, Math.max(total, done));
     if (sites.length < opts.chunkSites) break;
     after = sites[sites.length - 1].id;
-    if (opts.pauseMs) await pause(opts.pauseMs, signal);
+    // Cut short by a cancel (the next chunk then stops the job).
+    if (opts.pauseMs) await sleep(opts.pauseMs, undefined, { signal }).catch(() => {});
   }
   partial.conflicting.sort((a, b) => b.conflictSquareMeters - a.conflictSquareMeters || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return partial;
-}
-
-/** Waits `ms`, or less if the job is cancelled meanwhile (the next chunk then stops it). */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**

@@ -27,10 +27,10 @@ describe('review of a whole layer (browser)', () => {
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    // Chunks of 50 sites with a 100 ms pause after each: the 3 000-site review takes 60 statements and
-    // at least 6 s, long enough to watch and cancel however fast the machine (without the pause a fast
-    // one finished it before the cancel click, and the test saw "done").
-    [app, browser] = await Promise.all([startApp({ BASEMAPS: [] }, [], { chunkSites: 50, pauseMs: 100 }), launchBrowser()]);
+    // Chunks of 50 sites with a 500 ms pause after each: the 3 000-site review takes 60 statements and
+    // at least 30 s, long enough to cancel it, and to reload the page and find it still running, however
+    // fast or loaded the machine (with 100 ms a loaded machine's reload outlasted it and saw "done").
+    [app, browser] = await Promise.all([startApp({ BASEMAPS: [] }, [], { chunkSites: 50, pauseMs: 500 }), launchBrowser()]);
     const api = createApp({ db: app.db, config: { BASEMAPS: [] } });
     const planner = await testUser(app.db, 'planner');
     const w = BLOCK.west + (BLOCK.east - BLOCK.west) * 0.25;

@@ -25,8 +25,17 @@ export type ErrorCode =
 /** Throws the JSON error `{ code, description }` with an HTTP status; for use at the edges (routes). */
 /** A query parameter given more than once is a 400 naming it (which value would count is not the client's guess). */
 export function rejectRepeatedParameters(c: Context): void {
-  const repeated = Object.entries(c.req.queries()).find(([, v]) => v.length > 1);
-  if (repeated) apiError(400, 'InvalidParameterValue', `Parameter ${repeated[0].slice(0, 60)} is given ${repeated[1].length} times; give it once.`);
+  singleQueryParameters(c);
+}
+
+/** The query parameters, each given once (the query string read once); a repeated one is a 400 as in `rejectRepeatedParameters`. */
+export function singleQueryParameters(c: Context): Record<string, string> {
+  const one: Record<string, string> = Object.create(null);
+  for (const [name, values] of Object.entries(c.req.queries())) {
+    if (values.length > 1) apiError(400, 'InvalidParameterValue', `Parameter ${name.slice(0, 60)} is given ${values.length} times; give it once.`);
+    one[name] = values[0];
+  }
+  return one;
 }
 
 export function apiError(

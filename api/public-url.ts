@@ -35,14 +35,19 @@ export function readForwarded(header: (name: string) => string | undefined): { e
   return { proto: proto as Forwarded['proto'], host, prefix: p || undefined };
 }
 
-/** The origin and path prefix the client sees this server under, e.g. `https://gis.example.gov.cn/xincheng`. */
+const roots = new WeakMap<Context, string>();
+
+/** The origin and path prefix the client sees this server under, e.g. `https://gis.example.gov.cn/xincheng` (worked out once a request). */
 export function publicRoot(c: Context): string {
-  const url = new URL(c.req.url);
-  const f = readForwarded((n) => c.req.header(n));
-  if ('error' in f) return url.origin; // the edge refuses such requests before any route runs
-  const proto = f.proto ?? url.protocol.replace(/:$/, '');
-  const host = f.host ?? url.host;
-  return `${proto}://${host}${f.prefix ?? ''}`;
+  let root = roots.get(c);
+  if (root === undefined) {
+    const url = new URL(c.req.url);
+    const f = readForwarded((n) => c.req.header(n));
+    // The edge refuses a request with unusable proxy headers before any route runs.
+    root = 'error' in f ? url.origin : `${f.proto ?? url.protocol.replace(/:$/, '')}://${f.host ?? url.host}${f.prefix ?? ''}`;
+    roots.set(c, root);
+  }
+  return root;
 }
 
 /** The API's base URL as the client reached it (see `publicRoot`). */

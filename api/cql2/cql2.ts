@@ -85,17 +85,14 @@ export function checkCql2(e: unknown, queryables: readonly string[], depth = 0):
   if (!isObject(e) || typeof e.op !== 'string' || !Array.isArray(e.args)) throw new Cql2Error(`Expected an expression { "op": …, "args": [ … ] } or true/false, got ${show(e)}.`);
   const op = e.op === 'isNull' ? 'isNull' : e.op.toLowerCase();
   const args = e.args as unknown[];
-  const count = (n: number) => {
-    if (args.length !== n) throw new Cql2Error(`${e.op} takes ${n} argument${n === 1 ? '' : 's'}, got ${args.length}.`);
-  };
-  const scalar = (a: unknown) => checkScalar(a, queryables);
+  // No closures here: the server runs through tsx, which names each one as it is made (keepNames), per call.
   switch (op) {
     case 'and':
     case 'or':
       if (args.length < 2) throw new Cql2Error(`${op} takes at least 2 arguments, got ${args.length}.`);
       return { op, args: args.map((a) => checkCql2(a, queryables, depth + 1)) };
     case 'not':
-      count(1);
+      argumentCount(e.op, args, 1);
       return { op, args: [checkCql2(args[0], queryables, depth + 1)] };
     case '=':
     case '<>':
@@ -104,26 +101,30 @@ export function checkCql2(e: unknown, queryables: readonly string[], depth = 0):
     case '<=':
     case '>=':
     case 'like':
-      count(2);
-      return { op, args: [scalar(args[0]), scalar(args[1])] };
+      argumentCount(e.op, args, 2);
+      return { op, args: [checkScalar(args[0], queryables), checkScalar(args[1], queryables)] };
     case 'between':
-      count(3);
-      return { op, args: [scalar(args[0]), scalar(args[1]), scalar(args[2])] };
+      argumentCount(e.op, args, 3);
+      return { op, args: [checkScalar(args[0], queryables), checkScalar(args[1], queryables), checkScalar(args[2], queryables)] };
     case 'in':
-      count(2);
+      argumentCount(e.op, args, 2);
       if (!Array.isArray(args[1]) || args[1].length === 0) throw new Cql2Error('in takes a value and a non-empty list of values.');
-      return { op, args: [scalar(args[0]), (args[1] as unknown[]).map(scalar)] };
+      return { op, args: [checkScalar(args[0], queryables), (args[1] as unknown[]).map((a) => checkScalar(a, queryables))] };
     case 'isnull':
     case 'isNull':
-      count(1);
-      return { op: 'isNull', args: [scalar(args[0])] };
+      argumentCount(e.op, args, 1);
+      return { op: 'isNull', args: [checkScalar(args[0], queryables)] };
     default:
       if ((SPATIAL_OPS as readonly string[]).includes(op)) {
-        count(2);
+        argumentCount(e.op, args, 2);
         return { op: op as (typeof SPATIAL_OPS)[number], args: [checkSpatial(args[0]), checkSpatial(args[1])] };
       }
       throw new Cql2Error(`Unknown operator "${String(e.op).slice(0, 40)}"; this server takes and, or, not, =, <>, <, >, <=, >=, like, between, in, isNull and ${SPATIAL_OPS.join(', ')}.`);
   }
+}
+
+function argumentCount(op: string, args: unknown[], n: number) {
+  if (args.length !== n) throw new Cql2Error(`${op} takes ${n} argument${n === 1 ? '' : 's'}, got ${args.length}.`);
 }
 
 function checkScalar(a: unknown, queryables: readonly string[]): Cql2Scalar {
@@ -170,41 +171,48 @@ function bboxPolygon(b: unknown[]): Cql2Geometry {
 
 function checkGeometry(g: unknown): Cql2Geometry {
   if (!isObject(g) || typeof g.type !== 'string') throw new Cql2Error(`Expected a geometry (WKT, GeoJSON or BBOX) or the property "geometry", got ${show(g)}.`);
-  const pos = (p: unknown): number[] => {
-    if (!Array.isArray(p) || p.length < 2 || p.length > 3 || !p.every((v) => typeof v === 'number' && Number.isFinite(v))) throw new Cql2Error(`${g.type}: a position is 2 or 3 numbers, got ${show(p)}.`);
-    return (p as number[]).slice(0, 2);
-  };
-  const line = (l: unknown, min: number): number[][] => {
-    if (!Array.isArray(l) || l.length < min) throw new Cql2Error(`${g.type}: a ${min === 4 ? 'ring' : 'line'} needs at least ${min} positions.`);
-    return l.map(pos);
-  };
-  const ring = (r: unknown) => {
-    const c = line(r, 4);
-    if (c[0][0] !== c[c.length - 1][0] || c[0][1] !== c[c.length - 1][1]) throw new Cql2Error(`${g.type}: a ring must end where it starts.`);
-    return c;
-  };
-  const list = (v: unknown): unknown[] => {
-    if (!Array.isArray(v) || v.length === 0) throw new Cql2Error(`${g.type}: coordinates must be a non-empty array.`);
-    return v;
-  };
-  switch (g.type) {
+  const t = g.type;
+  switch (t) {
     case 'Point':
-      return { type: 'Point', coordinates: pos(g.coordinates) };
+      return { type: 'Point', coordinates: position(t, g.coordinates) };
     case 'MultiPoint':
-      return { type: 'MultiPoint', coordinates: list(g.coordinates).map(pos) };
+      return { type: 'MultiPoint', coordinates: nonEmpty(t, g.coordinates).map((p) => position(t, p)) };
     case 'LineString':
-      return { type: 'LineString', coordinates: line(g.coordinates, 2) };
+      return { type: 'LineString', coordinates: positions(t, g.coordinates, 2) };
     case 'MultiLineString':
-      return { type: 'MultiLineString', coordinates: list(g.coordinates).map((l) => line(l, 2)) };
+      return { type: 'MultiLineString', coordinates: nonEmpty(t, g.coordinates).map((l) => positions(t, l, 2)) };
     case 'Polygon':
-      return { type: 'Polygon', coordinates: list(g.coordinates).map(ring) };
+      return { type: 'Polygon', coordinates: nonEmpty(t, g.coordinates).map((r) => ring(t, r)) };
     case 'MultiPolygon':
-      return { type: 'MultiPolygon', coordinates: list(g.coordinates).map((p) => list(p).map(ring)) };
+      return { type: 'MultiPolygon', coordinates: nonEmpty(t, g.coordinates).map((p) => nonEmpty(t, p).map((r) => ring(t, r))) };
     case 'GeometryCollection':
-      return { type: 'GeometryCollection', geometries: list(g.geometries).map(checkGeometry) };
+      return { type: 'GeometryCollection', geometries: nonEmpty(t, g.geometries).map(checkGeometry) };
     default:
-      throw new Cql2Error(`"${g.type.slice(0, 40)}" is not a geometry type.`);
+      throw new Cql2Error(`"${t.slice(0, 40)}" is not a geometry type.`);
   }
+}
+
+/** A position of a geometry of type `type`: 2 or 3 finite numbers, kept as x, y. */
+function position(type: string, p: unknown): number[] {
+  if (!Array.isArray(p) || p.length < 2 || p.length > 3 || !p.every((v) => typeof v === 'number' && Number.isFinite(v))) throw new Cql2Error(`${type}: a position is 2 or 3 numbers, got ${show(p)}.`);
+  return (p as number[]).slice(0, 2);
+}
+
+/** A line (at least 2 positions) or a ring (at least 4). */
+function positions(type: string, l: unknown, min: number): number[][] {
+  if (!Array.isArray(l) || l.length < min) throw new Cql2Error(`${type}: a ${min === 4 ? 'ring' : 'line'} needs at least ${min} positions.`);
+  return l.map((p) => position(type, p));
+}
+
+function ring(type: string, r: unknown): number[][] {
+  const c = positions(type, r, 4);
+  if (c[0][0] !== c[c.length - 1][0] || c[0][1] !== c[c.length - 1][1]) throw new Cql2Error(`${type}: a ring must end where it starts.`);
+  return c;
+}
+
+function nonEmpty(type: string, v: unknown): unknown[] {
+  if (!Array.isArray(v) || v.length === 0) throw new Cql2Error(`${type}: coordinates must be a non-empty array.`);
+  return v;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

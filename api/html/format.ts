@@ -12,8 +12,9 @@ const SUPPORTS = ['application/json', 'application/geo+json', 'application/schem
  * `f=html` or `f=json`/`geojson` decides; otherwise HTML only when the Accept header prefers it (a
  * browser's `text/html,…,*\/*;q=0.8`), JSON for everything else, including no Accept and `*\/*`.
  */
-export function outputFormat(c: Context): OutputFormat {
-  const f = c.req.query('f');
+export function outputFormat(c: Context, query?: Record<string, string>): OutputFormat {
+  // `query`: the parameters the route already read (the query string is then not read again).
+  const f = query ? query.f : c.req.query('f');
   if (f !== undefined) {
     if (f === 'html') return 'html';
     if (f === 'json' || f === 'geojson') return 'json';

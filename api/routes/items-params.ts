@@ -1,8 +1,8 @@
 import type { CollectionDef } from '../../core/catalog.ts';
 import { apiError } from '../errors.ts';
 import type { ItemsParams } from '../sql/collections.ts';
-import { checkCql2, Cql2Error, parseCql2Json, parseCql2Text, type Cql2Expr } from '../cql2/cql2.ts';
-import { cql2Sql } from '../sql/cql2.ts';
+import { checkCql2, Cql2Error, parseCql2Json, parseCql2Text } from '../cql2/cql2.ts';
+import { compileCql2, type CompiledCql2 } from '../sql/cql2.ts';
 
 /** Page size when the request names none. */
 export const DEFAULT_LIMIT = 100;
@@ -73,22 +73,50 @@ export function parsePropertySelection(text: string | undefined, visible: string
   return [...new Set(names)];
 }
 
-/** `filter` in `filter-lang` (cql2-text, the default, or cql2-json), checked against the queryables and translated once to find type errors. */
-function parseFilter(c: CollectionDef, query: Record<string, string>, filterCrs: ServedCrs, queryables: string[]): Cql2Expr | undefined {
+/**
+ * Filters already translated, per collection (its definition object: a reloaded catalogue starts
+ * afresh, and two databases never share one), keyed by everything the translation reads: language,
+ * filter-crs, the reader's queryables and the text. A client paging through one filter, or a map
+ * asking again, skips parsing, checking and translating. Bounded per collection by count and by the
+ * characters of the keys (a filter may be 8 000 long), least recently used out first.
+ */
+const compiledFilters = new WeakMap<CollectionDef, { entries: Map<string, CompiledCql2>; chars: number }>();
+export const COMPILED_FILTERS_MAX = 256;
+const COMPILED_FILTERS_MAX_CHARS = 512 * 1024;
+
+/** `filter` in `filter-lang` (cql2-text, the default, or cql2-json), checked against the queryables and translated to SQL (a type error is a 400 here). */
+function parseFilter(c: CollectionDef, query: Record<string, string>, filterCrs: ServedCrs, queryables: string[]): CompiledCql2 | undefined {
   const lang = query['filter-lang'] ?? 'cql2-text';
   if (lang !== 'cql2-text' && lang !== 'cql2-json') apiError(400, 'InvalidParameterValue', `filter-lang must be cql2-text or cql2-json, not "${clip(lang)}".`);
   if (query.filter === undefined) {
     if (query['filter-lang'] !== undefined || query['filter-crs'] !== undefined) apiError(400, 'InvalidParameterValue', 'filter-lang and filter-crs go with a filter.');
     return undefined;
   }
+  let cache = compiledFilters.get(c);
+  if (!cache) compiledFilters.set(c, (cache = { entries: new Map(), chars: 0 }));
+  const key = `${lang}\n${filterCrs.uri}\n${queryables.join(',')}\n${query.filter}`;
+  const hit = cache.entries.get(key);
+  if (hit) {
+    // Most recently used last.
+    cache.entries.delete(key);
+    cache.entries.set(key, hit);
+    return hit;
+  }
+  let compiled: CompiledCql2;
   try {
-    const expr = checkCql2(lang === 'cql2-json' ? parseCql2Json(query.filter) : parseCql2Text(query.filter), queryables);
-    cql2Sql(expr, { def: c, values: [], filterCrs });
-    return expr;
+    compiled = compileCql2(checkCql2(lang === 'cql2-json' ? parseCql2Json(query.filter) : parseCql2Text(query.filter), queryables), c, filterCrs);
   } catch (err) {
     if (err instanceof Cql2Error) apiError(400, 'InvalidParameterValue', `filter: ${err.message}`);
     throw err;
   }
+  cache.entries.set(key, compiled);
+  cache.chars += key.length;
+  for (const k of cache.entries.keys()) {
+    if (cache.entries.size <= COMPILED_FILTERS_MAX && cache.chars <= COMPILED_FILTERS_MAX_CHARS) break;
+    cache.entries.delete(k);
+    cache.chars -= k.length;
+  }
+  return compiled;
 }
 
 function parseBoolean(name: string, text: string | undefined): boolean {
@@ -135,7 +163,6 @@ export function parseItemsParams(c: CollectionDef, query: Record<string, string>
     properties: parsePropertySelection(query.properties, visible),
     skipGeometry: parseBoolean('skipGeometry', query.skipGeometry),
     cql: parseFilter(c, query, filterCrs, visible.filter((k) => c.properties[k]?.filter)),
-    filterCrs,
     limit: Math.min(parseWhole('limit', query.limit, DEFAULT_LIMIT, 1), MAX_LIMIT),
     offset: parseWhole('offset', query.offset, 0, 0),
     filters,

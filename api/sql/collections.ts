@@ -1,7 +1,6 @@
 import type { CollectionDef } from '../../core/catalog.ts';
 import type { SqlQuery } from '../db/db.ts';
-import type { Cql2Expr } from '../cql2/cql2.ts';
-import { cql2Sql } from './cql2.ts';
+import type { CompiledCql2 } from './cql2.ts';
 
 /** An output or bbox coordinate system (api/routes/items-params.ts SERVED_CRS): SRID from that list only. */
 export interface CrsChoice {
@@ -41,9 +40,8 @@ export interface ItemsParams {
   /** Only these properties (property selection), else all the reader may see. */
   properties?: string[] | null;
   skipGeometry?: boolean;
-  /** A checked CQL2 filter, and the CRS of its geometries. */
-  cql?: Cql2Expr;
-  filterCrs?: CrsChoice;
+  /** A checked CQL2 filter, translated (its geometries given in `filter-crs` are transformed in its SQL). */
+  cql?: CompiledCql2;
 }
 
 /** The properties shown: the reader's (null: all) narrowed to a selection. */
@@ -59,11 +57,12 @@ export function selectedProperties(shown: string[] | null, selection: string[] |
 /** `versionsOf`: also read those tables' versions (column `versions`) in the same snapshot, for the response cache. */
 export function itemsQuery(c: CollectionDef, p: ItemsParams, readerShown: string[] | null = null, versionsOf?: string[]): SqlQuery {
   const shown = selectedProperties(readerShown, p.properties);
-  const values: unknown[] = [];
+  // The filter's values come first: its condition was translated once with parameters $1…$n.
+  const values: unknown[] = p.cql ? [...p.cql.values] : [];
   const where: string[] = [];
   if (p.bbox) {
     values.push(...p.bbox);
-    const env = envelopeSql(1, p.bboxCrs ?? STORED);
+    const env = envelopeSql(values.length - 3, p.bboxCrs ?? STORED);
     // `&&` uses the GIST index; ST_Intersects then drops features whose box alone meets the bbox.
     where.push(`geom && ${env} and ST_Intersects(geom, ${env})`);
   }
@@ -71,7 +70,7 @@ export function itemsQuery(c: CollectionDef, p: ItemsParams, readerShown: string
     values.push(f.property, f.value);
     where.push(`properties->>$${values.length - 1} = $${values.length}`);
   }
-  if (p.cql !== undefined) where.push(cql2Sql(p.cql, { def: c, values, filterCrs: p.filterCrs ?? STORED }));
+  if (p.cql !== undefined) where.push(p.cql.sql);
   // jsonb orders numbers as numbers and strings as text; a missing property sorts last.
   const order = [
     ...(p.sortby ?? []).map((s) => {
@@ -134,8 +133,13 @@ export function itemQuery(
  * carries the full schema, so clients that build columns from the first page (GDAL, QGIS) see all.
  */
 function nullTemplate(c: CollectionDef, shown: string[] | null): string {
-  return JSON.stringify(Object.fromEntries((shown ?? Object.keys(c.properties)).map((k) => [k, null])));
+  if (shown) return JSON.stringify(Object.fromEntries(shown.map((k) => [k, null])));
+  let all = allNull.get(c);
+  if (all === undefined) allNull.set(c, (all = JSON.stringify(Object.fromEntries(Object.keys(c.properties).map((k) => [k, null])))));
+  return all;
 }
+/** The template of every property, per collection definition (a reloaded catalogue makes new ones). */
+const allNull = new WeakMap<CollectionDef, string>();
 
 /**
  * SQL: the members of the jsonb `properties` whose names are in the text[] parameter `param` (what a

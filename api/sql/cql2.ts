@@ -28,98 +28,130 @@ const SPATIAL_SQL: Record<string, (a: string, b: string) => string> = {
   s_contains: (a, b) => `ST_Contains(${a}, ${b})`,
 };
 
+/**
+ * A checked filter translated once: `sql` is a condition whose parameters are `$1…$n`, bound to
+ * `values`; a statement that puts these values first takes `sql` as it is (api/sql/collections.ts).
+ */
+export interface CompiledCql2 {
+  expr: Cql2Expr;
+  sql: string;
+  values: readonly unknown[];
+}
+
+/** Translates a checked filter for `def` with its geometries in `filterCrs` (throws Cql2Error on a type error). */
+export function compileCql2(expr: Cql2Expr, def: CollectionDef, filterCrs: CrsChoice): CompiledCql2 {
+  const values: unknown[] = [];
+  return { expr, sql: cql2Sql(expr, { def, values, filterCrs }), values };
+}
+
 export function cql2Sql(e: Cql2Expr, ctx: Cql2SqlContext): string {
-  const bind = (v: unknown, cast: string) => {
-    ctx.values.push(v);
-    return `$${ctx.values.length}::${cast}`;
-  };
-  const kindOf = (s: Cql2Scalar): Kind => {
-    if (typeof s === 'string' || (typeof s === 'object' && !('property' in s))) return 'string';
-    if (typeof s === 'number') return 'number';
-    if (typeof s === 'boolean') return 'boolean';
-    if (s.property === 'id') return 'string';
-    const t = ctx.def.properties[s.property]?.type;
-    return t === 'number' || t === 'integer' ? 'number' : t === 'boolean' ? 'boolean' : 'string';
-  };
-  const scalarSql = (s: Cql2Scalar): string => {
-    if (typeof s === 'object' && 'property' in s) {
-      if (s.property === 'id') return 'id';
-      const k = bind(s.property, 'text');
-      const kind = kindOf(s);
-      if (kind === 'string') return `(properties->>${k})`;
-      // A value of another JSON type (a string in a number field) is null here, not a cast error.
-      return `(case when jsonb_typeof(properties->${k}) = '${kind}' then (properties->>${k})::${kind === 'number' ? 'numeric' : 'boolean'} end)`;
+  // Plain functions of ctx, not closures made per call: the server runs through tsx, which names each closure as it is made.
+  return walk(e, ctx);
+}
+
+function bind(ctx: Cql2SqlContext, v: unknown, cast: string): string {
+  ctx.values.push(v);
+  return `$${ctx.values.length}::${cast}`;
+}
+
+function kindOf(ctx: Cql2SqlContext, s: Cql2Scalar): Kind {
+  if (typeof s === 'string' || (typeof s === 'object' && !('property' in s))) return 'string';
+  if (typeof s === 'number') return 'number';
+  if (typeof s === 'boolean') return 'boolean';
+  if (s.property === 'id') return 'string';
+  const t = ctx.def.properties[s.property]?.type;
+  return t === 'number' || t === 'integer' ? 'number' : t === 'boolean' ? 'boolean' : 'string';
+}
+
+function scalarSql(ctx: Cql2SqlContext, s: Cql2Scalar): string {
+  if (typeof s === 'object' && 'property' in s) {
+    if (s.property === 'id') return 'id';
+    const k = bind(ctx, s.property, 'text');
+    const kind = kindOf(ctx, s);
+    if (kind === 'string') return `(properties->>${k})`;
+    // A value of another JSON type (a string in a number field) is null here, not a cast error.
+    return `(case when jsonb_typeof(properties->${k}) = '${kind}' then (properties->>${k})::${kind === 'number' ? 'numeric' : 'boolean'} end)`;
+  }
+  if (typeof s === 'object') return bind(ctx, 'date' in s ? s.date : s.timestamp, 'text');
+  return bind(ctx, s, typeof s === 'number' ? 'numeric' : typeof s === 'boolean' ? 'boolean' : 'text');
+}
+
+function label(s: Cql2Scalar): string {
+  return typeof s === 'object' && 'property' in s ? `property ${s.property}` : JSON.stringify(s);
+}
+
+/** The one kind of the compared values; a 400 naming the first that differs. */
+function sameKind(ctx: Cql2SqlContext, op: string, xs: Cql2Scalar[]): Kind {
+  const first = kindOf(ctx, xs[0]);
+  for (let i = 1; i < xs.length; i++) {
+    const k = kindOf(ctx, xs[i]);
+    if (k !== first) throw new Cql2Error(`${op} compares ${label(xs[0])} (${first}) with ${label(xs[i])} (${k}); give values of the property's type.`);
+  }
+  return first;
+}
+
+function geometrySql(ctx: Cql2SqlContext, g: Cql2Spatial): string {
+  if ('property' in g) return 'geom';
+  const c = ctx.filterCrs;
+  const literal = c.northFirst ? swapAxes(g) : g;
+  checkDomain(literal, c);
+  const parsed = `ST_SetSRID(ST_GeomFromGeoJSON(${bind(ctx, JSON.stringify(literal), 'text')}), ${Number(c.srid)})`;
+  // A self-intersecting literal is repaired rather than failing the query.
+  return `ST_MakeValid(${c.srid === 4326 ? parsed : `ST_Transform(${parsed}, 4326)`})`;
+}
+
+function walk(x: Cql2Expr, ctx: Cql2SqlContext): string {
+  if (typeof x === 'boolean') return x ? 'true' : 'false';
+  switch (x.op) {
+    case 'and':
+    case 'or':
+      return `(${x.args.map((a) => walk(a, ctx)).join(` ${x.op} `)})`;
+    case 'not':
+      return `(not ${walk(x.args[0], ctx)})`;
+    case 'like':
+      if (sameKind(ctx, 'like', x.args) !== 'string') throw new Cql2Error('like compares strings.');
+      // The pattern is a literal: a property as pattern, or one ending in a lone escape, would fail in PostgreSQL.
+      if (typeof x.args[1] !== 'string') throw new Cql2Error('like takes a literal pattern as its second argument.');
+      if (/(^|[^\\])(\\\\)*\\$/.test(x.args[1])) throw new Cql2Error(`The like pattern '${x.args[1].slice(0, 40)}' ends with the escape character \\; write \\\\ for a backslash.`);
+      return `(${scalarSql(ctx, x.args[0])} like ${scalarSql(ctx, x.args[1])})`;
+    case 'between': {
+      const k = sameKind(ctx, 'between', x.args);
+      if (k === 'boolean') throw new Cql2Error('between takes numbers or strings.');
+      return `(${scalarSql(ctx, x.args[0])} between ${scalarSql(ctx, x.args[1])} and ${scalarSql(ctx, x.args[2])})`;
     }
-    if (typeof s === 'object') return bind('date' in s ? s.date : s.timestamp, 'text');
-    return bind(s, typeof s === 'number' ? 'numeric' : typeof s === 'boolean' ? 'boolean' : 'text');
-  };
-  const label = (s: Cql2Scalar) => (typeof s === 'object' && 'property' in s ? `property ${s.property}` : JSON.stringify(s));
-  const same = (op: string, ...xs: Cql2Scalar[]) => {
-    const kinds = xs.map(kindOf);
-    const i = kinds.findIndex((k) => k !== kinds[0]);
-    if (i > 0) throw new Cql2Error(`${op} compares ${label(xs[0])} (${kinds[0]}) with ${label(xs[i])} (${kinds[i]}); give values of the property's type.`);
-    return kinds[0];
-  };
-  const geometrySql = (g: Cql2Spatial): string => {
-    if ('property' in g) return 'geom';
-    const c = ctx.filterCrs;
-    const literal = c.northFirst ? swapAxes(g) : g;
-    checkDomain(literal, c);
-    const parsed = `ST_SetSRID(ST_GeomFromGeoJSON(${bind(JSON.stringify(literal), 'text')}), ${Number(c.srid)})`;
-    // A self-intersecting literal is repaired rather than failing the query.
-    return `ST_MakeValid(${c.srid === 4326 ? parsed : `ST_Transform(${parsed}, 4326)`})`;
-  };
-  const walk = (x: Cql2Expr): string => {
-    if (typeof x === 'boolean') return x ? 'true' : 'false';
-    switch (x.op) {
-      case 'and':
-      case 'or':
-        return `(${x.args.map(walk).join(` ${x.op} `)})`;
-      case 'not':
-        return `(not ${walk(x.args[0])})`;
-      case 'like':
-        if (same('like', x.args[0], x.args[1]) !== 'string') throw new Cql2Error('like compares strings.');
-        // The pattern is a literal: a property as pattern, or one ending in a lone escape, would fail in PostgreSQL.
-        if (typeof x.args[1] !== 'string') throw new Cql2Error('like takes a literal pattern as its second argument.');
-        if (/(^|[^\\])(\\\\)*\\$/.test(x.args[1])) throw new Cql2Error(`The like pattern '${x.args[1].slice(0, 40)}' ends with the escape character \\; write \\\\ for a backslash.`);
-        return `(${scalarSql(x.args[0])} like ${scalarSql(x.args[1])})`;
-      case 'between': {
-        const k = same('between', ...x.args);
-        if (k === 'boolean') throw new Cql2Error('between takes numbers or strings.');
-        return `(${scalarSql(x.args[0])} between ${scalarSql(x.args[1])} and ${scalarSql(x.args[2])})`;
-      }
-      case 'in': {
-        const [a, list] = x.args;
-        const k = same('in', a, ...list);
-        if (list.some((v) => typeof v === 'object')) throw new Cql2Error('in takes a list of literal values.');
-        return `(${scalarSql(a)} = any(${bind(list, k === 'number' ? 'numeric[]' : k === 'boolean' ? 'boolean[]' : 'text[]')}))`;
-      }
-      case 'isNull': {
-        const a = x.args[0];
-        if (typeof a === 'object' && 'property' in a && a.property !== 'id') return `(properties->${bind(a.property, 'text')} is null or jsonb_typeof(properties->$${ctx.values.length}) = 'null')`;
-        return '(false)';
-      }
-      case '=':
-      case '<>':
-      case '<':
-      case '>':
-      case '<=':
-      case '>=': {
-        const k = same(x.op, x.args[0], x.args[1]);
-        if (k === 'boolean' && x.op !== '=' && x.op !== '<>') throw new Cql2Error(`${x.op} does not order booleans; use = or <>.`);
-        return `(${scalarSql(x.args[0])} ${x.op} ${scalarSql(x.args[1])})`;
-      }
-      default:
-        return `(${SPATIAL_SQL[x.op](geometrySql(x.args[0]), geometrySql(x.args[1]))})`;
+    case 'in': {
+      const [a, list] = x.args;
+      const k = sameKind(ctx, 'in', [a, ...list]);
+      if (list.some((v) => typeof v === 'object')) throw new Cql2Error('in takes a list of literal values.');
+      return `(${scalarSql(ctx, a)} = any(${bind(ctx, list, k === 'number' ? 'numeric[]' : k === 'boolean' ? 'boolean[]' : 'text[]')}))`;
     }
-  };
-  return walk(e);
+    case 'isNull': {
+      const a = x.args[0];
+      if (typeof a === 'object' && 'property' in a && a.property !== 'id') return `(properties->${bind(ctx, a.property, 'text')} is null or jsonb_typeof(properties->$${ctx.values.length}) = 'null')`;
+      return '(false)';
+    }
+    case '=':
+    case '<>':
+    case '<':
+    case '>':
+    case '<=':
+    case '>=': {
+      const k = sameKind(ctx, x.op, x.args);
+      if (k === 'boolean' && x.op !== '=' && x.op !== '<>') throw new Cql2Error(`${x.op} does not order booleans; use = or <>.`);
+      return `(${scalarSql(ctx, x.args[0])} ${x.op} ${scalarSql(ctx, x.args[1])})`;
+    }
+    default:
+      return `(${SPATIAL_SQL[x.op](geometrySql(ctx, x.args[0]), geometrySql(ctx, x.args[1]))})`;
+  }
 }
 
 function mapPositions(g: Cql2Geometry, fn: (p: number[]) => number[]): Cql2Geometry {
   if (g.type === 'GeometryCollection') return { type: g.type, geometries: g.geometries.map((x) => mapPositions(x, fn)) };
-  const walk = (c: unknown): unknown => (typeof (c as unknown[])[0] === 'number' ? fn(c as number[]) : (c as unknown[]).map(walk));
-  return { ...g, coordinates: walk(g.coordinates) } as Cql2Geometry;
+  return { ...g, coordinates: mapCoordinates(g.coordinates, fn) } as Cql2Geometry;
+}
+
+function mapCoordinates(c: unknown, fn: (p: number[]) => number[]): unknown {
+  return typeof (c as unknown[])[0] === 'number' ? fn(c as number[]) : (c as unknown[]).map((x) => mapCoordinates(x, fn));
 }
 
 /** Literal coordinates written as the CRS orders its axes (lat, lon; northing, easting) turned to x, y. */

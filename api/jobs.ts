@@ -1,12 +1,14 @@
 /**
  * Long analyses as jobs (issue 12): started by one request (202 + Location), run in the background a
- * chunk at a time, read for progress and results by id, cancelled with DELETE. The state lives in this
- * process's memory only: a restart loses queued and running jobs and the finished jobs' results.
+ * chunk or a stage at a time, read for progress and results by id, cancelled with DELETE. The state
+ * lives in this process's memory only: a restart loses queued and running jobs and the finished jobs' results.
  *
- * A few jobs run at once and a few wait; one more is refused with 503 + Retry-After. The work of a
- * job takes slots of the analysis queue (api/limiter.ts) a chunk at a time, so it shares the database
- * with the interactive analyses instead of holding it, and a cancel takes effect between chunks (on
- * a server, the running statement is also stopped).
+ * A few jobs run at once and a few wait; one more is refused with 503 + Retry-After (counted per kind
+ * where a kind has limits of its own). The work of a job takes slots of the analysis queue
+ * (api/limiter.ts) — a layer review a chunk at a time, a coverage job one for its analysis — so it
+ * shares the database with the interactive analyses instead of holding it; a cancel takes effect
+ * between chunks or stages, and stops the running statement (on the embedded database as for a
+ * closed request: see api/db/pglite-db.ts ABORT_GRACE_MS).
  */
 import { randomUUID } from 'node:crypto';
 import type { JobState } from '../core/layer-review.ts';
@@ -15,20 +17,25 @@ import { apiError } from './errors.ts';
 export type { JobState };
 
 export interface JobOptions {
-  /** Jobs that run at once. */
+  /** Jobs that run at once (of each kind without limits of its own in `kinds`). */
   concurrency: number;
-  /** Jobs that may wait to start; one more is refused (503). */
+  /** Jobs that may wait to start (of each such kind); one more is refused (503). */
   maxQueued: number;
-  /** Finished jobs kept for reading (the oldest go first). */
+  /**
+   * Limits of their own for some kinds, counted apart from the others: a coverage job, which takes one
+   * slot of the analysis queue for its one statement, does not wait behind a layer review of minutes.
+   */
+  kinds?: Record<string, { concurrency: number; maxQueued: number }>;
+  /** Finished jobs kept for reading, of each group of kinds (the oldest go first). */
   keepFinished: number;
   /** How long a finished job is kept (ms). */
   keepMs: number;
 }
 
-/** What a job's work is given: the cancel signal and a way to report progress. */
+/** What a job's work is given: the cancel signal and a way to report progress (with the stage it is in, for a job of stages). */
 export interface JobContext {
   signal: AbortSignal;
-  progress(done: number, total: number): void;
+  progress(done: number, total: number, stage?: string): void;
 }
 
 export interface Job<R = unknown> {
@@ -39,12 +46,15 @@ export interface Job<R = unknown> {
   /** The user who started it (null: started without signing in). */
   readonly owner: string | null;
   state: JobState;
-  progress: { done: number; total: number | null };
+  /** Layer review: sites reviewed of the layer's. Coverage: stages finished of its stages, and the one running. */
+  progress: { done: number; total: number | null; stage?: string };
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
   /** Why it failed (state failed). */
   error: string | null;
+  /** What the work threw (state failed), for a caller that answers it as the synchronous route would. */
+  cause: unknown;
   result: R | null;
   /** Settles when the job has stopped (done, failed or cancelled). */
   readonly settled: Promise<void>;
@@ -59,18 +69,30 @@ interface Entry<R> extends Job<R> {
 export class JobRunner {
   private readonly jobs = new Map<string, Entry<unknown>>();
   private readonly waiting: Entry<unknown>[] = [];
-  private running = 0;
+  /** Jobs running, per group of kinds counted together (a kind with limits of its own, or the others). */
+  private readonly running = new Map<string, number>();
+  /** Who waits for a job's next change (GET /api/jobs/{id} with Prefer: wait). */
+  private readonly watchers = new Map<string, Set<() => void>>();
 
   constructor(readonly opts: JobOptions) {}
+
+  /** The group `kind` is counted in and its limits. */
+  private limits(kind: string): { group: string; concurrency: number; maxQueued: number } {
+    const own = this.opts.kinds?.[kind];
+    return own ? { group: kind, ...own } : { group: '', concurrency: this.opts.concurrency, maxQueued: this.opts.maxQueued };
+  }
 
   /** Queues a job; 503 with Retry-After when as many jobs are waiting as allowed. */
   start<R>(kind: string, subject: string, owner: string | null, work: (ctx: JobContext) => Promise<R>): Job<R> {
     this.prune();
-    if (this.running >= this.opts.concurrency && this.waiting.length >= this.opts.maxQueued) {
+    const { group, concurrency, maxQueued } = this.limits(kind);
+    const running = this.running.get(group) ?? 0;
+    const waiting = this.waiting.filter((j) => this.limits(j.kind).group === group).length;
+    if (running >= concurrency && waiting >= maxQueued) {
       apiError(
         503,
         'ServiceUnavailable',
-        `The server is busy: ${this.running} jobs are running and ${this.waiting.length} are waiting. Try again in a minute.`,
+        `The server is busy: ${running} jobs are running and ${waiting} are waiting. Try again in a minute.`,
         { 'Retry-After': '30' },
       );
     }
@@ -87,6 +109,7 @@ export class JobRunner {
       startedAt: null,
       finishedAt: null,
       error: null,
+      cause: null,
       result: null,
       settled,
       controller: new AbortController(),
@@ -124,6 +147,27 @@ export class JobRunner {
     return job;
   }
 
+  /** Resolves when `job`'s state or progress next changes, or after `ms` (at once for a finished job). */
+  changed(job: Job, ms: number): Promise<void> {
+    if (job.finishedAt) return Promise.resolve();
+    return new Promise((resolve) => {
+      let set = this.watchers.get(job.id);
+      if (!set) this.watchers.set(job.id, (set = new Set()));
+      const done = () => {
+        clearTimeout(timer);
+        set.delete(done);
+        if (!set.size) this.watchers.delete(job.id);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      set.add(done);
+    });
+  }
+
+  private notify(job: Job): void {
+    for (const done of [...(this.watchers.get(job.id) ?? [])]) done();
+  }
+
   /** Forgets a finished job and its results. */
   discard(id: string): void {
     const job = this.jobs.get(id);
@@ -131,17 +175,26 @@ export class JobRunner {
   }
 
   private next(): void {
-    while (this.running < this.opts.concurrency && this.waiting.length) {
-      const job = this.waiting.shift()!;
-      this.running++;
+    for (;;) {
+      // The oldest waiting job whose group has a free place.
+      const at = this.waiting.findIndex((j) => {
+        const l = this.limits(j.kind);
+        return (this.running.get(l.group) ?? 0) < l.concurrency;
+      });
+      if (at < 0) return;
+      const job = this.waiting.splice(at, 1)[0];
+      const { group } = this.limits(job.kind);
+      this.running.set(group, (this.running.get(group) ?? 0) + 1);
       job.state = 'running';
       job.startedAt = new Date();
       const ctx: JobContext = {
         signal: job.controller.signal,
-        progress: (done, total) => {
-          job.progress = { done, total };
+        progress: (done, total, stage) => {
+          job.progress = stage === undefined ? { done, total } : { done, total, stage };
+          this.notify(job);
         },
       };
+      this.notify(job);
       job
         .work(ctx)
         .then(
@@ -153,11 +206,12 @@ export class JobRunner {
           (err: Error) => {
             if (job.controller.signal.aborted) return this.finish(job, 'cancelled');
             job.error = err?.message ?? String(err);
+            job.cause = err;
             this.finish(job, 'failed');
           },
         )
         .finally(() => {
-          this.running--;
+          this.running.set(group, this.running.get(group)! - 1);
           this.next();
         });
     }
@@ -167,15 +221,33 @@ export class JobRunner {
     job.state = state;
     job.finishedAt = new Date();
     job.settle();
+    this.notify(job);
   }
 
-  /** Drops finished jobs past their time, and the oldest beyond the number kept. */
+  /** Drops finished jobs past their time, and the oldest beyond the number kept (of each group of kinds: many quick coverage jobs do not push out a layer review). */
   private prune(now = Date.now()): void {
     const finished = [...this.jobs.values()].filter((j) => j.finishedAt).sort((a, b) => a.finishedAt!.getTime() - b.finishedAt!.getTime());
-    finished.forEach((j, i) => {
-      if (now - j.finishedAt!.getTime() > this.opts.keepMs || i < finished.length - this.opts.keepFinished) this.jobs.delete(j.id);
-    });
+    for (const group of new Set(finished.map((j) => this.limits(j.kind).group))) {
+      const ofGroup = finished.filter((j) => this.limits(j.kind).group === group);
+      ofGroup.forEach((j, i) => {
+        if (now - j.finishedAt!.getTime() > this.opts.keepMs || i < ofGroup.length - this.opts.keepFinished) this.jobs.delete(j.id);
+      });
+    }
   }
+}
+
+/** Longest wait a request may ask for with `Prefer: wait=N` (s). */
+export const MAX_WAIT_SECONDS = 30;
+
+/**
+ * The preferences of a `Prefer` header (RFC 7240) that the jobs honour: `respond-async` (POST
+ * /api/analysis/coverage: answer 202 with a job when the analysis takes longer than `wait`) and
+ * `wait=N` seconds (at most MAX_WAIT_SECONDS; null when not asked).
+ */
+export function preferences(header: string | undefined): { respondAsync: boolean; wait: number | null } {
+  const tokens = (header ?? '').split(/[,;]/).map((t) => t.trim().toLowerCase());
+  const wait = tokens.map((t) => /^wait\s*=\s*"?(\d{1,6})"?$/.exec(t)).find((m) => m);
+  return { respondAsync: tokens.includes('respond-async'), wait: wait ? Math.min(MAX_WAIT_SECONDS, Number(wait[1])) : null };
 }
 
 /** Whether `id` has the form of a job id (a UUID). */

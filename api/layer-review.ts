@@ -7,9 +7,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LayerReviewSite } from '../core/layer-review.ts';
 import type { Db } from './db/db.ts';
-import { StatementCancelledError } from './db/db.ts';
 import type { JobContext } from './jobs.ts';
-import type { AnalysisQueue } from './limiter.ts';
+import { inJobSlot, type AnalysisQueue } from './limiter.ts';
 import { layerReviewPageQuery, layerReviewSizeQuery } from './sql/compliance.ts';
 
 /** A finished layer review: the sites with a conflict (largest conflict area first), then the others by id. */
@@ -36,12 +35,13 @@ export function layerReviewPage(r: LayerReviewResult, page: { limit: number; off
 export interface LayerReviewJobOptions {
   /** Sites per chunk (one statement each). */
   chunkSites: number;
-  /** Time limit of each chunk's statement (ms). */
+  /** Time limit of each chunk's statement (ms); also of each statement of a coverage job. */
   statementTimeoutMs: number;
   /**
    * A pause between chunks (ms, default none): a review that should leave the database to
    * interactive work for longer can be slowed; the browser test uses it to cancel a review that is
-   * certain to be still running.
+   * certain to be still running. A coverage job pauses before each stage, holding its analysis slot
+   * (for tests: its stages seen one by one).
    */
   pauseMs?: number;
 }
@@ -62,7 +62,7 @@ export async function runLayerReview(
   // On a server a cancel also stops the running statement (pg_cancel_backend); the embedded database
   // could only stop it by restarting its thread, which costs more than letting one chunk finish.
   const statementSignal = db.kind === 'postgresql' ? signal : undefined;
-  const size = await inSlot(queue, signal, () => db.query<{ sites: number; not_reviewed: number }>(layerReviewSizeQuery(layer).text, [], { timeoutMs: opts.statementTimeoutMs, signal: statementSignal }));
+  const size = await inJobSlot(queue, signal, () => db.query<{ sites: number; not_reviewed: number }>(layerReviewSizeQuery(layer).text, [], { timeoutMs: opts.statementTimeoutMs, signal: statementSignal }));
   const total = size.rows[0].sites;
   partial.notReviewed = size.rows[0].not_reviewed;
   ctx.progress(0, total);
@@ -70,7 +70,7 @@ export async function runLayerReview(
   let done = 0;
   for (;;) {
     const q = layerReviewPageQuery(layer, { limit: opts.chunkSites, offset: 0, after, onlyConflicts: false });
-    const rows = await inSlot(queue, signal, () => db.query<{ sites: string }>(q.text, q.values, { timeoutMs: opts.statementTimeoutMs, signal: statementSignal }));
+    const rows = await inJobSlot(queue, signal, () => db.query<{ sites: string }>(q.text, q.values, { timeoutMs: opts.statementTimeoutMs, signal: statementSignal }));
     const sites = JSON.parse(rows.rows[0].sites) as LayerReviewSite[];
     for (const s of sites) (s.conflicts.length ? partial.conflicting : partial.clear).push(s);
     done += sites.length;
@@ -83,29 +83,4 @@ export async function runLayerReview(
   }
   partial.conflicting.sort((a, b) => b.conflictSquareMeters - a.conflictSquareMeters || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return partial;
-}
-
-/**
- * Runs `fn` holding a slot of the analysis queue; a full queue (or a long wait) is waited out, a
- * cancelled job stops before it asks again.
- */
-async function inSlot<T>(queue: AnalysisQueue, signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
-  for (;;) {
-    if (signal.aborted) throw new StatementCancelledError('The job was cancelled.');
-    let release: () => void;
-    try {
-      release = await queue.acquire(signal);
-    } catch (err) {
-      if (signal.aborted) throw new StatementCancelledError('The job was cancelled.');
-      // The queue is full or the wait ran out: interactive analyses first; ask again in a moment.
-      void err;
-      await new Promise((r) => setTimeout(r, 500));
-      continue;
-    }
-    try {
-      return await fn();
-    } finally {
-      release();
-    }
-  }
 }

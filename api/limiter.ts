@@ -90,6 +90,31 @@ export class AnalysisQueue {
   }
 }
 
+/**
+ * Runs `fn` of a job (api/jobs.ts) holding a slot of the analysis queue; a full queue (or a long wait)
+ * is waited out — interactive analyses first — and a cancelled job stops before it asks again.
+ */
+export async function inJobSlot<T>(queue: AnalysisQueue, signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
+  for (;;) {
+    if (signal.aborted) throw new StatementCancelledError('The job was cancelled.');
+    let release: () => void;
+    try {
+      release = await queue.acquire(signal);
+    } catch (err) {
+      if (signal.aborted) throw new StatementCancelledError('The job was cancelled.');
+      // The queue is full or the wait ran out: ask again in a moment.
+      void err;
+      await new Promise((r) => setTimeout(r, 500));
+      continue;
+    }
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+}
+
 class QueueTimeout extends Error {
   constructor(ms: number) {
     super(`waited ${ms / 1000} s for a slot`);
@@ -103,9 +128,10 @@ export function statementLimits(c: Context): QueryOptions {
   return limits.get(c) ?? { signal: c.req.raw.signal };
 }
 
-/** Middleware: the handler runs holding a slot of `queue`. */
-export function analysisSlot(queue: AnalysisQueue): MiddlewareHandler {
+/** Middleware: the handler runs holding a slot of `queue` — unless `apart(c)`: the request's analysis runs as a job, which takes its own. */
+export function analysisSlot(queue: AnalysisQueue, apart: (c: Context) => boolean = () => false): MiddlewareHandler {
   return async (c, next) => {
+    if (apart(c)) return next();
     let release: () => void;
     try {
       release = await queue.acquire(c.req.raw.signal);

@@ -21,8 +21,8 @@ import { tileRoutes } from './routes/tiles.ts';
 import { exportRoutes } from './routes/export.ts';
 import { complianceRoutes } from './routes/compliance.ts';
 import { coverageRoutes } from './routes/coverage.ts';
-import { JobRunner, type JobOptions } from './jobs.ts';
-import { jobRoutes } from './routes/jobs.ts';
+import { JobRunner, preferences, type JobOptions } from './jobs.ts';
+import { coverageJobs, jobRoutes } from './routes/jobs.ts';
 import type { LayerReviewJobOptions } from './layer-review.ts';
 import { basemaps, metaRoutes } from './routes/meta.ts';
 import { basemapPackageRoutes } from './routes/basemap-packages.ts';
@@ -104,8 +104,8 @@ export function createApp(deps: AppDeps) {
         // A browser sends cookies only to an origin named exactly; with `*` it reads without them.
         credentials: true,
         allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-        allowHeaders: ['Content-Type', 'Authorization', 'If-Match', 'If-None-Match', 'X-Change-Reason', 'Content-Crs', 'Accept'],
-        exposeHeaders: ['ETag', 'Location', 'Content-Crs', 'Retry-After'],
+        allowHeaders: ['Content-Type', 'Authorization', 'If-Match', 'If-None-Match', 'X-Change-Reason', 'Content-Crs', 'Accept', 'Prefer'],
+        exposeHeaders: ['ETag', 'Location', 'Content-Crs', 'Retry-After', 'Preference-Applied'],
         maxAge: 600,
       }),
     );
@@ -119,7 +119,8 @@ export function createApp(deps: AppDeps) {
     maxWaitMs: 30_000,
     statementTimeoutMs: (config.ANALYSIS_TIMEOUT_SECONDS ?? 60) * 1000,
   });
-  app.post('/api/analysis/*', analysisSlot(queue));
+  // A coverage request that prefers to respond asynchronously runs as a job, which takes its own slot.
+  app.post('/api/analysis/*', analysisSlot(queue, (c) => c.req.path === '/api/analysis/coverage' && preferences(c.req.header('prefer')).respondAsync));
   app.get('/api/analysis/compliance/projects', analysisSlot(queue));
   app.get('/api/analysis/compliance/collections/*', analysisSlot(queue));
   app.get('/api/analysis/coverage/network/*', analysisSlot(queue));
@@ -135,11 +136,20 @@ export function createApp(deps: AppDeps) {
   app.route('/api', reviewRoutes(deps.db));
   app.route('/api', metaRoutes(deps.db, deps.config, deps.basemapPackages));
   app.route('/api', basemapPackageRoutes(deps.basemapPackages ?? []));
+  // Long analyses as jobs: one layer review runs at a time (two on a server), four wait; each chunk takes a slot of the queue.
+  // Coverage jobs, counted apart (not behind a review of minutes), run as many at once and wait as many as the queue's analyses.
+  const jobs = new JobRunner({
+    concurrency: Math.max(1, Math.floor(queue.opts.concurrency / 2)),
+    maxQueued: 4,
+    keepFinished: 20,
+    keepMs: 3_600_000,
+    kinds: { coverage: { concurrency: queue.opts.concurrency, maxQueued: queue.opts.maxWaiting } },
+    ...deps.jobs,
+  });
+  const jobOptions = { chunkSites: 500, statementTimeoutMs: queue.opts.statementTimeoutMs, ...deps.jobs };
   app.route('/api', complianceRoutes(deps.db));
-  app.route('/api', coverageRoutes(deps.db));
-  // Long analyses as jobs: one runs at a time (two on a server), four wait; each chunk takes a slot of the queue.
-  const jobs = new JobRunner({ concurrency: Math.max(1, Math.floor(queue.opts.concurrency / 2)), maxQueued: 4, keepFinished: 20, keepMs: 3_600_000, ...deps.jobs });
-  app.route('/api', jobRoutes(deps.db, jobs, queue, { chunkSites: 500, statementTimeoutMs: queue.opts.statementTimeoutMs, ...deps.jobs }));
+  app.route('/api', coverageRoutes(deps.db, coverageJobs(deps.db, jobs, queue, jobOptions)));
+  app.route('/api', jobRoutes(deps.db, jobs, queue, jobOptions));
   app.route('/api', importRoutes(deps.db, importLimits));
   app.all('/api/*', (c) => {
     // A known path asked with another method is a 405 that names the allowed ones.

@@ -11,7 +11,8 @@ import { MAX_SITE_RINGS, MAX_SITE_VERTICES } from '../core/geometry/site-input.t
 import { MAX_EXTRA_FACILITIES, MAX_RADIUS_METERS, MAX_SUGGEST_COUNT } from './routes/coverage.ts';
 import type { QueueOptions } from './limiter.ts';
 import { IMPORT_CRS, IMPORT_ENCODINGS } from '../core/import/detect.ts';
-import { JOB_STATES } from '../core/layer-review.ts';
+import { JOB_KINDS, JOB_STATES } from '../core/layer-review.ts';
+import { COVERAGE_STAGES } from '../core/analysis/coverage-rules.ts';
 
 /** What one analysis may cost, as the running server enforces it (stated per operation). */
 export interface CostLimits extends QueueOptions {
@@ -117,11 +118,24 @@ function jobPaths(limits: CostLimits | undefined): Record<string, unknown> {
     required: ['id', 'kind', 'state', 'progress', 'links'],
     properties: {
       id: { type: 'string', format: 'uuid' },
-      kind: { type: 'string', enum: ['layer-review'] },
-      collection: { type: 'string' },
+      kind: { type: 'string', enum: [...JOB_KINDS] },
+      collection: { type: 'string', description: 'layer-review: the layer reviewed; coverage: the facilities collection' },
       state: { type: 'string', enum: [...JOB_STATES] },
-      progress: { type: 'object', properties: { done: { type: 'integer', description: 'sites reviewed' }, total: { type: 'integer', nullable: true, description: 'polygons in the layer (null until counted)' } } },
-      numberOfSites: { type: 'integer', description: 'reviewed so far; final when done' },
+      progress: {
+        type: 'object',
+        properties: {
+          done: { type: 'integer', description: 'layer-review: sites reviewed; coverage: stages finished' },
+          total: { type: 'integer', nullable: true, description: 'layer-review: polygons in the layer (null until counted); coverage: its stages (3, or 4 on a network)' },
+          stage: {
+            type: 'string',
+            enum: [...COVERAGE_STAGES],
+            description:
+              'coverage only, the stage running (absent while it waits for an analysis slot, and once finished): inputs (the input layers\' versions and dates), network (network method: the streets reached), ' +
+              'coverage (the coverage statement: the area dissolved, the facilities within reach, their circles unioned, covered part and gaps, per-zone and per-unit figures, the gaps listed — one SQL statement, so one stage), response (the answer assembled)',
+          },
+        },
+      },
+      numberOfSites: { type: 'integer', description: 'layer-review: reviewed so far; final when done' },
       numberWithConflicts: { type: 'integer' },
       numberNotReviewed: { type: 'integer', description: 'points, lines and features without geometry' },
       startedBy: { type: 'string', nullable: true, description: 'the user who started it; null: started without signing in' },
@@ -134,8 +148,10 @@ function jobPaths(limits: CostLimits | undefined): Record<string, unknown> {
   };
   const rules =
     'Jobs are kept in this server process\'s memory: a restart loses queued and running jobs and the results of finished ones; a finished job is kept for an hour (the 20 most recent). ' +
-    `One job runs at a time (two on a PostgreSQL server), 4 wait, one more is refused with 503 + Retry-After; a running job reviews 500 sites per statement, each statement taking a slot of the analysis queue, so single-site checks, tiles and /health are answered between its statements. ` +
-    'Who: starting and reading a job need what any analysis needs (signed in, or anonymous where this server lets anonymous users run analyses); a layer review reads only what its reader may read, so anyone allowed to run analyses who has the id may read a job and its results. Only the user who started it, or an admin, may cancel or discard it (403 otherwise); a job started without signing in belongs to no one and any caller allowed to run analyses may cancel it.';
+    `One layer review runs at a time (two on a PostgreSQL server), 4 wait, one more is refused with 503 + Retry-After; a running review reviews 500 sites per statement, each statement taking a slot of the analysis queue, so single-site checks, tiles and /health are answered between its statements. ` +
+    'A coverage job (kind coverage, the request of POST /analysis/coverage) runs the same analysis in one slot of the analysis queue, so it counts against the same limit as the synchronous analyses; coverage jobs are counted apart from layer reviews (as many run and wait as analyses do), and its result is the body POST /analysis/coverage answers (GET /jobs/{jobId}/results). ' +
+    'Cancelling stops the running statement: on a PostgreSQL server at once; on the embedded database, as for a closed request, a statement still running 15 s after the cancel is stopped by restarting the database thread, so DELETE may take that long there. ' +
+    'Who: starting and reading a job need what any analysis needs (signed in, or anonymous where this server lets anonymous users run analyses); a layer review reads only what its reader may read, so anyone allowed to run analyses who has the id may read a job and its results. A coverage job holds its starter\'s what-if facilities, so only the user who started it, or an admin, may read it (403). Only the user who started it, or an admin, may cancel or discard it (403 otherwise); a job started without signing in belongs to no one and any caller allowed to run analyses may read or cancel it.';
   const cost = costLimits(limits, {});
   return {
     '/jobs': {
@@ -166,11 +182,29 @@ function jobPaths(limits: CostLimits | undefined): Record<string, unknown> {
       },
       post: {
         tags: ['Analyses'],
-        summary: 'Start a long analysis as a job: the compliance review of a whole layer (every polygon against the control lines)',
+        summary: 'Start a long analysis as a job: the compliance review of a whole layer (every polygon against the control lines), or service coverage',
         description: `${rules} ${cost.description}`,
         'x-cost-limits': cost['x-cost-limits'],
         operationId: 'startJob',
-        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['kind', 'collection'], additionalProperties: false, properties: { kind: { type: 'string', enum: ['layer-review'] }, collection: { type: 'string', description: 'a collection that may hold polygons' } } } } } },
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                oneOf: [
+                  { type: 'object', required: ['kind', 'collection'], additionalProperties: false, properties: { kind: { type: 'string', enum: ['layer-review'] }, collection: { type: 'string', description: 'a collection that may hold polygons' } } },
+                  {
+                    type: 'object',
+                    required: ['kind'],
+                    description: 'kind coverage and the members of the body of POST /analysis/coverage, checked by the same schema (the same 400s and 404s)',
+                    properties: { kind: { type: 'string', enum: ['coverage'] } },
+                    additionalProperties: true,
+                  },
+                ],
+              },
+            },
+          },
+        },
         responses: {
           202: { description: 'Queued; poll the job at Location', headers: { Location: { schema: { type: 'string' }, description: '/api/jobs/{jobId}' } }, content: { 'application/json': { schema: job } } },
           ...errors(400, 401, 404, 503),
@@ -178,7 +212,7 @@ function jobPaths(limits: CostLimits | undefined): Record<string, unknown> {
       },
     },
     '/jobs/{jobId}': {
-      get: { tags: ['Analyses'], summary: 'A job: state, progress and counts so far, links to its results once done', description: rules, operationId: 'getJob', parameters: [jobId], responses: { 200: json(job), ...errors(400, 401, 404) } },
+      get: { tags: ['Analyses'], summary: 'A job: state, progress (a coverage job: its stage) and counts so far, links to its results once done', description: rules, operationId: 'getJob', parameters: [jobId, { name: 'Prefer', in: 'header', required: false, description: "wait=N (seconds, at most 30; RFC 7240): the answer waits for the job's next change of state or progress, or N seconds (Preference-Applied says so) — follow a job without polling", schema: { type: 'string', example: 'wait=5' } }], responses: { 200: json(job), ...errors(400, 401, 403, 404) } },
       delete: {
         tags: ['Analyses'],
         summary: 'Cancel a queued or running job (200: the job, state cancelled, once it has stopped; its statement is stopped between chunks, on a server at once), or discard a finished one (204)',
@@ -191,7 +225,7 @@ function jobPaths(limits: CostLimits | undefined): Record<string, unknown> {
     '/jobs/{jobId}/results': {
       get: {
         tags: ['Analyses'],
-        summary: 'The results of a done job: the sites with a conflict first (largest conflict area first), then the others by id; a page, or all as CSV (streamed)',
+        summary: 'The results of a done job. A layer review: the sites with a conflict first (largest conflict area first), then the others by id; a page, or all as CSV (streamed). A coverage job: the body POST /analysis/coverage answers (no parameters)',
         description: `${rules} 409 while the job is queued or running, and for a cancelled or failed job.`,
         operationId: 'getJobResults',
         parameters: [
@@ -202,12 +236,26 @@ function jobPaths(limits: CostLimits | undefined): Record<string, unknown> {
           { name: 'f', in: 'query', required: false, description: 'csv: every site (or every conflicting one), streamed (UTF-8 with BOM)', schema: { type: 'string', enum: ['json', 'csv'] } },
         ],
         responses: {
-          200: { description: 'A page of sites (JSON), or CSV', content: { 'application/json': { schema: { type: 'object' } }, 'text/csv': { schema: { type: 'string' } } } },
+          200: { description: 'A page of sites (JSON), or CSV; a coverage result (JSON)', content: { 'application/json': { schema: { type: 'object' } }, 'text/csv': { schema: { type: 'string' } } } },
           409: { description: 'The job is not done (the body names its state)', content: { 'application/json': { schema: ref('Error') } } },
-          ...errors(400, 401, 404),
+          ...errors(400, 401, 403, 404),
         },
       },
     },
+  };
+}
+
+/** POST /analysis/coverage: its cost limits, and `Prefer: respond-async` (the analysis as a job when it takes longer than `wait`). */
+function coverageOperation(op: { responses: Record<string, unknown> }, cost: ReturnType<typeof costLimits>): Record<string, unknown> {
+  const responses = op.responses;
+  return {
+    ...op,
+    ...cost,
+    description:
+      `${cost.description} With \`Prefer: respond-async, wait=N\` (RFC 7240; N ≤ 30 s) the analysis runs as a coverage job (POST /jobs, kind coverage): ` +
+      'done within N seconds, this request answers as without the header (200, or the same error); longer, it answers 202 with the job (Location: /api/jobs/{jobId}) to follow for its stage (GET /jobs/{jobId}, Prefer: wait) and to cancel (DELETE), its result then at /jobs/{jobId}/results.',
+    parameters: [{ name: 'Prefer', in: 'header', required: false, description: 'respond-async, wait=N: 202 with a job when the analysis takes longer than N seconds (0 when not given)', schema: { type: 'string', example: 'respond-async, wait=1' } }],
+    responses: { ...responses, 202: { description: 'Still running after the wait (Prefer: respond-async): the job, at Location', headers: { Location: { schema: { type: 'string' } } }, content: { 'application/json': { schema: { type: 'object' } } } } },
   };
 }
 
@@ -369,7 +417,7 @@ export function openApiDocument(server: string, limits?: CostLimits, all: readon
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'A line layer of role reference' }],
       },
     },
-    '/analysis/coverage': { post: { ...simple('Analyses', 'Service coverage of an area (radius or walking distance on a network; share of an area layer; people covered), naming its inputs', 'coverage', [400, 401, 413, 503], { type: 'object' }, false), ...costLimits(limits, { maxExtraFacilities: MAX_EXTRA_FACILITIES, maxRadiusMeters: MAX_RADIUS_METERS }) } },
+    '/analysis/coverage': { post: coverageOperation(simple('Analyses', 'Service coverage of an area (radius or walking distance on a network; share of an area layer; people covered), naming its inputs', 'coverage', [400, 401, 413, 503], { type: 'object' }, false), costLimits(limits, { maxExtraFacilities: MAX_EXTRA_FACILITIES, maxRadiusMeters: MAX_RADIUS_METERS })) },
     '/analysis/coverage/suggest': { post: { ...simple('Analyses', 'Coverage plus suggested new sites', 'coverageSuggest', [400, 401, 413, 503], { type: 'object' }, false), ...costLimits(limits, { maxExtraFacilities: MAX_EXTRA_FACILITIES, maxRadiusMeters: MAX_RADIUS_METERS, maxSuggestCount: MAX_SUGGEST_COUNT }) } },
   });
   return {

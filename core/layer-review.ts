@@ -13,7 +13,10 @@ export interface LayerReviewSite {
   conflicts: { collection: string; id: string; name: string | null; overlapSquareMeters: number }[];
 }
 
-/** Where an analysis job is (GET /api/jobs/{id}). */
+/** The kinds of analysis job (POST /api/jobs): the review of a whole layer, and service coverage. */
+export const JOB_KINDS = ['layer-review', 'coverage'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
 /** The states of an analysis job, in the order a job goes through them (the last three are final). */
 export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];

@@ -1,10 +1,12 @@
 import { Hono, type Context } from 'hono';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { greedyMaximalCoverage, SUGGEST_TIE_BREAK } from '../../core/analysis/coverage.ts';
 import {
   areaProblem,
   coverageInputChoices,
   coverageResponse,
+  coverageStages,
   CoverageInputError,
   MAX_EXTRA_FACILITIES,
   MAX_RADIUS_METERS,
@@ -19,16 +21,18 @@ import {
   resolveCoverage,
   round,
   type CoverageRequestBody,
+  type CoverageStage,
   type InputMeta,
   type NetworkFigures,
   type ResolvedCoverage,
 } from '../../core/analysis/coverage-rules.ts';
 import { COVERAGE_PRESETS } from '../../core/presets.ts';
 import { catalogue } from '../catalogue.ts';
-import type { Db } from '../db/db.ts';
+import { StatementCancelledError, type Db, type QueryOptions } from '../db/db.ts';
 import { apiError } from '../errors.ts';
 import { requireFullRead } from '../auth/middleware.ts';
 import { coverageQuery, inputsMetaQuery, suggestSamplesQuery, type CoverageRow, type SuggestSamplesRow } from '../sql/coverage.ts';
+import { preferences, type Job, type JobRunner } from '../jobs.ts';
 import { statementLimits } from '../limiter.ts';
 import { networkCover, walkingNetwork } from '../network.ts';
 import { networkVersionQuery } from '../sql/network.ts';
@@ -38,7 +42,8 @@ export { MAX_EXTRA_FACILITIES, MAX_RADIUS_METERS, MAX_SUGGEST_COUNT };
 
 const Scalar = z.union([z.string().max(200), z.number(), z.boolean()]);
 const CollectionId = (what: string) => z.string({ message: `${what} must be a collection id` }).min(1).max(100);
-const CoverageRequest = z.strictObject({
+/** The body of POST /analysis/coverage; a coverage job (POST /jobs, kind coverage) is checked by it too. */
+export const CoverageRequest = z.strictObject({
   facilities: z.string({ message: 'facilities must be a collection id, e.g. "parks"' }).min(1).max(100).optional(),
   filter: z
     .record(z.string().max(100), z.union([Scalar, z.array(Scalar).min(1).max(100)]), { message: 'filter must be an object of property: value' })
@@ -75,7 +80,7 @@ const SuggestRequest = CoverageRequest.extend({
 });
 
 /** The core's resolution, its input errors as API errors. */
-function resolve(db: Db, body: CoverageRequestBody): ResolvedCoverage {
+export function resolve(db: Db, body: CoverageRequestBody): ResolvedCoverage {
   try {
     return resolveCoverage(body, catalogue(db));
   } catch (e) {
@@ -93,31 +98,102 @@ function checkArea(r: ResolvedCoverage, row: { area_rows: number; area_with_geom
 }
 
 /** Version, date and count of every collection the request uses. */
-async function inputsMeta(db: Db, r: ResolvedCoverage): Promise<Record<string, InputMeta>> {
+async function inputsMeta(db: Db, r: ResolvedCoverage, limits?: QueryOptions): Promise<Record<string, InputMeta>> {
   const ids = [...new Set([...r.spec.sources.map((s) => s.collection), r.denominator?.def.id, r.population?.def.id, r.network?.id, r.candidates?.id].filter((x): x is string => !!x))];
   const q = inputsMetaQuery(ids);
-  const rows = (await db.query<{ id: string; version: number | null; date: string | null; feature_count: number | null }>(q.text, q.values)).rows;
+  const rows = (await db.query<{ id: string; version: number | null; date: string | null; feature_count: number | null }>(q.text, q.values, limits)).rows;
   return Object.fromEntries(rows.map((x) => [x.id, { version: x.version ?? (x.feature_count !== null ? 1 : null), date: x.date, featureCount: x.feature_count }]));
 }
 
-/** Runs the coverage query of `r` (with the network's reached edges when the method is network). */
-async function runCoverage(db: Db, c: Context, r: ResolvedCoverage): Promise<{ r: ResolvedCoverage; row: CoverageRow; network?: NetworkFigures }> {
+/** Runs the coverage query of `r` (with the network's reached edges when the method is network), saying when each stage starts. */
+async function runCoverage(
+  db: Db,
+  limits: QueryOptions,
+  r: ResolvedCoverage,
+  stage: (s: CoverageStage) => Promise<void> = async () => {},
+): Promise<{ r: ResolvedCoverage; row: CoverageRow; network?: NetworkFigures }> {
   let network: NetworkFigures | undefined;
   if (r.method === 'network') {
-    const n = await networkCover(db, r, statementLimits(c));
+    await stage('network');
+    const n = await networkCover(db, r, limits);
     r = n.resolved;
     network = n.figures;
   }
+  await stage('coverage');
   const q = coverageQuery(r.spec);
-  const row = (await db.query<CoverageRow>(q.text, q.values, statementLimits(c))).rows[0];
+  const row = (await db.query<CoverageRow>(q.text, q.values, limits)).rows[0];
   checkArea(r, row);
   return { r, row, network };
 }
 
+/** Hears each stage of a coverage analysis as it starts: its index (from 0) of `total`; may pause it (awaited). */
+export type StageListener = (index: number, total: number, stage: CoverageStage) => void | Promise<void>;
+
+/**
+ * One coverage analysis as POST /analysis/coverage answers it (the JSON body), for that route and for
+ * a coverage job alike (one path, the same statements): the inputs' versions and dates, on a network
+ * the reached streets, the coverage statement, the answer. `limits`: the statements' time limit and
+ * cancel signal (a cancel between stages stops it before the next); `onStage` hears each stage start.
+ */
+export async function coverageAnalysis(db: Db, r: ResolvedCoverage, limits: QueryOptions, onStage?: StageListener): Promise<string> {
+  const stages = coverageStages(r.method);
+  const stage = async (s: CoverageStage) => {
+    if (limits.signal?.aborted) throw new StatementCancelledError('The analysis was cancelled.');
+    await onStage?.(stages.indexOf(s), stages.length, s);
+    if (limits.signal?.aborted) throw new StatementCancelledError('The analysis was cancelled.');
+  };
+  await stage('inputs');
+  const meta = await inputsMeta(db, r, limits);
+  const { r: after, row, network } = await runCoverage(db, limits, r, stage);
+  await stage('response');
+  const gains = JSON.parse(row.gains) as number[];
+  const extras = after.spec.extra.map((e, i) => ({ coordinates: e.lonLat, radiusMeters: e.radiusMeters, gainSquareMeters: gains[i] }));
+  return coverageResponse(after, row, extras, meta, network);
+}
+
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
 
-/** Service-radius coverage: figures, gaps, per-zone shares, what-if, suggested sites, presets. */
-export function coverageRoutes(db: Db) {
+/** Coverage jobs (api/routes/jobs.ts), for POST /analysis/coverage with `Prefer: respond-async`. */
+export interface CoverageJobs {
+  runner: JobRunner;
+  /** Queues the analysis of `r` as a job of `owner` (503 when too many wait). */
+  start(r: ResolvedCoverage, owner: string | null): Job;
+  /** The job as GET /api/jobs/{id} answers it. */
+  describe(job: Job): unknown;
+}
+
+/**
+ * POST /analysis/coverage with `Prefer: respond-async` (RFC 7240): the analysis runs as a coverage job;
+ * done within `wait` seconds, its answer is this request's (200, the same body, the job forgotten);
+ * longer, the answer is 202 with the job (Location), to follow for its stage and to cancel. A client
+ * that goes away before either cancels it. A failure within the wait is answered as without the header.
+ */
+async function respondAsync(c: Context, jobs: CoverageJobs, r: ResolvedCoverage, wait: number): Promise<Response> {
+  const job = jobs.start(r, c.get('actor')?.username ?? null);
+  const gone = () => void jobs.runner.cancel(job.id);
+  c.req.raw.signal.addEventListener('abort', gone, { once: true });
+  const timer = new AbortController();
+  try {
+    await Promise.race([job.settled, sleep(wait * 1000, undefined, { signal: timer.signal }).catch(() => {})]);
+  } finally {
+    timer.abort();
+    c.req.raw.signal.removeEventListener('abort', gone);
+  }
+  if (job.state === 'done' || job.state === 'failed') {
+    jobs.runner.discard(job.id);
+    if (job.state === 'failed') throw (job.cause as Error)?.cause ?? job.cause;
+    return c.body(job.result as string, 200, JSON_TYPE);
+  }
+  c.header('Location', `/api/jobs/${job.id}`);
+  c.header('Preference-Applied', 'respond-async');
+  return c.json(jobs.describe(job), 202);
+}
+
+/**
+ * Service-radius coverage: figures, gaps, per-zone shares, what-if, suggested sites, presets. With
+ * `jobs`, POST /analysis/coverage honours `Prefer: respond-async` (see respondAsync).
+ */
+export function coverageRoutes(db: Db, jobs?: CoverageJobs) {
   const app = new Hono();
 
   app.get('/analysis/presets', (c) =>
@@ -170,10 +246,10 @@ export function coverageRoutes(db: Db) {
 
   app.post('/analysis/coverage', async (c) => {
     requireFullRead(c, 'analyse service coverage');
-    const { r, row, network } = await runCoverage(db, c, resolve(db, await readJson(c, CoverageRequest)));
-    const gains = JSON.parse(row.gains) as number[];
-    const extras = r.spec.extra.map((e, i) => ({ coordinates: e.lonLat, radiusMeters: e.radiusMeters, gainSquareMeters: gains[i] }));
-    return c.body(coverageResponse(r, row, extras, await inputsMeta(db, r), network), 200, JSON_TYPE);
+    const r = resolve(db, await readJson(c, CoverageRequest));
+    const prefer = preferences(c.req.header('prefer'));
+    if (jobs && prefer.respondAsync) return respondAsync(c, jobs, r, prefer.wait ?? 0);
+    return c.body(await coverageAnalysis(db, r, statementLimits(c)), 200, JSON_TYPE);
   });
 
   app.post('/analysis/coverage/suggest', async (c) => {
@@ -196,7 +272,7 @@ export function coverageRoutes(db: Db) {
         extra: [...r.spec.extra, ...picks.map((p) => ({ lonLat: [s.cand_lon![p.index], s.cand_lat![p.index]] as [number, number], radiusMeters: r.newRadiusMeters }))],
       },
     };
-    const { r: after, row, network } = await runCoverage(db, c, picked);
+    const { r: after, row, network } = await runCoverage(db, statementLimits(c), picked);
     const gains = JSON.parse(row.gains) as number[];
     const suggestions = {
       type: 'FeatureCollection',

@@ -823,6 +823,23 @@ export function coverageResponse(
   return `${json.slice(0, -1)},"gaps":${row.gaps}}`;
 }
 
+/**
+ * The stages of one coverage analysis in the order they run; a coverage job reports the one running
+ * (GET /api/jobs/{id}: progress.stage). `inputs`: the version, date and count of each input layer;
+ * `network` (network method only): the streets each facility reaches on the walking network;
+ * `coverage`: the coverage statement — the area dissolved, the facilities within reach, their
+ * circles unioned, the covered part and the gaps, the per-zone and per-unit figures, the gaps
+ * listed — which is one SQL statement (one plan), so one stage: its parts cannot be told apart
+ * while it runs; `response`: the answer assembled (figures, targets, warnings, the gaps' GeoJSON).
+ */
+export const COVERAGE_STAGES = ['inputs', 'network', 'coverage', 'response'] as const;
+export type CoverageStage = (typeof COVERAGE_STAGES)[number];
+
+/** The stages an analysis by `method` runs through, in order. */
+export function coverageStages(method: 'radius' | 'network'): CoverageStage[] {
+  return COVERAGE_STAGES.filter((s) => s !== 'network' || method === 'network');
+}
+
 /** What a coverage request can use, as GET /api/analysis/coverage/inputs lists it (the panel's choices). */
 export interface CoverageInputChoices {
   denominators: { id: string; title: Bilingual; residential: boolean }[];

@@ -8,9 +8,9 @@ export interface Answer {
   text: string;
 }
 
-/** The app over `db`, and a caller that sends JSON and parses JSON answers. */
-export function client(db: Db, config: Partial<AppDeps['config']> = {}) {
-  const app = createApp({ db, config: { BASEMAPS: [], ...config } });
+/** The app over `db` (with `jobs`' limits of analysis jobs), and a caller that sends JSON and parses JSON answers. */
+export function client(db: Db, config: Partial<AppDeps['config']> = {}, jobs?: AppDeps['jobs']) {
+  const app = createApp({ db, config: { BASEMAPS: [], ...config }, jobs });
   const call = async (method: string, path: string, opts: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> => {
     const headers: Record<string, string> = { ...opts.headers };
     let body: string | undefined;

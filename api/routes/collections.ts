@@ -167,17 +167,20 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db), costs?: 
       [def.id],
       async () => {
         const p = await itemsPage(publicUrl(c), apiBase(c), def, params, audience);
-        // As UTF-8 bytes: the response cache then holds half the memory, outside the JS heap (the collector
-        // neither copies nor marks it), and every answer writes them as they are instead of encoding the text again.
-        if (format === 'json') return { ...p, body: Buffer.from(p.body) };
-        const fc = JSON.parse(p.body) as { numberMatched: number; numberReturned: number; links: Link[]; features: Feature[] };
-        const data = { def, features: fc.features, numberMatched: fc.numberMatched, numberReturned: fc.numberReturned, offset: params.offset, links: fc.links, self: publicUrl(c) };
+        if (format === 'json') {
+          // The features array arrives as JSON text from PostGIS and is spliced in unparsed, as UTF-8 bytes: the
+          // response cache then holds half the memory, off the JS heap, and every answer writes them as they are.
+          const head = `{"type":"FeatureCollection","numberMatched":${p.numberMatched},"numberReturned":${p.numberReturned},"timeStamp":"${new Date().toISOString()}","links":${JSON.stringify(p.links)},"features":`;
+          return { body: utf8(head, p.features, '}'), type: `${GEOJSON}; charset=utf-8`, versions: p.versions };
+        }
+        const data = { def, features: JSON.parse(p.features) as Feature[], numberMatched: p.numberMatched, numberReturned: p.numberReturned, offset: params.offset, links: p.links, self: publicUrl(c) };
         return { ...(await page(itemsHtml(data, apiBase(c)))), versions: p.versions };
       },
       { variant: `${audience} ${format}`, versionsInBody: true, headers: { ...VARY, 'Content-Crs': `<${params.crs.uri}>` } },
     );
   });
 
+  /** One page: the counts, the paging links, the features as GeoJSON text, and the versions it was read at. */
   async function itemsPage(requestUrl: string, base: string, def: CollectionDef, params: ReturnType<typeof parseItemsParams>, audience: ReadAudience) {
     const q = itemsQuery(def, params, shownProperties(def, audience), [def.id]);
     const row = (await db.query<{ number_matched: number; number_returned: number; features: string; versions: string | null }>(q.text, q.values)).rows[0];
@@ -188,14 +191,12 @@ export function collectionRoutes(db: Db, cache = new ResponseCache(db), costs?: 
       u.searchParams.set('limit', String(params.limit));
       return { href: u.toString(), rel, type: GEOJSON };
     };
-    const links = [{ href: url.toString(), rel: 'self', type: GEOJSON }, { href: withF(url.toString(), 'html'), rel: 'alternate', type: 'text/html' }];
+    const links: Link[] = [{ href: url.toString(), rel: 'self', type: GEOJSON }, { href: withF(url.toString(), 'html'), rel: 'alternate', type: 'text/html' }];
     if (params.offset + row.number_returned < row.number_matched) links.push(link('next', params.offset + params.limit));
     // A page past the end links back to the last page that has features, not to another empty one.
     if (params.offset > 0) links.push(link('prev', Math.max(0, Math.min(params.offset - params.limit, row.number_matched - params.limit))));
     links.push({ href: `${base}/collections/${def.id}`, rel: 'collection', type: 'application/json' });
-    // The features array arrives as JSON text from PostGIS and is spliced in unparsed.
-    const body = `{"type":"FeatureCollection","numberMatched":${row.number_matched},"numberReturned":${row.number_returned},"timeStamp":"${new Date().toISOString()}","links":${JSON.stringify(links)},"features":${row.features}}`;
-    return { body, type: `${GEOJSON}; charset=utf-8`, versions: row.versions ?? '' };
+    return { numberMatched: row.number_matched, numberReturned: row.number_returned, links, features: row.features, versions: row.versions ?? '' };
   }
 
   app.get('/collections/:id/items/:featureId', async (c) => {
@@ -248,6 +249,14 @@ function json(value: unknown) {
 /** An HTML page (rendered by hono/html) as a cacheable body. */
 async function page(rendered: Awaited<ReturnType<typeof itemsHtml>> | ReturnType<typeof itemsHtml>) {
   return { body: String(await rendered), type: 'text/html; charset=utf-8' };
+}
+
+/** The UTF-8 bytes of `parts` one after another, each encoded straight into one buffer (no joined copy of the text first). */
+function utf8(...parts: string[]): Buffer {
+  const out = Buffer.allocUnsafe(parts.reduce((n, p) => n + Buffer.byteLength(p), 0));
+  let at = 0;
+  for (const p of parts) at += out.write(p, at);
+  return out;
 }
 
 /** The same URL answers JSON or HTML by the Accept header: caches must keep them apart. */

@@ -42,7 +42,7 @@ export function tileProperties(def: CollectionDef, audience: ReadAudience): stri
 /** What the map's styles read (the built-in layers' colour keys and an imported layer's category field). */
 const STYLE_PROPERTIES = ['color', 'label', 'role', 'kind', 'status', 'type', 'sector', 'quality', 'location_quality'];
 
-/** The properties of a tile, and the few kept on the pixel squares that stand for sub-pixel polygons. */
+/** The properties of a tile, and the few kept on the pixel strips that stand for sub-pixel polygons. */
 function tileProps(def: CollectionDef, audience: ReadAudience): TileProperties {
   const properties = tileProperties(def, audience);
   const style = new Set([...STYLE_PROPERTIES, ...(def.style?.byField ? [def.style.byField] : [])]);

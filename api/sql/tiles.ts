@@ -2,9 +2,9 @@
  * Vector tiles of a collection (OGC API – Tiles, WebMercatorQuad): the features of one tile with the
  * properties the map draws and labels, prepared in EPSG:3857 the same way for both databases —
  * simplified to a fraction of a tile unit, and polygons smaller than two screen pixels replaced by the
- * pixel they lie in (one square per occupied pixel, with the count it stands for), so small parcels
- * stay visible at low zooms instead of vanishing (no holes in a parcel layer at z10), and a tile of
- * 100 000 parcels stays a few thousand squares. The PostgreSQL server encodes the tile with
+ * pixels they lie in (runs of occupied pixels along a pixel row merged into one rectangle, with the
+ * count it stands for), so small parcels stay visible at low zooms instead of vanishing (no holes in a
+ * parcel layer at z10), and a tile of 100 000 parcels stays a few hundred strips. The PostgreSQL server encodes the tile with
  * `ST_AsMVT`; PGlite's PostGIS has no protobuf, so there the prepared features come back as GeoJSON
  * and `api/tiles/cut.ts` encodes them (geojson-vt + vt-pbf).
  */
@@ -31,7 +31,7 @@ const propsOf = (properties: string, param: string) => propertiesOnly(param, pro
 
 /**
  * The prepared features of tile z/x/y ($1, $2, $3) with the properties named in the text[] $4 (and
- * only those named in $5 on the pixel squares of tiny polygons), as CTE `p(props, g, env)`: `g` in
+ * only those named in $5 on the pixel strips of tiny polygons), as CTE `p(props, g, env)`: `g` in
  * EPSG:3857, `env` the tile's envelope.
  */
 function preparedCte(c: CollectionDef): string {
@@ -53,16 +53,22 @@ function preparedCte(c: CollectionDef): string {
             case when ST_Dimension(k.geom) > 0 then ST_SimplifyPreserveTopology(ST_Transform(k.geom, 3857), b.px / 8) else ST_Transform(k.geom, 3857) end as g
           from k, b where not k.tiny
         union all
-        -- One square per occupied pixel (on the world's pixel grid), carrying how many parcels it stands for and
-        -- the drawing properties ($5) of the first: a dense parcel layer at a low zoom is a solid area, not 100 000
-        -- specks; a pixel is no parcel to click on, so it has no id.
-        select ${propsOf('(array_agg(q.properties order by q.id))[1]', '$5')} || jsonb_build_object('merged', count(*)), b.env,
-            ST_MakeEnvelope(q.cx * b.px, q.cy * b.px, (q.cx + 1) * b.px, (q.cy + 1) * b.px, 3857)
-          from (select k.id, k.properties, floor(k.mx / k2.px) as cx, floor(k.my / k2.px) as cy from k, b k2 where k.tiny) q, b
-          group by q.cx, q.cy, b.env, b.px)`;
+        -- One rectangle per run of occupied pixels (on the world's pixel grid) along a pixel row that draw alike,
+        -- carrying how many parcels it stands for: a dense parcel layer at a low zoom is a solid area of a few
+        -- hundred strips, not 100 000 specks (nor 25 000 pixel squares a tile, whose vertices cost a software
+        -- renderer seconds a frame). A pixel takes the drawing properties ($5) of its first parcel; a run is
+        -- consecutive pixels of a row with the same ones (gaps and islands: column minus rank). No id: a strip
+        -- is no parcel to click on.
+        select sq.props || jsonb_build_object('merged', sum(sq.n)), b.env,
+            ST_MakeEnvelope(min(sq.cx) * b.px, sq.cy * b.px, (max(sq.cx) + 1) * b.px, (sq.cy + 1) * b.px, 3857)
+          from (select cx, cy, props, n, cx - row_number() over (partition by cy, props order by cx) as run
+                from (select q.cx, q.cy, ${propsOf('(array_agg(q.properties order by q.id))[1]', '$5')} as props, count(*) as n
+                      from (select k.id, k.properties, floor(k.mx / k2.px) as cx, floor(k.my / k2.px) as cy from k, b k2 where k.tiny) q
+                      group by q.cx, q.cy) px) sq, b
+          group by sq.cy, sq.props, sq.run, b.env, b.px)`;
 }
 
-/** The properties a tile carries: all of `properties` on features, `styleProperties` on the pixel squares of tiny ones. */
+/** The properties a tile carries: all of `properties` on features, `styleProperties` on the pixel strips of tiny ones. */
 export interface TileProperties {
   properties: string[];
   styleProperties: string[];

@@ -142,6 +142,43 @@ describeEachDb(
       assert.equal(after?.properties.name_zh, '改名地块');
     });
 
+    test('tiny parcels in neighbouring pixels of a row are one strip carrying their count; a gap starts another', async () => {
+      const planner = await testUser(t.db, 'planner');
+      // Pixel columns at z10 on MapLibre's 512-pixel tiles (the world's pixel grid in Web Mercator metres), in the
+      // hills north of the city where no other park lies: parcels in columns c, c+1, c+2 and c+4 of one row.
+      const R = 6378137;
+      const px = (2 * Math.PI * R) / (1024 * 512);
+      const [c0, row] = [Math.floor(((111.95 * Math.PI) / 180) * R / px), Math.floor(Math.log(Math.tan(Math.PI / 4 + (41.05 * Math.PI) / 360)) * R / px)];
+      const centre = (c: number): [number, number] => [((c + 0.5) * px) / R * (180 / Math.PI), (2 * Math.atan(Math.exp(((row + 0.5) * px) / R)) - Math.PI / 2) * (180 / Math.PI)];
+      const d = 0.00001; // ≈ 1 m
+      for (const c of [c0, c0 + 1, c0 + 2, c0 + 4]) {
+        const [lon, lat] = centre(c);
+        const created = await api('POST', '/api/collections/parks/items', {
+          headers: { ...planner.auth, ...reason('tile test: a row of tiny parcels') },
+          body: { type: 'Feature', geometry: { type: 'Polygon', coordinates: [[[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]] }, properties: { name_zh: `微小地块 ${c - c0}` } },
+        });
+        assert.equal(created.status, 201, created.text);
+      }
+      const tile = tileOf(...centre(c0), 10);
+      const strips = decode(new Uint8Array(await (await raw(path('parks', tile))).arrayBuffer())).parks.filter((f) => f.properties.merged !== undefined);
+      const holding = (c: number) => {
+        const at = tileOf(...centre(c), 10).at;
+        return strips.filter((f) => f.box[0] <= at[0] && at[0] <= f.box[2] && f.box[1] <= at[1] && at[1] <= f.box[3]);
+      };
+      const [first] = holding(c0);
+      assert.ok(first, 'a strip holds the first parcel');
+      assert.equal(Number(first.properties.merged), 3, 'the three neighbouring parcels are one strip');
+      assert.deepEqual(holding(c0 + 1), [first]);
+      assert.deepEqual(holding(c0 + 2), [first]);
+      // One screen pixel is 8 tile units: the strip is three pixels wide and one tall.
+      assert.equal(first.box[2] - first.box[0], 24);
+      assert.equal(first.box[3] - first.box[1], 8);
+      assert.deepEqual(holding(c0 + 3), [], 'the empty pixel is left empty');
+      const [last] = holding(c0 + 4);
+      assert.equal(Number(last?.properties.merged), 1, 'after the gap, a strip of its own');
+      assert.equal(last.box[2] - last.box[0], 8);
+    });
+
     test('anonymous readers of a network server get public collections and properties only', async () => {
       const pub = client(t.db, { ANONYMOUS_READ: 'public' }).call;
       const ts = await pub('GET', '/api/tiles/WebMercatorQuad');

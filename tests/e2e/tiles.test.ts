@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { systemContext } from '../../api/audit/audited.ts';
 import { createUser } from '../../api/auth/accounts.ts';
 import { createApp } from '../../api/app.ts';
-import { TILED_ABOVE_FEATURES } from '../../core/tiling.ts';
+import { TILED_ABOVE_FEATURES, tiledLabelMinzoom } from '../../core/tiling.ts';
 import { commitLayer } from '../helpers/coverage-layers.ts';
 import { testUser } from '../helpers/users.ts';
 import { launchBrowser, openMap, startApp, waitForIdle, type MapPage, type RunningApp } from './harness.ts';
@@ -84,6 +84,26 @@ describe('a large layer drawn from vector tiles', () => {
     assert.deepEqual(itemRequests, [], 'no items request for the tiled layer');
     const drawn = await page.evaluate((layer) => window.__map!.queryRenderedFeatures({ layers: [`${layer}-fill`] }).length, LAYER);
     assert.ok(drawn > 20, `${drawn} parcels drawn at z16`);
+  });
+
+  test('drawn cheaply: outlines are the fill\'s own, labels from the zoom where the parcels are 96 px apart', async () => {
+    const style = await page.evaluate((layer) => {
+      const map = window.__map!;
+      return {
+        line: map.getLayer(`${layer}-line`)?.id ?? null,
+        outline: map.getPaintProperty(`${layer}-fill`, 'fill-outline-color'),
+        lineColor: map.getPaintProperty(`${layer}-fill`, 'fill-color'),
+        labelMinzoom: map.getLayer(`${layer}-label`)?.minzoom,
+      };
+    }, LAYER);
+    assert.equal(style.line, null, 'no line layer tessellating every parcel edge');
+    assert.deepEqual(style.outline, style.lineColor, 'the outline in the layer colour');
+    const info = (await (await fetch(`${app.url}api/collections/${LAYER}`)).json()) as { extent: { spatial: { bbox: number[][] } } };
+    // 2 100 parcels ~30 m apart over their extent: 96 px apart from z17.54, rounded up to z18 (core/tiling.ts, unit-tested).
+    assert.equal(style.labelMinzoom, tiledLabelMinzoom(ROWS * COLS, info.extent.spatial.bbox[0]));
+    assert.equal(style.labelMinzoom, 18);
+    // The legend counts the server's features, not the (none) in the browser.
+    assert.equal(await page.locator(`.xc-layer[data-layer="${LAYER}"] .xc-legend-count`).textContent(), String(ROWS * COLS));
   });
 
   test('a click on a parcel fetches it whole and shows its popup', async () => {

@@ -2,11 +2,11 @@
  * The planning map: builds the map and its panels, then loads every layer from the API. What is on
  * screen is kept in the URL hash (permalink.ts); the first open (no view in it) fits Xincheng District.
  */
-import { drawnFromTiles, tilesetPath } from '../../core/tiling.ts';
+import { drawnFromTiles, tiledLabelMinzoom, tilesetPath } from '../../core/tiling.ts';
 import { fitToBounds } from './camera.ts';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
-import { FullscreenControl, Map as MapLibreMap, NavigationControl, ScaleControl, addProtocol, setWorkerUrl } from 'maplibre-gl';
+import { FullscreenControl, Map as MapLibreMap, NavigationControl, ScaleControl, addProtocol, prewarm, setWorkerUrl } from 'maplibre-gl';
 // MapLibre finds its worker next to its own module, which bundling moves: point it at the copied file.
 import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { ApiClient, ApiError, type AppConfig, type CollectionInfo } from './api.ts';
@@ -48,6 +48,9 @@ declare global {
 }
 
 setWorkerUrl(maplibreWorkerUrl);
+// The workers (and their ~1 MB script) start now, while the config and the layer list are fetched,
+// rather than when the map is built after them: they tile every layer's data.
+prewarm();
 
 const api = new ApiClient();
 const store = new Store();
@@ -261,7 +264,8 @@ async function loadAll(): Promise<void> {
       try {
         // A large collection is drawn from vector tiles; its features are fetched one by one when clicked.
         if (drawnFromTiles(store.info.get(m.id)?.numberOfFeatures)) {
-          layers.switchToTiles(m.id, api.url(tilesetPath(m.id)));
+          const info = store.info.get(m.id);
+          layers.switchToTiles(m.id, api.url(tilesetPath(m.id)), tiledLabelMinzoom(info?.numberOfFeatures ?? 0, info?.extent?.spatial.bbox[0]));
           store.features.set(m.id, []);
           store.layer(m.id).load = 'ready';
           store.layer(m.id).error = undefined;
@@ -307,7 +311,6 @@ const ready = (async () => {
   });
   // For the render benchmark: navigation start to the first idle with every layer's data drawn.
   performance.mark('xc-ready');
-  root.dataset.idle = 'true';
 })();
 window.__xc = { store, interaction, ready, interactiveLayers: () => layers.visibleInteractive() };
 // Analysis tools in a right-side drawer; each registers itself as a tab.
@@ -321,8 +324,10 @@ store.on((c) => {
   const r = store.analysisRequest;
   dock.open(r.tool ?? (r.compliance ? 'compliance' : 'coverage'));
 });
-// Measure, print, share, "where am I" and the coordinate readout (issue 13): a chunk of their own (terra-draw, proj4).
-void import('./tools/map-tools.ts')
+// Measure, print, share, "where am I" and the coordinate readout (issue 13): a chunk of their own (terra-draw, proj4),
+// fetched once the map is ready, so its parsing does not compete with the first drawing of the layers.
+void ready
+  .then(() => import('./tools/map-tools.ts'))
   .then(({ mountMapTools }) =>
     mountMapTools({
       map,
@@ -337,7 +342,9 @@ void import('./tools/map-tools.ts')
       },
     }),
   )
-  .catch((err) => console.warn('Map tools could not be loaded:', err));
+  .catch((err) => console.warn('Map tools could not be loaded:', err))
+  // Everything is on screen: the layers drawn (`xc-ready`) and the tools mounted.
+  .finally(() => (root.dataset.idle = 'true'));
 // Skip links, Esc, and the layer panel folding while the dock needs the room (issue 13).
 installKeyboard({ root, map, dock, layerPanel, interaction });
 void session.refresh();

@@ -2,7 +2,7 @@
  * Adds every layer module's source and style layers to the map in slot order, and applies each
  * layer's visibility and opacity from the store.
  */
-import type { ExpressionSpecification, GeoJSONSource, LayerSpecification, Map as MapLibreMap, VectorTileSource } from 'maplibre-gl';
+import type { ExpressionSpecification, FilterSpecification, GeoJSONSource, LayerSpecification, LineLayerSpecification, Map as MapLibreMap, VectorTileSource } from 'maplibre-gl';
 import type { Geometry } from 'geojson';
 import type { ApiFeature } from './api.ts';
 import { anchorPoint } from './geometry.ts';
@@ -19,9 +19,6 @@ const OPACITY_PROPS: Record<string, string[]> = {
 
 export const HIGHLIGHT_SOURCE = 'xc-highlight';
 
-/** The zoom from which a tiled layer's labels show. */
-export const TILED_LABELS_MINZOOM = 15;
-
 /**
  * The source of a module's label points. A polygon labelled from its own source gets one label per
  * tile it crosses; one point per feature gets exactly one label.
@@ -36,6 +33,11 @@ function labelPoint(geometry: Geometry, props: Record<string, unknown>): [number
   const lat = Number(props.label_lat);
   if (props.label_lon !== undefined && Number.isFinite(lon) && Number.isFinite(lat)) return [lon, lat];
   return anchorPoint(geometry);
+}
+
+/** Whether a style layer's filter is the polygon filter of layer.ts (its outline layers use it). */
+function isPolygonFilter(filter: FilterSpecification | undefined): boolean {
+  return JSON.stringify(filter) === JSON.stringify(isPolygon);
 }
 
 export class MapLayers {
@@ -115,9 +117,13 @@ export class MapLayers {
   /**
    * Draws a module from the API's vector tiles (a large collection, see core/tiling.ts): its GeoJSON
    * source becomes a vector source on the tileset's TileJSON, and its style layers (labels too) read
-   * the tile layer of the same name, each kept at its place in the drawing order.
+   * the tile layer of the same name, each kept at its place in the drawing order. Labels show from
+   * `labelMinzoom` (core/tiling.ts `tiledLabelMinzoom`). Polygon outlines become the fill's own
+   * one-pixel outline (`fill-outline-color`, drawn from the fill's vertices): a line layer would
+   * tessellate every edge of every parcel into triangles — five times the fill's vertices, and at
+   * 100 000 parcels most of each frame's cost in a software renderer.
    */
-  switchToTiles(moduleId: string, tilesetUrl: string): void {
+  switchToTiles(moduleId: string, tilesetUrl: string, labelMinzoom: number): void {
     const ids = new Set(this.styleLayerIds.get(moduleId) ?? []);
     if (ids.size === 0 || this.map.getSource(moduleId)?.type === 'vector') return;
     const style = this.map.getStyle().layers;
@@ -128,11 +134,17 @@ export class MapLayers {
     this.map.removeSource(moduleId);
     this.map.removeSource(labelSourceId(moduleId));
     this.map.addSource(moduleId, { type: 'vector', url: tilesetUrl });
+    const outline = own.find((l): l is LineLayerSpecification => l.type === 'line' && isPolygonFilter(l.filter) && !l.paint?.['line-dasharray']);
     for (const l of own) {
-      // Labels of thousands of parcels would cost more to place than they tell: shown from z15, where a few hundred are in view.
-      const minzoom = l.type === 'symbol' ? Math.max(l.minzoom ?? 0, TILED_LABELS_MINZOOM) : l.minzoom;
-      this.map.addLayer({ ...l, source: moduleId, 'source-layer': moduleId, ...(minzoom === undefined ? {} : { minzoom }) } as LayerSpecification, before.get(l.id));
+      if (l === outline) {
+        this.rank.delete(l.id);
+        continue;
+      }
+      const minzoom = l.type === 'symbol' ? Math.max(l.minzoom ?? 0, labelMinzoom) : l.minzoom;
+      const paint = l.type === 'fill' && outline?.paint?.['line-color'] !== undefined ? { ...l.paint, 'fill-outline-color': outline.paint['line-color'] } : 'paint' in l ? l.paint : undefined;
+      this.map.addLayer({ ...l, ...(paint ? { paint } : {}), source: moduleId, 'source-layer': moduleId, ...(minzoom === undefined ? {} : { minzoom }) } as LayerSpecification, before.get(l.id));
     }
+    if (outline) this.styleLayerIds.set(moduleId, [...ids].filter((id) => id !== outline.id));
     this.apply(moduleId);
   }
 

@@ -108,7 +108,8 @@ export function importedLayer(info: CollectionInfo): MapLayerModule {
     },
     legend: ({ features, info: current }) => {
       const title = current ? pick(current.titles) : id;
-      if (!byField) return [{ symbol: symbol(color), label: title, count: features.length }];
+      // A tiled layer's features are not in the browser: its count is the server's.
+      if (!byField) return [{ symbol: symbol(color), label: title, count: features.length || current?.numberOfFeatures }];
       const cats = categories(features, byField);
       const shown = cats.reduce((n, c) => n + c.count, 0);
       const items: LegendItem[] = cats.map((c) => ({ symbol: symbol(c.color), label: c.value, count: c.count }));

@@ -135,21 +135,42 @@ export function forgetCredentials(username?: string) {
   for (const [k, v] of authCache) if (username === undefined || v.actor.username === username) authCache.delete(k);
 }
 
+/**
+ * How long a request waits for the embedded database to look up an expired credential before the
+ * entry it had stands in (see actorFor).
+ */
+export const AUTH_BUSY_WAIT_MS = 250;
+
 /** The user a session cookie or a bearer token belongs to, or null. */
 export async function actorFor(db: Db, secret: string, kind: 'session' | 'token'): Promise<Actor | null> {
   const key = `${kind}:${secretHash(secret)}`;
   const hit = authCache.get(key);
   if (hit && hit.until > Date.now()) return hit.actor;
-  const q = sql.actorBySecretQuery(secretHash(secret), kind);
-  const row = (await db.query<{ username: string; role: Role }>(q.text, q.values)).rows[0];
-  if (!row) {
-    authCache.delete(key);
-    return null;
+  const lookup = (async () => {
+    const q = sql.actorBySecretQuery(secretHash(secret), kind);
+    const row = (await db.query<{ username: string; role: Role }>(q.text, q.values)).rows[0];
+    if (!row) {
+      authCache.delete(key);
+      return null;
+    }
+    const actor: Actor = { username: row.username, role: row.role, via: kind };
+    if (authCache.size > 10_000) authCache.clear();
+    authCache.set(key, { actor, until: Date.now() + AUTH_CACHE_MS });
+    return actor;
+  })();
+  // The embedded database runs one statement at a time: behind a long analysis the lookup waits for it,
+  // and so would a request to follow or cancel that analysis's job. Only this process opens it (the
+  // folder lock), and every sign-out, revocation, role change and disabling here drops the entry at
+  // once, so while it is busy the expired entry stands in; the lookup still runs and renews or drops it.
+  if (!hit || db.kind !== 'pglite') return lookup;
+  lookup.catch(() => {});
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const busy = new Promise<Actor>((resolve) => (timer = setTimeout(() => resolve(hit.actor), AUTH_BUSY_WAIT_MS)));
+  try {
+    return await Promise.race([lookup, busy]);
+  } finally {
+    clearTimeout(timer);
   }
-  const actor: Actor = { username: row.username, role: row.role, via: kind };
-  if (authCache.size > 10_000) authCache.clear();
-  authCache.set(key, { actor, until: Date.now() + AUTH_CACHE_MS });
-  return actor;
 }
 
 /** A new personal access token for the signed-in user (or, for an admin, for `owner`); shown once. */

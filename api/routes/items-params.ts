@@ -3,6 +3,7 @@ import { apiError } from '../errors.ts';
 import type { ItemsParams } from '../sql/collections.ts';
 import { checkCql2, Cql2Error, parseCql2Json, parseCql2Text } from '../cql2/cql2.ts';
 import { compileCql2, type CompiledCql2 } from '../sql/cql2.ts';
+import { LRUCache } from 'lru-cache';
 
 /** Page size when the request names none. */
 export const DEFAULT_LIMIT = 100;
@@ -80,9 +81,8 @@ export function parsePropertySelection(text: string | undefined, visible: string
  * asking again, skips parsing, checking and translating. Bounded per collection by count and by the
  * characters of the keys (a filter may be 8 000 long), least recently used out first.
  */
-const compiledFilters = new WeakMap<CollectionDef, { entries: Map<string, CompiledCql2>; chars: number }>();
+const compiledFilters = new WeakMap<CollectionDef, LRUCache<string, CompiledCql2>>();
 export const COMPILED_FILTERS_MAX = 256;
-const COMPILED_FILTERS_MAX_CHARS = 512 * 1024;
 
 /** `filter` in `filter-lang` (cql2-text, the default, or cql2-json), checked against the queryables and translated to SQL (a type error is a 400 here). */
 function parseFilter(c: CollectionDef, query: Record<string, string>, filterCrs: ServedCrs, queryables: string[]): CompiledCql2 | undefined {
@@ -93,15 +93,10 @@ function parseFilter(c: CollectionDef, query: Record<string, string>, filterCrs:
     return undefined;
   }
   let cache = compiledFilters.get(c);
-  if (!cache) compiledFilters.set(c, (cache = { entries: new Map(), chars: 0 }));
+  if (!cache) compiledFilters.set(c, (cache = new LRUCache({ max: COMPILED_FILTERS_MAX, maxSize: 512 * 1024, sizeCalculation: (_, key) => key.length })));
   const key = `${lang}\n${filterCrs.uri}\n${queryables.join(',')}\n${query.filter}`;
-  const hit = cache.entries.get(key);
-  if (hit) {
-    // Most recently used last.
-    cache.entries.delete(key);
-    cache.entries.set(key, hit);
-    return hit;
-  }
+  const hit = cache.get(key);
+  if (hit) return hit;
   let compiled: CompiledCql2;
   try {
     compiled = compileCql2(checkCql2(lang === 'cql2-json' ? parseCql2Json(query.filter) : parseCql2Text(query.filter), queryables), c, filterCrs);
@@ -109,13 +104,7 @@ function parseFilter(c: CollectionDef, query: Record<string, string>, filterCrs:
     if (err instanceof Cql2Error) apiError(400, 'InvalidParameterValue', `filter: ${err.message}`);
     throw err;
   }
-  cache.entries.set(key, compiled);
-  cache.chars += key.length;
-  for (const k of cache.entries.keys()) {
-    if (cache.entries.size <= COMPILED_FILTERS_MAX && cache.chars <= COMPILED_FILTERS_MAX_CHARS) break;
-    cache.entries.delete(k);
-    cache.chars -= k.length;
-  }
+  cache.set(key, compiled);
   return compiled;
 }
 

@@ -108,4 +108,17 @@ describeEachDb('Responses of unchanged collections are cached by version (ETag)'
     assert.ok(cache.size <= 200_000, `${cache.size} bytes held`);
     assert.ok(cache.size > 0);
   });
+
+  test('empty answers count by their keys: many of them stay within the bound too', async () => {
+    const cache = new ResponseCache(t.db, 20_000);
+    // An empty vector tile is answered 204 from memory like any other, but its entry is all key and tag.
+    const app = new Hono().get('/empty/:n', (c) => cache.respond(c, ['projects'], async () => ({ body: new Uint8Array(0), type: 'application/vnd.mapbox-vector-tile' })));
+    const first = await app.request('/empty/0');
+    assert.equal(first.status, 204);
+    for (let n = 1; n < 300; n++) await app.request(`/empty/${n}-${'x'.repeat(100)}`);
+    assert.ok(cache.size > 0 && cache.size <= 20_000, `${cache.size} bytes held by 300 empty answers`);
+    assert.equal(cache.hits, 0);
+    await app.request(`/empty/299-${'x'.repeat(100)}`);
+    assert.equal(cache.hits, 1, 'the most recent one is still held');
+  });
 });

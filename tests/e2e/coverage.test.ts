@@ -2,7 +2,9 @@
  * Service-radius coverage in a real browser: the park preset shows the API's coverage share and
  * draws the gaps; a what-if park clicked inside the largest gap raises the share (instant estimate,
  * then the server's figure); three suggested sites appear on the map and in the table; the CSV export
- * starts with a BOM; no console errors.
+ * starts with a BOM; no console errors. The server pauses before each stage of a coverage job (0.4 s),
+ * so every result takes over a second: the panel shows the job's stage with a cancel button, and the
+ * result comes through the job (issue 12); a cancel keeps the last result and cancels the job.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -24,6 +26,8 @@ describe('service-radius coverage (browser)', () => {
   let browser: Browser;
   let map: MapPage;
   let baseline: CoverageAnswer;
+  /** The page's coverage and job requests, in order (method, path with {id}, Prefer). */
+  const requests: string[] = [];
 
   const shareShown = async () => Number(await map.page.getAttribute('.xc-cov-share', 'data-share'));
   const sourceFeatures = (source: string) =>
@@ -34,8 +38,12 @@ describe('service-radius coverage (browser)', () => {
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+    [app, browser] = await Promise.all([startApp({ BASEMAPS: [] }, [], { pauseMs: 400 }), launchBrowser()]);
     map = await openMap(browser, app.url);
+    map.page.on('request', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path.startsWith('/api/jobs') || path === '/api/analysis/coverage') requests.push(`${r.method()} ${path.replace(/[0-9a-f-]{36}/, '{id}')}${r.headers().prefer ? ` (${r.headers().prefer})` : ''}`);
+    });
     await map.page.locator('.xc-analysis-toggle').click();
     await map.page.locator('.xc-analysis-tab[data-tool="coverage"]').click();
     await map.page.waitForFunction(() => document.querySelectorAll('.xc-cov-preset option').length >= 8, null, { timeout: 15_000 });
@@ -53,8 +61,21 @@ describe('service-radius coverage (browser)', () => {
     assert.match((await page.textContent('.xc-cov-preset-info'))!, /GB\/T 51346/);
     assert.equal(await page.getAttribute('.xc-cov-preset-info .xc-cov-status', 'data-status'), 'unconfirmed');
 
+    requests.length = 0;
     await page.locator('.xc-cov-run').click();
+    // Over a second: the job's stage (Chinese first) and a cancel button, then the result. (Waiting for
+    // an analysis slot, it says so: the compliance tab's project table may still hold the slot.)
+    const progress = page.locator('.xc-cov-progress[data-job][data-stage="coverage"]');
+    await progress.waitFor({ timeout: 30_000 });
+    assert.match((await progress.locator('.xc-cov-stage').textContent())!, /^第 2\/3 步：测算覆盖/);
+    assert.equal(await progress.locator('.xc-cov-cancel').textContent(), '取消计算');
     await page.locator('.xc-cov[data-state="ready"] .xc-cov-result[data-source="server"]').waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('.xc-cov-progress').count(), 0, 'the progress goes with the result');
+    // The result came through the job: asked to respond asynchronously, followed, read, then discarded.
+    assert.deepEqual(
+      [...new Set(requests)],
+      ['POST /api/analysis/coverage (respond-async, wait=1)', 'GET /api/jobs/{id} (wait=5)', 'GET /api/jobs/{id}/results', 'DELETE /api/jobs/{id}'],
+    );
     const res = await fetch(`${app.url}api/analysis/coverage`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -86,6 +107,23 @@ describe('service-radius coverage (browser)', () => {
     const drawn = await page.evaluate(() => window.__map!.queryRenderedFeatures({ layers: ['xc-coverage-gap-fill'] }).length);
     assert.ok(drawn > 0, 'gap polygons are drawn');
     await page.screenshot({ path: `${SHOTS}/coverage-result.png` });
+  });
+
+  test('cancelling a running job keeps the last result and cancels the job on the server', async () => {
+    const { page } = map;
+    await page.locator('.xc-cov-run').click();
+    await page.locator('.xc-cov-progress[data-job] .xc-cov-cancel').click();
+    await page.locator('.xc-cov-cancelled').waitFor();
+    assert.equal(await page.getAttribute('.xc-cov', 'data-state'), 'ready');
+    assert.equal(await shareShown(), baseline.coverageShare, 'the last result stays');
+    assert.equal(await page.locator('.xc-cov-progress[data-job]').count(), 0);
+    // The page runs without signing in: its jobs are those started without signing in.
+    for (;;) {
+      const { jobs } = (await (await fetch(`${app.url}api/jobs?state=queued,running,cancelled`)).json()) as { jobs: { kind: string; state: string }[] };
+      if (jobs.some((j) => j.kind === 'coverage' && j.state === 'cancelled')) break;
+      assert.ok(jobs.some((j) => j.kind === 'coverage'), 'the job is cancelling');
+      await new Promise((r) => setTimeout(r, 100));
+    }
   });
 
   test('a what-if park clicked inside the largest gap raises the coverage, at once and on the server', async () => {

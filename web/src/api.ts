@@ -4,7 +4,8 @@
  */
 import type { ComplianceResult } from '../../core/analysis/compliance.ts';
 import type { ProjectCompliance, ZoneSummary } from '../../core/analysis/compliance-table.ts';
-import type { JobState, LayerReviewSite } from '../../core/layer-review.ts';
+import type { JobKind, JobState, LayerReviewSite } from '../../core/layer-review.ts';
+import type { CoverageStage } from '../../core/analysis/coverage-rules.ts';
 import type { AuditListEntry } from '../../core/audit-entry.ts';
 import type { Bilingual, GeometryKind, LayerRole, LayerStyle, PropertyDef } from '../../core/catalog.ts';
 import type { SiteCrs } from '../../core/crs.ts';
@@ -129,10 +130,11 @@ export interface ComplianceResponse {
 /** A long analysis run by the server as a job (GET /api/jobs/{id}). */
 export interface AnalysisJob {
   id: string;
-  kind: 'layer-review';
+  kind: JobKind;
   collection: string;
   state: JobState;
-  progress: { done: number; total: number | null };
+  /** Layer review: sites; coverage: stages finished of its stages, and the stage running. */
+  progress: { done: number; total: number | null; stage?: CoverageStage };
   numberOfSites: number;
   numberWithConflicts: number;
   numberNotReviewed: number;
@@ -235,9 +237,10 @@ export class ApiClient {
     return this.get(`/jobs${states?.length ? `?state=${states.join(',')}` : ''}`, signal);
   }
 
-  /** A job's state and progress. */
-  job(id: string, signal?: AbortSignal): Promise<AnalysisJob> {
-    return this.get<AnalysisJob>(`/jobs/${encodeURIComponent(id)}`, signal);
+  /** A job's state and progress; with `waitSeconds`, answered at its next change or after that long (Prefer: wait). */
+  async job(id: string, signal?: AbortSignal, waitSeconds?: number): Promise<AnalysisJob> {
+    const headers: Record<string, string> = waitSeconds ? { prefer: `wait=${waitSeconds}` } : {};
+    return (await this.send<AnalysisJob>('GET', `/jobs/${encodeURIComponent(id)}`, { headers, signal })).body;
   }
 
   /** Cancels a queued or running job; answers it once it has stopped. */
@@ -255,9 +258,18 @@ export class ApiClient {
     return this.url(`/jobs/${encodeURIComponent(id)}/results?f=csv${onlyConflicts ? '&only=conflicts' : ''}`);
   }
 
-  /** Service-radius coverage of an area (PostGIS, authoritative): figures, gaps, per-zone shares. */
-  coverage(body: CoverageRequest, signal?: AbortSignal): Promise<CoverageResponse> {
-    return this.request<CoverageResponse>('/analysis/coverage', signal, body);
+  /**
+   * Service-radius coverage of an area (PostGIS, authoritative): figures, gaps, per-zone shares — the
+   * answer when it comes within `waitSeconds`, else the job the analysis runs as (Prefer: respond-async → 202).
+   */
+  async coverage(body: CoverageRequest, signal: AbortSignal | undefined, waitSeconds: number): Promise<{ result: CoverageResponse } | { job: AnalysisJob }> {
+    const r = await this.send<CoverageResponse | AnalysisJob>('POST', '/analysis/coverage', { body, signal, headers: { prefer: `respond-async, wait=${waitSeconds}` } });
+    return r.status === 202 ? { job: r.body as AnalysisJob } : { result: r.body as CoverageResponse };
+  }
+
+  /** A done coverage job's result: the body POST /analysis/coverage answers. */
+  coverageJobResult(id: string, signal?: AbortSignal): Promise<CoverageResponse> {
+    return this.get<CoverageResponse>(`/jobs/${encodeURIComponent(id)}/results`, signal);
   }
 
   /** Sites that would each add the most uncovered area (greedy maximal coverage), with their gains. */

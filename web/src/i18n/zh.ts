@@ -460,6 +460,17 @@ export const zh = {
     run: '计算',
     clear: '清除',
     computing: '服务器正在计算…',
+    /** A coverage job's stages (GET /api/jobs/{id} progress.stage), shown after its first second. */
+    stages: {
+      inputs: '读取输入图层（版本、日期、数量）',
+      network: '沿步行网络查找各设施可达的街道',
+      coverage: '测算覆盖：合并统计范围与服务范围、叠加得出已覆盖部分和盲区、分区与分单元统计（一条数据库语句，无法再细分进度）',
+      response: '整理结果',
+    } as Record<string, string>,
+    stageOf: (step: number, steps: number, name: string) => `第 ${step}/${steps} 步：${name}`,
+    waitingSlot: '排队等待：服务器正在运行其他分析',
+    cancel: '取消计算',
+    cancelled: '已取消计算。',
     failed: (message: string) => `计算失败：${message}`,
     presetsFailed: (message: string) => `无法加载预设：${message}`,
     result: '结果',

@@ -2,7 +2,9 @@
  * Service-radius coverage (服务覆盖), a tool of the analysis dock: pick a preset (parks 500 m, schools,
  * clinics, …) or a radius and an area, and see the coverage share, the targets, the gaps on the map,
  * per-zone figures; add what-if facilities (estimated at once in the browser with the core's Turf
- * code, then recomputed by the server), ask for suggested sites, export gaps and figures.
+ * code, then recomputed by the server), ask for suggested sites, export gaps and figures. A server
+ * result that takes over a second comes through a coverage job (coverage/coverage-job.ts): the panel
+ * shows its stage and a cancel button meanwhile.
  */
 import { fitToBounds, flyToPoint } from '../camera.ts';
 import './coverage.css';
@@ -11,7 +13,8 @@ import type { Geometry, MultiPolygon, Polygon } from 'geojson';
 import type { MapMouseEvent } from 'maplibre-gl';
 import type { AreaFeature, CoverageResult } from '../../../core/analysis/coverage.ts';
 import { targetAreaNeeded, targetVerdict, type CoverageTarget, type DataCompleteness } from '../../../core/presets.ts';
-import { ApiError } from '../api.ts';
+import { ApiError, type AnalysisJob } from '../api.ts';
+import { serverCoverage } from '../coverage/coverage-job.ts';
 import { CoverageLayers, type MarkedSite } from '../coverage/coverage-layers.ts';
 import { defaultInputSettings, inputsRequest, inputsSettings, inputsUsed, type InputSettings } from '../coverage/inputs-view.ts';
 import { figuresCsv, gapsGeoJson, type ExportMeta } from '../coverage/export.ts';
@@ -88,6 +91,10 @@ export class CoveragePanel {
   private items: WhatIfItem[] = [];
   private nextItem = 1;
   private request: AbortController | null = null;
+  /** The job the server's coverage runs as, once it has taken over a second (its stage). */
+  private job: AnalysisJob | null = null;
+  /** The last computation was cancelled (said until the next one). */
+  private cancelled = false;
   private suggestRequest: AbortController | null = null;
   private suggestions: CoverageSuggestResponse | null = null;
   private accepted = new Set<number>();
@@ -217,8 +224,16 @@ export class CoveragePanel {
     this.setPhase('computing');
     this.renderResult();
     this.renderWhatIf();
+    this.job = null;
+    this.cancelled = false;
     try {
-      const response = await this.ctx.api.coverage({ ...this.body(settings), ...(points.length ? { extraFacilities: points } : {}) }, request.signal);
+      // Over a second, the analysis runs as a job: its stage is shown with a cancel button.
+      const response = await serverCoverage(this.ctx.api, { ...this.body(settings), ...(points.length ? { extraFacilities: points } : {}) }, request.signal, (job) => {
+        if (request.signal.aborted) return;
+        this.job = job;
+        this.renderResult();
+      });
+      this.job = null;
       if (request.signal.aborted) return;
       this.shown = { source: 'server', figures: resultFromResponse(response), response, gains: serverGains(response, ranges), settings };
       // The share link carries these settings (issue 13 #17).
@@ -237,6 +252,7 @@ export class CoveragePanel {
       return;
     } catch (err) {
       if (request.signal.aborted) return;
+      this.job = null;
       this.error = errorText(err);
       this.setPhase('error');
     }
@@ -244,8 +260,19 @@ export class CoveragePanel {
     this.render();
   }
 
+  /** The cancel button of a running job: the job is cancelled on the server (its statement stopped), the last result stays. */
+  private cancelCompute(): void {
+    this.request?.abort();
+    this.job = null;
+    this.cancelled = true;
+    this.setPhase(this.shown ? 'ready' : 'idle');
+    this.render();
+  }
+
   private clear(): void {
     this.request?.abort();
+    this.job = null;
+    this.cancelled = false;
     this.suggestRequest?.abort();
     this.setAdding(false);
     this.shown = null;
@@ -713,11 +740,23 @@ export class CoveragePanel {
     return this.ctx.store.zoneName(id) ?? (getLang() === 'en' ? (nameEn ?? name ?? id) : (name ?? id));
   }
 
+  /** While computing: the spinner, and once the analysis has become a job its stage (step k of n) and a cancel button. */
+  private progressView(): HTMLElement {
+    const m = t().coverage;
+    const spinner = h('span', { class: 'xc-spinner', 'aria-hidden': 'true' });
+    const job = this.job;
+    if (!job) return h('div', { class: 'xc-cov-progress', role: 'status' }, spinner, m.computing);
+    const { done, total, stage } = job.progress;
+    const text = stage ? m.stageOf(done + 1, total ?? done + 1, m.stages[stage] ?? stage) : m.waitingSlot;
+    const cancel = h('button', { type: 'button', class: 'xc-cov-button xc-cov-cancel' }, m.cancel);
+    cancel.addEventListener('click', () => this.cancelCompute());
+    return h('div', { class: 'xc-cov-progress', role: 'status', 'data-job': job.id, 'data-stage': stage ?? 'waiting' }, spinner, h('span', { class: 'xc-cov-stage' }, text), cancel);
+  }
+
   private renderResult(): void {
     const m = t().coverage;
     const s = this.shown;
-    const progress =
-      this.phase === 'computing' ? h('div', { class: 'xc-cov-progress', role: 'status' }, h('span', { class: 'xc-spinner', 'aria-hidden': 'true' }), m.computing) : null;
+    const progress = this.phase === 'computing' ? this.progressView() : this.cancelled ? h('div', { class: 'xc-cov-progress xc-cov-cancelled', role: 'status' }, m.cancelled) : null;
     const error = this.phase === 'error' && this.error ? h('div', { class: 'xc-cov-error', role: 'alert' }, m.failed(this.error)) : null;
     if (!s) {
       this.resultBox.replaceChildren(progress ?? '', error ?? '');

@@ -5,13 +5,23 @@ import { StatementCancelledError } from './db.ts';
 /** Connections of the main pool (requests); one more is kept apart for /api/health. */
 export const POOL_SIZE = 8;
 
+/**
+ * `connectionString` with `options` added to the startup options it may name itself (`?options=-c
+ * search_path=…`): pg lets the string's own `options` replace the pool's `options` setting.
+ */
+function withStartupOptions(connectionString: string, options: string): string {
+  const url = new URL(connectionString);
+  url.searchParams.set('options', [url.searchParams.get('options'), options].filter(Boolean).join(' '));
+  return url.toString();
+}
+
 /** Connects a pool to a PostgreSQL/PostGIS server and checks that it answers. */
 export async function openPgDb(connectionString: string): Promise<Db> {
   // A request that cannot get a connection within 3 s answers 503 with Retry-After (errors.ts).
   // No JIT: PostGIS overlays have high cost estimates, so PostgreSQL compiled them with LLVM on every
   // call — ~0.5 s a compliance check instead of ~6 ms (the query runs in milliseconds). Set in the
   // connection's startup options, so no statement runs before it and none is sent for it.
-  const pool = new pg.Pool({ connectionString, max: POOL_SIZE, connectionTimeoutMillis: 3000, options: '-c jit=off' });
+  const pool = new pg.Pool({ connectionString: withStartupOptions(connectionString, '-c jit=off'), max: POOL_SIZE, connectionTimeoutMillis: 3000 });
   // Health never waits behind the requests: its own connection, a short statement limit.
   const side = new pg.Pool({ connectionString, max: 1, connectionTimeoutMillis: 2000, statement_timeout: 2000, idleTimeoutMillis: 0 });
   // An idle client's network error must not crash the process; the next query reports it.

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { describeEachDb } from '../helpers/databases.ts';
+import { openPgDb } from '../../api/db/pg-db.ts';
+import { describeEachDb, urlWithSchema } from '../helpers/databases.ts';
 
 describeEachDb('Db interface', (t) => {
   test('an empty result is an empty result, not an error', async () => {
@@ -22,6 +23,16 @@ describeEachDb('Db interface', (t) => {
       // Every connection of the pool: more queries than connections, at once.
       const rows = await Promise.all(Array.from({ length: 12 }, () => t.db.query<{ v: string }>("select current_setting('jit') as v")));
       assert.deepEqual([...new Set(rows.map((r) => r.rows[0].v))], ['off']);
+    });
+
+    test('a DATABASE_URL with startup options of its own keeps them, and the pool still runs without JIT', async () => {
+      const db = await openPgDb(urlWithSchema(process.env.DATABASE_URL!, 'xc_options_test'));
+      try {
+        const r = await db.query<{ jit: string; path: string }>("select current_setting('jit') as jit, current_setting('search_path') as path");
+        assert.deepEqual(r.rows[0], { jit: 'off', path: 'xc_options_test,public' });
+      } finally {
+        await db.close();
+      }
     });
   }
 

@@ -44,6 +44,12 @@ export interface LayerReviewJobOptions {
    * (for tests: its stages seen one by one).
    */
   pauseMs?: number;
+  /**
+   * A review waits between chunks while this says so for the sites done (checked every 50 ms; a
+   * cancel ends the wait): the browser test holds a review running until it has seen what it needs,
+   * then lets it run on at full speed.
+   */
+  holdWhile?: (done: number) => boolean;
 }
 
 /**
@@ -80,6 +86,7 @@ export async function runLayerReview(
     after = sites[sites.length - 1].id;
     // Cut short by a cancel (the next chunk then stops the job).
     if (opts.pauseMs) await sleep(opts.pauseMs, undefined, { signal }).catch(() => {});
+    while (opts.holdWhile?.(done) && !signal.aborted) await sleep(50, undefined, { signal }).catch(() => {});
   }
   partial.conflicting.sort((a, b) => b.conflictSquareMeters - a.conflictSquareMeters || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return partial;

@@ -24,13 +24,15 @@ describe('review of a whole layer (browser)', () => {
   let browser: Browser;
   let page: Page;
   const jobIds: string[] = [];
+  /** A review waits between chunks once it has reviewed this many sites (the test raises it; Infinity: runs freely). */
+  let holdAt = Infinity;
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    // Chunks of 50 sites with a 500 ms pause after each: the 3 000-site review takes 60 statements and
-    // at least 30 s, long enough to cancel it, and to reload the page and find it still running, however
-    // fast or loaded the machine (with 100 ms a loaded machine's reload outlasted it and saw "done").
-    [app, browser] = await Promise.all([startApp({ BASEMAPS: [] }, [], { chunkSites: 50, pauseMs: 500 }), launchBrowser()]);
+    // Chunks of 50 sites: the 3 000-site review takes 60 statements. A review the test holds (holdAt)
+    // waits between chunks, so it is certain to be still running when the test cancels it or reloads
+    // the page, however fast or loaded the machine; let go, it runs at full speed.
+    [app, browser] = await Promise.all([startApp({ BASEMAPS: [] }, [], { chunkSites: 50, holdWhile: (done) => done >= holdAt }), launchBrowser()]);
     const api = createApp({ db: app.db, config: { BASEMAPS: [] } });
     const planner = await testUser(app.db, 'planner');
     const w = BLOCK.west + (BLOCK.east - BLOCK.west) * 0.25;
@@ -70,6 +72,7 @@ describe('review of a whole layer (browser)', () => {
     assert.ok(!options.includes('review_controls_e2e') && !options.includes('controls'), 'control layers are not offered');
     assert.ok(options.includes('zones'), 'built-in polygon layers too');
     await page.locator('.xc-lrv-layer').selectOption(LAYER);
+    holdAt = 100;
     await page.locator('.xc-lrv-start').click();
     await page.locator('.xc-lrv[data-state="running"] .xc-lrv-cancel').waitFor({ timeout: 20_000 });
     await page.waitForFunction(() => Number(document.querySelector<HTMLProgressElement>('.xc-lrv-bar')?.value) > 0, null, { timeout: 20_000 });
@@ -86,6 +89,8 @@ describe('review of a whole layer (browser)', () => {
     const cancelled = await jobState(jobIds[0]);
     assert.equal(cancelled.state, 'cancelled');
     assert.ok(cancelled.progress.done < SITES, `stopped at ${cancelled.progress.done}`);
+    // Let go: a review that had not stopped would go on now.
+    holdAt = Infinity;
     await new Promise((r) => setTimeout(r, 500));
     assert.equal((await jobState(jobIds[0])).progress.done, cancelled.progress.done, 'the server stopped reviewing');
   });
@@ -154,6 +159,7 @@ describe('review of a whole layer (browser)', () => {
   });
 
   test('a reloaded page and a second tab find the running review again: its progress, then its table', async () => {
+    holdAt = 100;
     await page.locator('.xc-lrv-start').click();
     await page.locator('.xc-lrv[data-state="running"]').waitFor({ timeout: 20_000 });
     await page.waitForFunction(() => Number(document.querySelector<HTMLProgressElement>('.xc-lrv-bar')?.value) > 0, null, { timeout: 20_000 });
@@ -170,16 +176,19 @@ describe('review of a whole layer (browser)', () => {
     assert.equal(await page.locator('.xc-lrv-layer').inputValue(), LAYER);
     assert.equal(await page.locator('.xc-lrv-start').isDisabled(), true, 'no second review while this one runs');
     assert.equal(await page.locator('.xc-lrv-bar').getAttribute('max'), String(SITES));
+    // The review goes on (two chunks more), and the reloaded page follows its progress.
+    holdAt = 200;
     await page.waitForFunction((n) => Number(document.querySelector<HTMLProgressElement>('.xc-lrv-bar')?.value) > n, before.progress.done, { timeout: 20_000 });
     assert.match((await page.locator('.xc-lrv-count').textContent()) ?? '', new RegExp(`已审查 [\\d,]+ / ${SITES.toLocaleString('zh-CN')} 宗`));
 
-    // A second tab: the same job, its progress too.
+    // A second tab: the same job, still held, its progress too.
     const second = await openMap(browser, app.url);
     await openLayerReview(second.page);
-    await second.page.locator('.xc-lrv[data-state="running"], .xc-lrv[data-state="done"]').waitFor({ timeout: 20_000 });
+    await second.page.locator('.xc-lrv[data-state="running"] .xc-lrv-cancel').waitFor({ timeout: 20_000 });
     await second.page.close();
 
-    // It finishes on the reloaded page: the table of that job.
+    // Let go, it finishes on the reloaded page: the table of that job.
+    holdAt = Infinity;
     await page.locator('.xc-lrv[data-state="done"] .xc-lrv-table').waitFor({ timeout: 120_000 });
     assert.equal(await page.locator('.xc-lrv-job').getAttribute('data-job'), id);
     assert.equal(await page.locator('.xc-lrv-table tbody tr').count(), 50);

@@ -128,7 +128,8 @@ export async function logout(db: Db, ctx: WriteContext, sessionSecret: string) {
  * another process sharing the server, within this time.
  */
 export const AUTH_CACHE_MS = 2000;
-const authCache = new Map<string, { actor: Actor; until: number }>();
+/** `until`: when the entry is looked up again; `ends`: when the credential itself ends (a session's expiry; tokens have none). */
+const authCache = new Map<string, { actor: Actor; until: number; ends: number }>();
 
 /** Forgets cached credentials: of one user, or all. */
 export function forgetCredentials(username?: string) {
@@ -144,24 +145,28 @@ export const AUTH_BUSY_WAIT_MS = 250;
 /** The user a session cookie or a bearer token belongs to, or null. */
 export async function actorFor(db: Db, secret: string, kind: 'session' | 'token'): Promise<Actor | null> {
   const key = `${kind}:${secretHash(secret)}`;
-  const hit = authCache.get(key);
-  if (hit && hit.until > Date.now()) return hit.actor;
+  const now = Date.now();
+  // A session past its end is never answered from memory: its expiry is no change this process hears of.
+  const cached = authCache.get(key);
+  const hit = cached && cached.ends > now ? cached : undefined;
+  if (hit && hit.until > now) return hit.actor;
   const lookup = (async () => {
     const q = sql.actorBySecretQuery(secretHash(secret), kind);
-    const row = (await db.query<{ username: string; role: Role }>(q.text, q.values)).rows[0];
+    const row = (await db.query<{ username: string; role: Role; expires_ms?: number }>(q.text, q.values)).rows[0];
     if (!row) {
       authCache.delete(key);
       return null;
     }
     const actor: Actor = { username: row.username, role: row.role, via: kind };
     if (authCache.size > 10_000) authCache.clear();
-    authCache.set(key, { actor, until: Date.now() + AUTH_CACHE_MS });
+    authCache.set(key, { actor, until: Date.now() + AUTH_CACHE_MS, ends: row.expires_ms ?? Infinity });
     return actor;
   })();
   // The embedded database runs one statement at a time: behind a long analysis the lookup waits for it,
   // and so would a request to follow or cancel that analysis's job. Only this process opens it (the
   // folder lock), and every sign-out, revocation, role change and disabling here drops the entry at
-  // once, so while it is busy the expired entry stands in; the lookup still runs and renews or drops it.
+  // once, so while it is busy the expired entry stands in (never past a session's end); the lookup still
+  // runs and renews or drops it.
   if (!hit || db.kind !== 'pglite') return lookup;
   lookup.catch(() => {});
   let timer: ReturnType<typeof setTimeout> | undefined;

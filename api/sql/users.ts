@@ -38,7 +38,8 @@ export const insertSessionQuery = (secretHash: string, username: string, days: n
 export const actorBySecretQuery = (secretHash: string, kind: 'session' | 'token') =>
   kind === 'session'
     ? q(
-        `select u.username, u.role from sessions s join users u using (username)
+        // expires_ms: when the session ends (a cached entry never stands in past it).
+        `select u.username, u.role, (extract(epoch from s.expires_at) * 1000)::float8 as expires_ms from sessions s join users u using (username)
          where s.secret_hash = $1 and s.expires_at > now() and not u.disabled`,
         secretHash,
       )

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { ensureAdmin, MAX_FAILURES_PER_USER } from '../../api/auth/accounts.ts';
+import { AUTH_CACHE_MS, ensureAdmin, MAX_FAILURES_PER_USER } from '../../api/auth/accounts.ts';
 import { defaultAnonymousRead } from '../../api/auth/middleware.ts';
 import { describeEachDb } from '../helpers/databases.ts';
 import { client, type Answer } from '../helpers/http.ts';
@@ -58,6 +58,22 @@ describeEachDb(
       assert.equal(audited.rows[0].n, MAX_FAILURES_PER_USER + 1);
       const bad = await api('POST', '/api/auth/login', { body: { username: 'x', password: 'y', extra: 1 } });
       assert.equal(bad.status, 400);
+    });
+
+    test('a session ends at its time, also when it was cached and the embedded database is busy behind a long statement', async () => {
+      const u = await testUser(t.db, 'planner');
+      const cookie = cookieOf(await api('POST', '/api/auth/login', { body: { username: u.username, password: TEST_PASSWORD } }));
+      // The session has a second left (as one signed in its whole lifetime less a second ago); it is read and cached.
+      await t.db.query(`update sessions set expires_at = now() + interval '1 second' where username = $1`, [u.username]);
+      assert.equal((await api('GET', '/api/auth/me', { headers: { cookie } })).status, 200);
+      // Past its end and the cache's time, while a statement holds the database (on the embedded one the cached
+      // user stands in for a lookup that waits: never for a session that has ended).
+      await new Promise((r) => setTimeout(r, AUTH_CACHE_MS + 100));
+      const busy = t.db.query('select pg_sleep(1.5)');
+      const me = await api('GET', '/api/auth/me', { headers: { cookie } });
+      await busy;
+      assert.equal(me.status, 401, me.text);
+      assert.equal((await api('GET', '/api/auth/me', { headers: { cookie } })).status, 401);
     });
 
     test('tokens: created once, used as Bearer, revoked by the owner; a revoked token is refused', async () => {

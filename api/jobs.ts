@@ -246,7 +246,8 @@ export const MAX_WAIT_SECONDS = 30;
  */
 export function preferences(header: string | undefined): { respondAsync: boolean; wait: number | null } {
   const tokens = (header ?? '').split(/[,;]/).map((t) => t.trim().toLowerCase());
-  const wait = tokens.map((t) => /^wait\s*=\s*"?(\d{1,6})"?$/.exec(t)).find((m) => m);
+  // delta-seconds of any length (a longer one is capped, not ignored).
+  const wait = tokens.map((t) => /^wait\s*=\s*"?(\d+)"?$/.exec(t)).find((m) => m);
   return { respondAsync: tokens.includes('respond-async'), wait: wait ? Math.min(MAX_WAIT_SECONDS, Number(wait[1])) : null };
 }
 

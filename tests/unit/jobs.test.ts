@@ -97,6 +97,8 @@ describe('the job runner', () => {
     assert.deepEqual(preferences('wait=5;respond-async'), { respondAsync: true, wait: 5 });
     assert.deepEqual(preferences('Respond-Async'), { respondAsync: true, wait: null });
     assert.deepEqual(preferences('wait=600'), { respondAsync: false, wait: 30 });
+    assert.deepEqual(preferences(`wait=${'9'.repeat(400)}`), { respondAsync: false, wait: 30 }, 'a huge wait is capped, not ignored');
+    assert.deepEqual(preferences('wait=-1, wait=1e9, wait=1.5'), { respondAsync: false, wait: null }, 'not delta-seconds: ignored, as RFC 7240 asks');
     assert.deepEqual(preferences('return=minimal, wait=abc'), { respondAsync: false, wait: null });
   });
 });

@@ -25,7 +25,7 @@ const JobKind = z.looseObject({ kind: z.enum(JOB_KINDS, { message: `must be ${JO
 const LayerReviewJobRequest = z
   .object({
     kind: z.literal('layer-review'),
-    collection: z.string().min(1).max(200),
+    collection: z.string({ message: 'collection must be the id of the layer to review, e.g. "projects"' }).min(1, 'collection must be the id of the layer to review, e.g. "projects"').max(200),
   })
   .strict();
 /** A coverage job: what POST /api/analysis/coverage takes, checked by the same schema (the same messages). */

@@ -285,6 +285,10 @@ describeEachDb(
         const r = await call('POST', '/api/jobs', { body, auth: planner.auth });
         assert.equal(r.status, 400, `${JSON.stringify(body)}: ${r.text}`);
       }
+      for (const collection of [undefined, '', 7]) {
+        const r = await call('POST', '/api/jobs', { body: { kind: 'layer-review', collection }, auth: planner.auth });
+        assert.match(r.body.description, /^collection: collection must be the id of the layer to review/, `${collection}: the missing or wrong member named`);
+      }
       assert.equal((await call('POST', '/api/jobs', { body: { kind: 'layer-review', collection: 'nope' }, auth: planner.auth })).status, 404);
       const id = await start(planner.auth);
       for (const q of ['limit=0', 'limit=5000', 'offset=-1', 'only=all', 'f=xml', 'evil=1']) {

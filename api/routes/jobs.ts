@@ -119,6 +119,9 @@ export function jobRoutes(db: Db, runner: JobRunner, queue: AnalysisQueue, opts:
     const job = findJob(c, runner);
     const parsed = (job.kind === 'coverage' ? CoverageResultsQuery : LayerReviewQuery).safeParse(c.req.query());
     if (!parsed.success) apiError(400, 'InvalidParameterValue', parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));
+    // A job that ended without a result says how it ended (a failure with its reason).
+    if (job.state === 'failed') apiError(409, 'Conflict', `The job failed: ${(job.error ?? 'no reason was given').replace(/\.?$/, '.')} It has no results.`, {}, { state: job.state });
+    if (job.state === 'cancelled') apiError(409, 'Conflict', 'The job was cancelled before it finished; it has no results.', {}, { state: job.state });
     if (job.state !== 'done') {
       const { done, total, stage } = job.progress;
       const where = job.kind === 'coverage' ? `stage ${done + 1} of ${total ?? '?'}${stage ? `: ${stage}` : ', waiting for an analysis slot'}` : `${done} of ${total ?? '?'} sites`;

@@ -168,7 +168,9 @@ describeEachDb(
         const { job } = await follow(await start(body));
         assert.equal(job.state, 'failed');
         assert.equal(job.error, sync.body.description);
-        assert.equal((await call('GET', `/api/jobs/${job.id}/results`, { auth: planner.auth })).status, 409);
+        const results = await call('GET', `/api/jobs/${job.id}/results`, { auth: planner.auth });
+        assert.equal(results.status, 409);
+        assert.equal(results.body.description, `The job failed: ${sync.body.description} It has no results.`, 'the results say why there are none');
         // Asked to respond asynchronously, the failure within the wait is the route's answer.
         const soon = await respondAsync(body);
         if (soon.status) assert.equal(soon.status, status, soon.text);
@@ -246,7 +248,9 @@ describeEachDb(
         assert.equal(r.body.state, 'cancelled');
         assert.equal(r.body.progress.stage, 'coverage', 'stopped in the coverage statement');
         assert.deepEqual(r.body.links.map((l: { rel: string }) => l.rel), ['self']);
-        assert.equal((await call('GET', `/api/jobs/${id}/results`, { auth: planner.auth })).status, 409);
+        const results = await call('GET', `/api/jobs/${id}/results`, { auth: planner.auth });
+        assert.equal(results.status, 409);
+        assert.match(results.body.description, /cancelled before it finished; it has no results/);
         if (t.kind === 'postgresql') {
           assert.equal(await coverageStatements(), 0, 'no coverage statement still runs on the server');
         } else {

@@ -180,6 +180,15 @@ export function edge(opts: EdgeOptions = {}): MiddlewareHandler {
     if (c.req.method === 'POST' || c.req.method === 'PUT' || c.req.method === 'PATCH') {
       const type = c.req.header('content-type');
       if (isJsonType(type)) {
+        // JSON is read as it arrives, as UTF-8 (RFC 8259): a compressed or otherwise encoded body is refused by name.
+        const encoding = (c.req.header('content-encoding') ?? '').trim().toLowerCase();
+        if (encoding && encoding !== 'identity') {
+          apiError(415, 'InvalidRequestBody', `Content-Encoding "${encoding.slice(0, 40)}" is not accepted: send the JSON body uncompressed.`);
+        }
+        const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(type ?? '')?.[1].toLowerCase();
+        if (charset !== undefined && !['utf-8', 'utf8', 'us-ascii'].includes(charset)) {
+          apiError(415, 'InvalidRequestBody', `JSON is read as UTF-8, not charset "${charset.slice(0, 40)}": send the body as UTF-8.`);
+        }
         let text = '';
         try {
           text = await c.req.text();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { createApp } from '../../api/app.ts';
 import { collections } from '../../core/catalog.ts';
 import { describeEachDb } from '../helpers/databases.ts';
@@ -87,11 +88,20 @@ describeEachDb('the edge: one rule for request text, host and origin', (t) => {
     assert.match(ok.body!.description!, /Unknown area/);
   });
 
-  test('JSON is recognised by its MIME essence only: a CORS-simple text/plain request is refused', async () => {
+  test('JSON is recognised by its MIME essence only: a CORS-simple text/plain request is refused; a compressed or non-UTF-8 body is refused by name', async () => {
     const body = JSON.stringify({ preset: 'parks' });
     await expect400('text/plain', '/api/analysis/coverage', { method: 'POST', headers: { 'content-type': 'text/plain; charset=application/json' }, body }, /Content-Type: application\/json.*"text\/plain"/);
     const ok = await call('/api/analysis/coverage', { method: 'POST', headers: { 'content-type': 'Application/JSON; charset=utf-8' }, body });
     assert.equal(ok.status, 200, ok.text);
+    // A compressed body, or one in another charset, is refused by name (it was "not valid JSON: Unexpected token …").
+    const gzipped = await call('/api/jobs', { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync(body) });
+    assert.equal(gzipped.status, 415, gzipped.text);
+    assert.match(gzipped.body!.description!, /Content-Encoding "gzip" is not accepted: send the JSON body uncompressed/);
+    const utf16 = await call('/api/analysis/coverage', { method: 'POST', headers: { 'content-type': 'application/json; charset=UTF-16' }, body: Buffer.from(`\ufeff${body}`, 'utf16le') });
+    assert.equal(utf16.status, 415, utf16.text);
+    assert.match(utf16.body!.description!, /read as UTF-8, not charset "utf-16"/);
+    const identity = await call('/api/analysis/coverage', { method: 'POST', headers: { 'content-type': 'application/json; charset="UTF-8"', 'content-encoding': 'identity' }, body });
+    assert.equal(identity.status, 200, identity.text);
   });
 
   test('a Host the server does not answer to is refused and never reflected into links', async () => {

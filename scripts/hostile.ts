@@ -14,6 +14,7 @@ import { openDatabase } from '../api/open-db.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { verifyAudit } from '../api/audit/verify.ts';
 import { isPublicCollection, isPublicProperty } from '../core/audience.ts';
@@ -147,6 +148,9 @@ function cases(): Case[] {
     // The same body as the route's, asking to respond asynchronously: checked before any job is made.
     if (body.startsWith('{"kind":"coverage",')) out.push({ name: `respond-async ${body.slice(19, 56)}`, path: '/api/analysis/coverage', init: { method: 'POST', headers: { 'content-type': 'application/json', prefer: 'respond-async, wait=1' }, body: `{${body.slice(19)}` } });
   }
+  // The body compressed, or in another charset: refused by name.
+  out.push({ name: '/api/jobs gzip', path: '/api/jobs', init: { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync('{"kind":"coverage","preset":"parks"}') } });
+  out.push({ name: '/api/jobs utf-16', path: '/api/jobs', init: { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-16' }, body: Buffer.from('{"kind":"coverage","preset":"parks"}', 'utf16le') } });
   // Prefer on routes that do not take it (ignored), with garbage values.
   for (const prefer of ['respond-async', 'respond-async, wait=abc', 'wait=-1', `wait=${'9'.repeat(400)}`, 'respond-async;wait=1e9', '%00', 'wait=1.5, respond-async, respond-async']) {
     out.push({ name: `prefer ${prefer.slice(0, 24)} on compliance`, path: '/api/analysis/compliance', init: { method: 'POST', headers: { 'content-type': 'application/json', prefer }, body: '{"geometry":{"type":"Point","coordinates":[111.7,40.8]}}' } });

@@ -7,6 +7,7 @@ import { createApp } from '../../api/app.ts';
 import type { Db } from '../../api/db/db.ts';
 import { listen } from '../../api/listen.ts';
 import { openDatabase } from '../../api/open-db.ts';
+import { testDbConfig } from '../helpers/db-snapshot.ts';
 
 /** Sends raw bytes, optionally closing early; resolves with what the server answered (until it closes). */
 function raw(port: number, chunks: string[], opts: { closeAfterMs?: number } = {}): Promise<string> {
@@ -28,7 +29,7 @@ describe('server timeouts and aborted requests', () => {
   let server: ServerType;
   let port: number;
   before(async () => {
-    db = await openDatabase({ GEODATA_DIR: 'geodata' });
+    db = await openDatabase(testDbConfig());
     server = await new Promise<ServerType>((resolve) => {
       const s = listen(createApp({ db, config: { BASEMAPS: [] } }), { port: 0, hostname: '127.0.0.1', requestTimeoutSeconds: 1.5 }, () => resolve(s));
     });

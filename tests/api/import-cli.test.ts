@@ -1,7 +1,8 @@
 /**
  * `npm run import -- FILE …` from the command line: a GBK Shapefile committed as a new control
  * layer by the only admin, a KMZ appended to parks, the same file again refused, and usage errors
- * told in one line — on a fresh embedded database of its own.
+ * told in one line — on an embedded database of its own (in a test run, unpacked from the run's seeded
+ * database).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -9,8 +10,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { seedDataDir } from '../helpers/db-snapshot.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'xc-import-cli-'));
+// The run's seeded database (a folder's first start is durability.test.ts's); alone, the CLI creates it.
+seedDataDir(dataDir);
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 
 function cli(script: string, ...args: string[]) {

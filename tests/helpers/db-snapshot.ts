@@ -7,6 +7,8 @@
  * it can never be older than the migrations or the geodata it was made from; and a database
  * started from it still migrates and imports whatever changed.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PgliteDb } from '../../api/db/pglite-db.ts';
@@ -15,6 +17,18 @@ import { openDatabase } from '../../api/open-db.ts';
 /** What openDatabase is given for a test's embedded (and server) database. */
 export function testDbConfig(url?: string) {
   return { DATABASE_URL: url, GEODATA_DIR: process.env.GEODATA_DIR ?? 'geodata', EMBEDDED_SNAPSHOT: url ? undefined : process.env.TEST_DB_SNAPSHOT || undefined };
+}
+
+/**
+ * Unpacks the run's snapshot (TEST_DB_SNAPSHOT) into the new embedded data folder `dir`, so a program
+ * the test starts with DATA_DIR=dir opens a seeded database instead of creating one (~15 s). Without
+ * the variable `dir` is left as it is and the program creates the database.
+ */
+export function seedDataDir(dir: string): void {
+  const snapshot = process.env.TEST_DB_SNAPSHOT;
+  if (!snapshot) return;
+  mkdirSync(dir, { recursive: true });
+  execFileSync('tar', ['-xf', snapshot, '-C', dir], { stdio: 'ignore' });
 }
 
 /** Writes the seeded in-memory database to `path`. */

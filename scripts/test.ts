@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const only = process.argv.slice(2); // e.g. `npm test -- unit api`
-const suites = ['unit', 'api', 'e2e'].filter((s) => only.length === 0 || only.includes(s));
+// Longest first: node --test runs two files at a time in this order, so the run ends on short files
+// instead of one browser file running alone (browser files take ~40–110 s each, API files up to
+// ~60 s, unit files a second or two).
+const suites = ['e2e', 'api', 'unit'].filter((s) => only.length === 0 || only.includes(s));
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 function run(cmd: string, args: string[], what: string) {

@@ -12,6 +12,7 @@ import type { Db } from '../../api/db/db.ts';
 import { openDatabase } from '../../api/open-db.ts';
 import { collections } from '../../core/catalog.ts';
 import { describeEachDb } from '../helpers/databases.ts';
+import { testDbConfig } from '../helpers/db-snapshot.ts';
 import { client, reason } from '../helpers/http.ts';
 import { testUser } from '../helpers/users.ts';
 
@@ -198,8 +199,8 @@ describe('embedded and server tiles have the same content', { skip: process.env.
   let embedded: Db;
   let server: Db;
   before(async () => {
-    embedded = await openDatabase({ GEODATA_DIR: process.env.GEODATA_DIR ?? 'geodata' });
-    server = await openDatabase({ DATABASE_URL: process.env.DATABASE_URL, GEODATA_DIR: process.env.GEODATA_DIR ?? 'geodata' });
+    embedded = await openDatabase(testDbConfig());
+    server = await openDatabase(testDbConfig(process.env.DATABASE_URL));
   });
   after(async () => {
     await embedded?.close();

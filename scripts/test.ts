@@ -7,11 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { run as runTests } from 'node:test';
+import { spec, tap } from 'node:test/reporters';
 
 const only = process.argv.slice(2); // e.g. `npm test -- unit api`
-// Longest first: node --test runs two files at a time in this order, so the run ends on short files
-// instead of one browser file running alone (browser files take ~40–110 s each, API files up to
-// ~60 s, unit files a second or two).
+// Longest first: the files run two at a time in this order, so the run ends on short files instead
+// of one browser file running alone (browser files take ~40–110 s each, API files up to ~60 s, unit
+// files a second or two).
 const suites = ['e2e', 'api', 'unit'].filter((s) => only.length === 0 || only.includes(s));
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -47,4 +49,11 @@ const snapshot = join(tmpdir(), `xincheng-test-db-${process.pid}.tar.gz`);
 process.on('exit', () => rmSync(snapshot, { force: true }));
 run(process.execPath, ['--import', 'tsx', 'tests/helpers/db-snapshot.ts', snapshot], 'Seed one embedded test database (every test database starts from it)');
 process.env.TEST_DB_SNAPSHOT = snapshot;
-run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], `node --test (${files.length} files)`);
+// Two files at a time, in the order of `files` (`node --test FILES` would sort them by path).
+console.log(`\n> node --test (${files.length} files)`);
+runTests({ files, concurrency: 2 })
+  .on('test:fail', (data) => {
+    if (!data.todo) process.exitCode = 1;
+  })
+  .compose(process.stdout.isTTY ? new spec() : tap)
+  .pipe(process.stdout);

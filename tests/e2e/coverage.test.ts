@@ -2,9 +2,11 @@
  * Service-radius coverage in a real browser: the park preset shows the API's coverage share and
  * draws the gaps; a what-if park clicked inside the largest gap raises the share (instant estimate,
  * then the server's figure); three suggested sites appear on the map and in the table; the CSV export
- * starts with a BOM; no console errors. The server pauses before each stage of a coverage job (0.4 s),
+ * starts with a BOM; no console errors. The server pauses before each stage of a coverage job (2 s),
  * so every result takes over a second: the panel shows the job's stage with a cancel button, and the
- * result comes through the job (issue 12); a cancel keeps the last result and cancels the job.
+ * result comes through the job (issue 12); a cancel keeps the last result and cancels the job. (With
+ * 0.4 s a loaded machine's job had finished before the cancel reached it, and the cancel then only
+ * discarded it: ≥ 6 s a job leaves the cancel seconds to arrive while it runs.)
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -38,7 +40,7 @@ describe('service-radius coverage (browser)', () => {
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    [app, browser] = await Promise.all([startApp({ BASEMAPS: [] }, [], { pauseMs: 400 }), launchBrowser()]);
+    [app, browser] = await Promise.all([startApp({ BASEMAPS: [] }, [], { pauseMs: 2000 }), launchBrowser()]);
     map = await openMap(browser, app.url);
     map.page.on('request', (r) => {
       const path = new URL(r.url()).pathname;

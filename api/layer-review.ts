@@ -39,9 +39,8 @@ export interface LayerReviewJobOptions {
   statementTimeoutMs: number;
   /**
    * A pause between chunks (ms, default none): a review that should leave the database to
-   * interactive work for longer can be slowed; the browser test uses it to cancel a review that is
-   * certain to be still running. A coverage job pauses before each stage, holding its analysis slot
-   * (for tests: its stages seen one by one).
+   * interactive work for longer can be slowed. A coverage job pauses before each stage, holding its
+   * analysis slot (for tests: its stages seen one by one).
    */
   pauseMs?: number;
   /**

@@ -157,8 +157,9 @@ export class PermalinkSync {
     onLangChange(schedule);
     // The planner popup has no event of its own: it comes and goes in the map container's DOM.
     new MutationObserver(schedule).observe(this.map.getContainer(), { childList: true, subtree: true });
-    // A link pasted or edited in this tab's address bar.
-    window.addEventListener('hashchange', () => this.openLink(location.hash));
+    // A link pasted or edited in this tab's address bar. Read from the event, not from location: a write of
+    // this app's own state due just then (a timer of `schedule`) may already have replaced the hash.
+    window.addEventListener('hashchange', (e) => this.openLink(new URL(e.newURL).hash));
     this.write();
   }
 

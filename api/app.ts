@@ -141,9 +141,11 @@ export function createApp(deps: AppDeps) {
   const jobs = new JobRunner({
     concurrency: Math.max(1, Math.floor(queue.opts.concurrency / 2)),
     maxQueued: 4,
+    // A user's own: one review running and one waiting; coverage jobs four (the panel runs one at a time and cancels the one it replaces).
+    perOwner: 2,
     keepFinished: 20,
     keepMs: 3_600_000,
-    kinds: { coverage: { concurrency: queue.opts.concurrency, maxQueued: queue.opts.maxWaiting } },
+    kinds: { coverage: { concurrency: queue.opts.concurrency, maxQueued: queue.opts.maxWaiting, perOwner: 4 } },
     ...deps.jobs,
   });
   const jobOptions = { chunkSites: 500, statementTimeoutMs: queue.opts.statementTimeoutMs, ...deps.jobs };

@@ -4,7 +4,8 @@
  * lives in this process's memory only: a restart loses queued and running jobs and the finished jobs' results.
  *
  * A few jobs run at once and a few wait; one more is refused with 503 + Retry-After (counted per kind
- * where a kind has limits of its own). The work of a job takes slots of the analysis queue
+ * where a kind has limits of its own). One user may have only a few unfinished jobs of a group at once
+ * (one more: 429), so one user cannot take every place and leave the others only 503s. The work of a job takes slots of the analysis queue
  * (api/limiter.ts) — a layer review a chunk at a time, a coverage job one for its analysis — so it
  * shares the database with the interactive analyses instead of holding it; a cancel takes effect
  * between chunks or stages, and stops the running statement (on the embedded database as for a
@@ -25,7 +26,13 @@ export interface JobOptions {
    * Limits of their own for some kinds, counted apart from the others: a coverage job, which takes one
    * slot of the analysis queue for its one statement, does not wait behind a layer review of minutes.
    */
-  kinds?: Record<string, { concurrency: number; maxQueued: number }>;
+  kinds?: Record<string, { concurrency: number; maxQueued: number; perOwner?: number }>;
+  /**
+   * Unfinished (queued or running, not being cancelled) jobs one signed-in user may have of a group of kinds
+   * (of a kind with limits of its own: its `perOwner`, else this); one more is refused (429). Not counted for
+   * requests without a user (a local install's one desktop user, who is alone anyway). Default: no limit.
+   */
+  perOwner?: number;
   /** Finished jobs kept for reading, of each group of kinds (the oldest go first). */
   keepFinished: number;
   /** How long a finished job is kept (ms). */
@@ -77,15 +84,29 @@ export class JobRunner {
   constructor(readonly opts: JobOptions) {}
 
   /** The group `kind` is counted in and its limits. */
-  private limits(kind: string): { group: string; concurrency: number; maxQueued: number } {
+  private limits(kind: string): { group: string; concurrency: number; maxQueued: number; perOwner: number } {
     const own = this.opts.kinds?.[kind];
-    return own ? { group: kind, ...own } : { group: '', concurrency: this.opts.concurrency, maxQueued: this.opts.maxQueued };
+    return own
+      ? { group: kind, concurrency: own.concurrency, maxQueued: own.maxQueued, perOwner: own.perOwner ?? Infinity }
+      : { group: '', concurrency: this.opts.concurrency, maxQueued: this.opts.maxQueued, perOwner: this.opts.perOwner ?? Infinity };
   }
 
-  /** Queues a job; 503 with Retry-After when as many jobs are waiting as allowed. */
+  /** Queues a job; 429 when its owner has as many unfinished jobs of the group as allowed, 503 with Retry-After when as many jobs are waiting as allowed. */
   start<R>(kind: string, subject: string, owner: string | null, work: (ctx: JobContext) => Promise<R>): Job<R> {
     this.prune();
-    const { group, concurrency, maxQueued } = this.limits(kind);
+    const { group, concurrency, maxQueued, perOwner } = this.limits(kind);
+    if (owner !== null && Number.isFinite(perOwner)) {
+      // A job being cancelled no longer counts: its user has let it go (on the embedded database its statement may run on a few seconds).
+      const own = [...this.jobs.values()].filter((j) => j.owner === owner && !j.finishedAt && !j.controller.signal.aborted && this.limits(j.kind).group === group);
+      if (own.length >= perOwner) {
+        apiError(
+          429,
+          'TooManyRequests',
+          `You already have ${own.length} ${kindLabel(kind)} jobs queued or running, as many as one user may have at once; wait for one to finish, or cancel one (DELETE /api/jobs/{id}; GET /api/jobs lists yours).`,
+          { 'Retry-After': '10' },
+        );
+      }
+    }
     const running = this.running.get(group) ?? 0;
     const waiting = this.waiting.filter((j) => this.limits(j.kind).group === group).length;
     if (running >= concurrency && waiting >= maxQueued) {
@@ -234,6 +255,11 @@ export class JobRunner {
       });
     }
   }
+}
+
+/** A job kind as a message names it. */
+function kindLabel(kind: string): string {
+  return kind.replace(/-/g, ' ');
 }
 
 /** Longest wait a request may ask for with `Prefer: wait=N` (s). */

@@ -86,7 +86,7 @@ const ERROR_TEXT: Record<number, string> = {
   412: 'If-Match names an older version; the body has currentVersion and current',
   413: 'Too large (body, vertices or rings)',
   415: 'The body is not JSON',
-  429: 'Too many failed sign-ins; see Retry-After',
+  429: 'Too many: failed sign-ins, or unfinished jobs of one user; see Retry-After',
   503: 'Busy or a statement ran past its time limit; see Retry-After',
 };
 /** The path parameters of a tile, and its answers. */
@@ -150,6 +150,7 @@ function jobPaths(limits: CostLimits | undefined): Record<string, unknown> {
     'Jobs are kept in this server process\'s memory: a restart loses queued and running jobs and the results of finished ones; a finished job is kept for an hour (the 20 most recent). ' +
     `One layer review runs at a time (two on a PostgreSQL server), 4 wait, one more is refused with 503 + Retry-After; a running review reviews 500 sites per statement, each statement taking a slot of the analysis queue, so single-site checks, tiles and /health are answered between its statements. ` +
     'A coverage job (kind coverage, the request of POST /analysis/coverage) runs the same analysis in one slot of the analysis queue, so it counts against the same limit as the synchronous analyses; coverage jobs are counted apart from layer reviews (as many run and wait as analyses do), and its result is the body POST /analysis/coverage answers (GET /jobs/{jobId}/results). ' +
+    'One signed-in user may have 2 unfinished layer reviews and 4 unfinished coverage jobs at once (a job being cancelled no longer counts); one more is refused with 429 + Retry-After, so one user cannot fill the queue for the others. ' +
     'Cancelling stops the running statement: on a PostgreSQL server at once; on the embedded database, as for a closed request, a statement still running 15 s after the cancel is stopped by restarting the database thread, so DELETE may take that long there. ' +
     'Who: starting and reading a job need what any analysis needs (signed in, or anonymous where this server lets anonymous users run analyses); a layer review reads only what its reader may read, so anyone allowed to run analyses who has the id may read a job and its results. A coverage job holds its starter\'s what-if facilities, so only the user who started it, or an admin, may read it (403). Only the user who started it, or an admin, may cancel or discard it (403 otherwise); a job started without signing in belongs to no one and any caller allowed to run analyses may read or cancel it.';
   const cost = costLimits(limits, {});
@@ -207,7 +208,7 @@ function jobPaths(limits: CostLimits | undefined): Record<string, unknown> {
         },
         responses: {
           202: { description: 'Queued; poll the job at Location', headers: { Location: { schema: { type: 'string' }, description: '/api/jobs/{jobId}' } }, content: { 'application/json': { schema: job } } },
-          ...errors(400, 401, 404, 503),
+          ...errors(400, 401, 404, 429, 503),
         },
       },
     },
@@ -417,7 +418,7 @@ export function openApiDocument(server: string, limits?: CostLimits, all: readon
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'A line layer of role reference' }],
       },
     },
-    '/analysis/coverage': { post: coverageOperation(simple('Analyses', 'Service coverage of an area (radius or walking distance on a network; share of an area layer; people covered), naming its inputs', 'coverage', [400, 401, 413, 503], { type: 'object' }, false), costLimits(limits, { maxExtraFacilities: MAX_EXTRA_FACILITIES, maxRadiusMeters: MAX_RADIUS_METERS })) },
+    '/analysis/coverage': { post: coverageOperation(simple('Analyses', 'Service coverage of an area (radius or walking distance on a network; share of an area layer; people covered), naming its inputs', 'coverage', [400, 401, 413, 429, 503], { type: 'object' }, false), costLimits(limits, { maxExtraFacilities: MAX_EXTRA_FACILITIES, maxRadiusMeters: MAX_RADIUS_METERS })) },
     '/analysis/coverage/suggest': { post: { ...simple('Analyses', 'Coverage plus suggested new sites', 'coverageSuggest', [400, 401, 413, 503], { type: 'object' }, false), ...costLimits(limits, { maxExtraFacilities: MAX_EXTRA_FACILITIES, maxRadiusMeters: MAX_RADIUS_METERS, maxSuggestCount: MAX_SUGGEST_COUNT }) } },
   });
   return {

@@ -3,7 +3,7 @@
  * its progress advancing chunk by chunk, its results equal to the synchronous review's (counts and
  * every CSV row), conflicts first; cancel stops it (state cancelled, no more progress, no statement
  * left running); who may cancel; the list of the caller's jobs (GET /api/jobs, ?state); unknown and
- * malformed ids; a full job queue answers 503 + Retry-After.
+ * malformed ids; a user's third unfinished review answers 429, a full job queue 503 + Retry-After.
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
@@ -194,11 +194,18 @@ describeEachDb(
       assert.equal((await call('GET', `/api/jobs/${id}/results`)).status, 404);
     });
 
-    test('a full job queue → 503 with Retry-After; a queued job is cancelled at once', async () => {
+    test('a user\'s third review → 429 naming the limit; a full job queue → 503 with Retry-After; a queued job is cancelled at once', async () => {
       const running = await start(planner.auth);
       const queued = await start(planner.auth);
       assert.equal((await call('GET', `/api/jobs/${queued}`)).body.state, 'queued');
-      const refused = await call('POST', '/api/jobs', { body: { kind: 'layer-review', collection: 'job_parcels' }, auth: planner.auth });
+      // Two unfinished reviews are as many as one user may have (the app's default): the third is the user's to wait for.
+      const own = await call('POST', '/api/jobs', { body: { kind: 'layer-review', collection: 'job_parcels' }, auth: planner.auth });
+      assert.equal(own.status, 429, own.text);
+      assert.equal(own.body.code, 'TooManyRequests');
+      assert.match(own.body.description, /already have 2 layer review jobs queued or running.*cancel one/);
+      assert.ok(Number(own.headers.get('retry-after')) > 0);
+      // Another user is not held to the planner's count, but the queue (one running, one waiting) is full.
+      const refused = await call('POST', '/api/jobs', { body: { kind: 'layer-review', collection: 'job_parcels' }, auth: colleague.auth });
       assert.equal(refused.status, 503, refused.text);
       assert.ok(Number(refused.headers.get('retry-after')) > 0);
       const q = await call('DELETE', `/api/jobs/${queued}`, { auth: planner.auth });

@@ -56,6 +56,34 @@ describe('the job runner', () => {
     await Promise.all([...jobs, r].map((j) => j.settled));
   });
 
+  test('one user\'s unfinished jobs of a group are limited (429); others, requests without a user and jobs being cancelled are not counted', async () => {
+    const runner = new JobRunner({ concurrency: 1, maxQueued: 10, perOwner: 2, keepFinished: 5, keepMs: 60_000, kinds: { coverage: { concurrency: 1, maxQueued: 10, perOwner: 3 } } });
+    const works = Array.from({ length: 12 }, () => held());
+    let w = 0;
+    const start = (kind: string, owner: string | null) => runner.start(kind, 'parks', owner, works[w++].work);
+    const a1 = start('layer-review', 'ann');
+    const a2 = start('layer-review', 'ann');
+    assert.deepEqual([a1.state, a2.state], ['running', 'queued']);
+    assert.equal(status(() => runner.start('layer-review', 'parcels', 'ann', held().work)), 429, 'ann has two reviews unfinished');
+    const b1 = start('layer-review', 'bob');
+    assert.equal(b1.state, 'queued', 'bob is not held to ann\'s count');
+    for (let i = 0; i < 3; i++) start('layer-review', null);
+    // Coverage is a group of its own, with its own number.
+    const covs = [start('coverage', 'ann'), start('coverage', 'ann'), start('coverage', 'ann')];
+    assert.equal(status(() => runner.start('coverage', 'parks', 'ann', held().work)), 429, 'three coverage jobs unfinished');
+    // A job being cancelled no longer counts (its work may take a moment to stop); a finished one neither.
+    const cancelling = runner.cancel(covs[0].id);
+    const c4 = runner.start('coverage', 'parks', 'ann', async () => 'quick');
+    assert.equal(c4.state, 'queued');
+    works[3 + 3].finish(); // covs[0]'s work lets go: its cancel ends
+    await cancelling;
+    assert.equal(covs[0].state, 'cancelled');
+    await runner.cancel(a2.id);
+    assert.equal(runner.start('layer-review', 'parcels', 'ann', async () => 'again').state, 'queued', 'a cancelled review frees ann\'s place');
+    for (const x of works) x.finish();
+    await Promise.all(runner.list(() => true).map((j) => j.settled));
+  });
+
   test('finished jobs are kept per group: quick coverage jobs do not push out a layer review', async () => {
     const runner = new JobRunner({ concurrency: 1, maxQueued: 1, keepFinished: 2, keepMs: 60_000, kinds: { coverage: { concurrency: 1, maxQueued: 5 } } });
     const review = runner.start('layer-review', 'parcels', null, async () => 'review');

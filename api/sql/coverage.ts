@@ -1,11 +1,8 @@
 import type { SqlQuery } from '../db/db.ts';
 
-import { NETWORK_BUFFER_QUAD_SEGS, type AreaSpec, type CoverageFigures, type CoverageSpec } from '../../core/analysis/coverage-rules.ts';
+import { MIN_GAP_SQUARE_METERS, NETWORK_BUFFER_QUAD_SEGS, type AreaSpec, type CoverageFigures, type CoverageSpec } from '../../core/analysis/coverage-rules.ts';
 export { COVERAGE_METHOD, COVERAGE_METHOD_ZH } from '../../core/analysis/coverage-rules.ts';
 export type { AreaSpec, CoverageSpec } from '../../core/analysis/coverage-rules.ts';
-
-/** Gap pieces smaller than this (m²) are not listed. */
-export const MIN_GAP_SQUARE_METERS = 100;
 
 /** Most per-sub-area rows (features of the denominator layer) in a response. */
 export const MAX_SUB_AREAS = 2000;

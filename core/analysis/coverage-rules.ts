@@ -24,6 +24,8 @@ export const MAX_RADIUS_METERS = 50_000;
 export const MAX_EXTRA_FACILITIES = 1000;
 /** Most suggested new sites in one request. */
 export const MAX_SUGGEST_COUNT = 10;
+/** Gap pieces under this area (m²) are not listed: by the server's statement and by the browser's own estimate alike. */
+export const MIN_GAP_SQUARE_METERS = 100;
 /** Admin code of Xincheng District, the area `"district"` stands for. */
 export const XINCHENG_ADCODE = '150102';
 

@@ -7,6 +7,7 @@ import { area, bbox, buffer, difference, featureCollection, intersect, union } f
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Point, Polygon, Position } from 'geojson';
 import type { FacilityFilter, RadiusTier } from '../presets.ts';
 import { tierRadiusMeters } from '../presets.ts';
+import { MIN_GAP_SQUARE_METERS } from './coverage-rules.ts';
 
 /** A facility as the collections API serves it (geometry may be null when the position is unknown). */
 export type FacilityFeature = Feature<Geometry | null, Record<string, unknown> | null>;
@@ -20,8 +21,7 @@ export interface GapProperties {
 }
 export type GapFeature = Feature<Polygon, GapProperties>;
 
-/** Gap pieces under this area (m²) are not listed, as on the server. */
-export const MIN_GAP_SQUARE_METERS = 100;
+export { MIN_GAP_SQUARE_METERS };
 
 /** Every facility at one radius (m), or the size tiers of a preset. */
 export type RadiusRule = { radiusMeters: number } | { tiers: readonly RadiusTier[] };

@@ -5,8 +5,8 @@
  *
  * A few jobs run at once and a few wait; one more is refused with 503 + Retry-After (counted per kind
  * where a kind has limits of its own). One user may have only a few unfinished jobs of a group at once
- * (one more: 429), so one user cannot take every place and leave the others only 503s. The work of a job takes slots of the analysis queue
- * (api/limiter.ts) — a layer review a chunk at a time, a coverage job one for its analysis — so it
+ * (one more: 429), so one user cannot take every place and leave the others only 503s. The work of a
+ * job takes slots of the analysis queue (api/limiter.ts) — a layer review a chunk at a time, a coverage job one for its analysis — so it
  * shares the database with the interactive analyses instead of holding it; a cancel takes effect
  * between chunks or stages, and stops the running statement (on the embedded database as for a
  * closed request: see api/db/pglite-db.ts ABORT_GRACE_MS).
@@ -102,7 +102,7 @@ export class JobRunner {
         apiError(
           429,
           'TooManyRequests',
-          `You already have ${own.length} ${kindLabel(kind)} jobs queued or running, as many as one user may have at once; wait for one to finish, or cancel one (DELETE /api/jobs/{id}; GET /api/jobs lists yours).`,
+          `You already have ${own.length} ${kind.replace(/-/g, ' ')} jobs queued or running, as many as one user may have at once; wait for one to finish, or cancel one (DELETE /api/jobs/{id}; GET /api/jobs lists yours).`,
           { 'Retry-After': '10' },
         );
       }
@@ -255,11 +255,6 @@ export class JobRunner {
       });
     }
   }
-}
-
-/** A job kind as a message names it. */
-function kindLabel(kind: string): string {
-  return kind.replace(/-/g, ' ');
 }
 
 /** Longest wait a request may ask for with `Prefer: wait=N` (s). */

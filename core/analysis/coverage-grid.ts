@@ -18,7 +18,8 @@
 import type { FeatureCollection, Polygon, Position } from 'geojson';
 import proj4 from 'proj4';
 import '../crs.ts';
-import { MIN_GAP_SQUARE_METERS, type CoverageResult, type GapFeature, type GapProperties } from './coverage.ts';
+import type { CoverageResult, GapFeature, GapProperties } from './coverage.ts';
+import { MIN_GAP_SQUARE_METERS } from './coverage-rules.ts';
 import { NETWORK_BUFFER_QUAD_SEGS } from './coverage-rules.ts';
 import type { XY } from './network.ts';
 

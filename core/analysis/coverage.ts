@@ -21,8 +21,6 @@ export interface GapProperties {
 }
 export type GapFeature = Feature<Polygon, GapProperties>;
 
-export { MIN_GAP_SQUARE_METERS };
-
 /** Every facility at one radius (m), or the size tiers of a preset. */
 export type RadiusRule = { radiusMeters: number } | { tiers: readonly RadiusTier[] };
 

@@ -241,10 +241,11 @@ type Send = (name: string, path: string, init?: RequestInit, app?: ReturnType<ty
 /**
  * A coverage job's life as a careless or hostile client lives it: garbage `Prefer: wait`, results before
  * the end, other users reading and cancelling, cancels twice and after the end, reads of a discarded job,
- * respond-async; then a burst of jobs past the queue (503 with Retry-After, /api/health answering). Returns
+ * respond-async; then a burst of jobs past the queue from ten users (503 with Retry-After, /api/health answering)
+ * and six at once from one user (429 beyond their four). Returns
  * what went wrong.
  */
-async function jobScenario(send: Send, who: Record<'planner' | 'other' | 'admin', Record<string, string>>): Promise<string[]> {
+async function jobScenario(send: Send, who: Record<'planner' | 'other' | 'admin', Record<string, string>>, crowd: Record<string, string>[]): Promise<string[]> {
   const wrong: string[] = [];
   const expect = (what: string, r: Answer, ...statuses: number[]) => {
     if (!statuses.includes(r.status)) wrong.push(`${what}: ${r.status} (expected ${statuses.join(' or ')}) ${r.text.slice(0, 160)}`);
@@ -309,11 +310,12 @@ async function jobScenario(send: Send, who: Record<'planner' | 'other' | 'admin'
       await new Promise((r) => setTimeout(r, 50));
     }
   })();
+  // Ten planners, four each: within one user's limit (4 coverage jobs), so only the queue's bound refuses (503).
   const burst = await Promise.all(
     Array.from({ length: 40 }, (_, i) =>
       i % 2
-        ? send('burst job', '/api/jobs', json(who.planner, { kind: 'coverage', ...PARKS, radiusMeters: 300 + i }))
-        : send('burst respond-async', '/api/analysis/coverage', json(who.planner, { ...PARKS, radiusMeters: 300 + i }, { prefer: 'respond-async, wait=0' })),
+        ? send('burst job', '/api/jobs', json(crowd[i % crowd.length], { kind: 'coverage', ...PARKS, radiusMeters: 300 + i }))
+        : send('burst respond-async', '/api/analysis/coverage', json(crowd[i % crowd.length], { ...PARKS, radiusMeters: 300 + i }, { prefer: 'respond-async, wait=0' })),
     ),
   );
   // The queued jobs run one slot at a time (the embedded database: one): followed to their end while /api/health is asked.
@@ -327,6 +329,14 @@ async function jobScenario(send: Send, who: Record<'planner' | 'other' | 'admin'
   if (!burst.some((r) => r.status === 503)) wrong.push('40 jobs at once were all queued: the queue has no bound');
   health.sort((a, b) => a - b);
   console.log(`  burst of 40 coverage jobs: ${burst.filter((r) => r.status === 202).length}×202, ${burst.filter((r) => r.status === 503).length}×503; /api/health while they ran: ${health.length}× median ${health[health.length >> 1]?.toFixed(1)} ms, max ${health.at(-1)?.toFixed(1)} ms`);
+  // One user asking for six at once: beyond their four unfinished coverage jobs, 429 with Retry-After (not the queue's 503).
+  const greedy = await Promise.all(Array.from({ length: 6 }, (_, i) => send('one user, six jobs', '/api/jobs', json(who.other, { kind: 'coverage', ...PARKS, radiusMeters: 400 + i }))));
+  for (const r of greedy) {
+    expect('one user\'s six jobs', r, 202, 429);
+    if (r.status === 429 && !/^\d+$/.test(r.headers.get('retry-after') ?? '')) wrong.push(`a 429 without Retry-After: ${r.text.slice(0, 120)}`);
+  }
+  if (!greedy.some((r) => r.status === 429)) wrong.push('one user started six coverage jobs at once: no per-user limit');
+  console.log(`  one user, six coverage jobs at once: ${greedy.filter((r) => r.status === 202).length}×202, ${greedy.filter((r) => r.status === 429).length}×429`);
   // Every job still queued or running is cancelled (by an admin), and every finished one discarded.
   const left = expect('an admin lists the jobs', await send('jobs listed by admin', '/api/jobs', { headers: who.admin }), 200);
   for (const j of left.body?.jobs ?? []) expect('an admin cancels a job', await send('job cancel by admin', `/api/jobs/${j.id}`, { method: 'DELETE', headers: who.admin }), 200, 204);
@@ -418,7 +428,8 @@ for (const url of kinds) {
     const { path, ...rest } = c as Case & RequestInit;
     await send(c.name, path, c.init ?? (rest.method ? rest : undefined));
   }
-  const wrong = await jobScenario(send, who);
+  const crowd = await Promise.all(Array.from({ length: 10 }, async (_, i) => (await testUser(db, 'planner', `hostile-crowd-${i}`)).auth));
+  const wrong = await jobScenario(send, who, crowd);
   const leaks = await filterScenario(send, publicApp, who.planner);
   console.log(`${db.kind}: ${sent} hostile requests; status histogram: ${[...histogram].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(', ')}; hangs: ${hangs}`);
   for (const f of fivexx) console.log(`  ${f}`);

@@ -253,9 +253,10 @@ async function jobScenario(send: Send, who: Record<'planner' | 'other' | 'admin'
   };
   const json = (auth: Record<string, string>, body: unknown, headers: Record<string, string> = {}): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json', ...auth, ...headers }, body: JSON.stringify(body) });
   const finished = (r: Answer) => ['done', 'failed', 'cancelled'].includes(r.body?.state);
-  const follow = async (id: string) => {
+  /** Follows a job to its end as `auth` (the planner's own; an admin reads anyone's). */
+  const follow = async (id: string, auth = who.planner) => {
     for (let i = 0; i < 20; i++) {
-      const r = expect('follow a job with Prefer: wait=30', await send('job wait=30', `/api/jobs/${id}`, { headers: { ...who.planner, prefer: 'wait=30' } }), 200);
+      const r = expect('follow a job with Prefer: wait=30', await send('job wait=30', `/api/jobs/${id}`, { headers: { ...auth, prefer: 'wait=30' } }), 200);
       if (r.status !== 200 || finished(r)) return r;
     }
     wrong.push(`job ${id} still running after 20 waits`);
@@ -319,7 +320,7 @@ async function jobScenario(send: Send, who: Record<'planner' | 'other' | 'admin'
     ),
   );
   // The queued jobs run one slot at a time (the embedded database: one): followed to their end while /api/health is asked.
-  for (const r of burst) if (r.status === 202) await follow(r.body.id);
+  for (const r of burst) if (r.status === 202) await follow(r.body.id, who.admin);
   bursting = false;
   await poll;
   for (const r of burst) {
@@ -399,6 +400,8 @@ for (const url of kinds) {
   const publicApp = createApp({ db, config: { BASEMAPS: [], ANONYMOUS_READ: 'public' } });
   token = (await testUser(db, 'planner', 'hostile-planner')).token;
   const who = { planner: { authorization: `Bearer ${token}` }, other: (await testUser(db, 'planner', 'hostile-other')).auth, admin: (await testUser(db, 'admin', 'hostile-admin')).auth };
+  // Ten more planners for the burst of jobs (their accounts are made before the audit count).
+  const crowd = await Promise.all(Array.from({ length: 10 }, async (_, i) => (await testUser(db, 'planner', `hostile-crowd-${i}`)).auth));
   const auditBefore = (await db.query<{ n: number }>(`select count(*)::int as n from audit where action <> 'login_failed'`)).rows[0].n;
   const histogram = new Map<number, number>();
   const fivexx: string[] = [];
@@ -428,7 +431,6 @@ for (const url of kinds) {
     const { path, ...rest } = c as Case & RequestInit;
     await send(c.name, path, c.init ?? (rest.method ? rest : undefined));
   }
-  const crowd = await Promise.all(Array.from({ length: 10 }, async (_, i) => (await testUser(db, 'planner', `hostile-crowd-${i}`)).auth));
   const wrong = await jobScenario(send, who, crowd);
   const leaks = await filterScenario(send, publicApp, who.planner);
   console.log(`${db.kind}: ${sent} hostile requests; status histogram: ${[...histogram].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(', ')}; hangs: ${hangs}`);
